@@ -1,0 +1,103 @@
+/* cluster.h - one side of the simulated cluster (the agent's or the baseline's):
+ * nodes, free cores, the 2500-slot queue, the backlog FIFO and running jobs,
+ * with the job-management operations of spec 3 and node switching of spec 4.
+ *
+ * Representation choices (behaviour is exactly the spec's):
+ * - Time is the env's global step counter `now`. A running job stores its end
+ *   step; it completes in the step where end <= now. A node's timer (spec 2.1)
+ *   is max(0, max end of jobs placed on it - now), so it is rebuilt in O(nodes).
+ * - Backlog records store their arrival step; age = now - arrival. Records are
+ *   appended with age 0 only, so ages fall from head to tail and aging drops
+ *   only at the head.
+ * - Queue activity is a bitmap, so passes cost O(active slots), and
+ *   cnt_ge[k] = number of powered nodes with >= k free cores answers "does this
+ *   job fit" in O(1). Within one step free cores only shrink between passes,
+ *   so a job that did not fit cannot fit in a later pass of that step.
+ * All arrays are owned by the side (ps_side_init / ps_side_free). */
+#ifndef POWERSCHED_CLUSTER_H
+#define POWERSCHED_CLUSTER_H
+
+#include <stdint.h>
+
+#include "powersched/config.h"
+#include "powersched/error.h"
+
+typedef struct ps_backlog_rec {
+    int32_t duration, nodes, cores;
+    int64_t arrival; /* step in which it entered the backlog (age 0) */
+} ps_backlog_rec;
+
+typedef struct ps_running_job {
+    int64_t end;        /* completes in the step where end <= now */
+    int32_t wait;       /* age at launch */
+    int32_t n, cores;   /* n nodes, `cores` cores on each */
+    uint16_t node[PS_MAX_NODES_PER_JOB_LIMIT];
+} ps_running_job;
+
+/* Incremental statistics of everything pending (queue + backlog), spec 2.2. */
+typedef struct ps_pending {
+    int64_t count, sum_duration, core_hours;
+    int64_t nodes_hist[PS_MAX_NODES_PER_JOB_LIMIT + 1];
+} ps_pending;
+
+typedef struct ps_side {
+    const ps_config *cfg;
+    int32_t *nodes;        /* -1 off, 0 idle, k > 0 busy for k more hours */
+    int32_t *cores;        /* free cores; 0 when off */
+    int64_t *max_end;      /* latest end step of jobs placed on the node */
+    int32_t *cnt_ge;       /* [cores_per_node + 1]: on nodes with >= k free cores */
+    int on, sum_free_cores;
+
+    ps_job *queue;         /* max_queue_size rows */
+    uint64_t *active;      /* bitmap of slots with duration > 0 */
+    int n_active, next_empty;
+
+    ps_backlog_rec *backlog; /* ring of max_backlog_size */
+    int bl_head, bl_len;
+
+    ps_running_job *run;   /* slab of running jobs */
+    int *run_free;         /* free slab indices (stack) */
+    int *heap;             /* min-heap of slab indices by end */
+    int run_cap, n_running, n_free;
+
+    ps_pending pending;
+} ps_side;
+
+/* Totals of one completion pass (spec 3.6). */
+typedef struct ps_completions {
+    int64_t count, wait;
+} ps_completions;
+
+/* Every node on and idle, everything empty. */
+int ps_side_init(ps_side *s, const ps_config *cfg, ps_error *err);
+void ps_side_free(ps_side *s);
+
+/* Spec 3.6 (without the metrics): completes jobs with end <= now, returns
+ * their cores, rebuilds node timers. */
+ps_completions ps_side_process_running(ps_side *s, int64_t now);
+/* Spec 3.2: ages active slots, drops those older than max_job_age. */
+int ps_side_age_queue(ps_side *s);
+/* Spec 3.3: drops backlog records older than max_job_age. */
+int ps_side_age_backlog(ps_side *s, int64_t now);
+/* Spec 3.4: moves backlog head records into free slots; returns the number moved.
+ * If first_slot is non-NULL it receives the lowest slot filled. */
+int ps_side_refill(ps_side *s, int64_t now, int *first_slot);
+/* Spec 3.1: arrivals go to free slots, then the backlog; returns rejections. */
+int ps_side_add_jobs(ps_side *s, const ps_job *jobs, int n, int64_t now);
+/* Spec 3.5: one first-fit pass over slots >= from_slot; returns launches.
+ * Job ids come from *next_job_id (shared by both sides, spec 6.4). */
+int ps_side_schedule(ps_side *s, int64_t now, int from_slot, int64_t *next_job_id);
+/* Spec 4: type 0 off / 1 keep / 2 on, up to magnitude nodes; returns changes. */
+int ps_side_adjust_nodes(ps_side *s, int action_type, int magnitude);
+
+/* Counts (spec 2.6 step 14). */
+int ps_side_used_nodes(const ps_side *s);
+int64_t ps_side_used_cores(const ps_side *s);
+/* Largest age among active queue slots (0 if none). */
+int ps_side_max_queue_age(const ps_side *s);
+/* Backlog record i (0 = head) as a queue row with its current age. */
+ps_job ps_side_backlog_at(const ps_side *s, int i, int64_t now);
+/* Highest nodes-per-job among pending jobs (0 if none). */
+int ps_pending_max_nodes(const ps_pending *p);
+
+#endif

@@ -1,0 +1,56 @@
+/* config.h - the cluster's constants (spec section 1) in one struct, so a test
+ * can build a small cluster. ps_config_default() gives the contract's values. */
+#ifndef POWERSCHED_CONFIG_H
+#define POWERSCHED_CONFIG_H
+
+#include <stdint.h>
+
+/* A running job keeps its node list inline; every job source clamps nodes per
+ * job to at most this (spec 8.3-8.5, 9.1 defaults). */
+#define PS_MAX_NODES_PER_JOB_LIMIT 16
+/* Length of the price window and history (spec 7: PREDICTION/HISTORY_WINDOW). */
+#define PS_PRICE_WINDOW 24
+
+typedef struct ps_config {
+    int max_nodes;             /* 335 cluster size */
+    int cores_per_node;        /* 96 */
+    int max_queue_size;        /* 2500 visible queue slots */
+    int max_backlog_size;      /* 50000 overflow FIFO capacity */
+    int max_job_duration;      /* 170 h: legacy generator bound, obs bound */
+    int max_job_age;           /* 336 h: a waiting job older than this is dropped */
+    int max_new_jobs_per_hour; /* 1500: legacy generator upper bound */
+    int min_nodes_per_job, max_nodes_per_job; /* 1 / 16 */
+    int min_cores_per_job, max_cores_per_job; /* 1 / 96 cores per node */
+    double cost_idle_w;        /* 150 W per powered node */
+    double cost_used_w;        /* 450 W per fully used node */
+    int episode_hours;         /* 336 */
+} ps_config;
+
+ps_config ps_config_default(void);
+
+/* Reward weights (spec 5.3); used as given, no normalisation. */
+typedef struct ps_weights {
+    double efficiency, price, idle, job_age, drop;
+} ps_weights;
+
+ps_weights ps_weights_default(void); /* 0.7 / 0.2 / 0.1 / 0.0 / 0.0 */
+
+/* A job record, laid out as a queue row [duration_h, age_h, nodes, cores_per_node]
+ * (spec 3). An all-zero row is an empty slot; a slot is active iff duration > 0. */
+typedef struct ps_job {
+    int32_t duration, age, nodes, cores;
+} ps_job;
+
+/* A growable list of jobs; owned by whoever created it (ps_joblist_free). */
+typedef struct ps_joblist {
+    ps_job *v;
+    int n, cap;
+} ps_joblist;
+
+/* Appends; returns 0, or -1 when out of memory. */
+int ps_joblist_push(ps_joblist *l, ps_job j);
+/* Makes room for at least cap jobs; returns 0 or -1. */
+int ps_joblist_reserve(ps_joblist *l, int cap);
+void ps_joblist_free(ps_joblist *l);
+
+#endif

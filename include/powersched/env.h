@@ -1,0 +1,113 @@
+/* env.h - the cluster environment (spec 2): construction, reset, step, the
+ * flattened observation and the always-on baseline simulated alongside.
+ *
+ * Ownership: ps_env_create allocates everything the env needs (prices, both
+ * cluster sides, the job source, RNG streams); ps_env_free releases it. The
+ * observation buffer is owned by the caller (ps_env_obs_size floats); the env
+ * only writes into it. Passing the same buffer every step lets the env rewrite
+ * only the queue rows that changed. A ps_env must not be copied or moved after
+ * ps_env_create: its parts point at its own config. */
+#ifndef POWERSCHED_ENV_H
+#define POWERSCHED_ENV_H
+
+#include <stdint.h>
+
+#include "powersched/cluster.h"
+#include "powersched/config.h"
+#include "powersched/error.h"
+#include "powersched/metrics.h"
+#include "powersched/prices.h"
+#include "powersched/reward.h"
+#include "powersched/rng.h"
+#include "powersched/workload.h"
+
+typedef struct ps_env_spec {
+    ps_config cfg;
+    ps_weights weights;
+    const char *prices_path;          /* "" or NULL: synthetic prices */
+    const float *price_values;        /* alternative to prices_path (tests) */
+    size_t n_price_values;
+    ps_workload_spec workload;
+    uint64_t seed;                    /* env RNG seed until reset(seed) */
+} ps_env_spec;
+
+/* Defaults: contract constants and weights, synthetic prices, legacy
+ * generator, scale 1, seed 0. */
+ps_env_spec ps_env_spec_default(void);
+
+/* [action_type, magnitude, do_refill]: type 0 off / 1 keep / 2 on,
+ * magnitude+1 nodes (0..max_nodes-1), refill 0/1 (spec 2.3). */
+typedef struct ps_action {
+    int type, magnitude, refill;
+} ps_action;
+
+/* A uniformly random action (the action space's sample()). */
+ps_action ps_action_random(ps_rng *rng, const ps_config *cfg);
+
+/* Offsets of each part of the flattened observation: the prototype's Dict
+ * keys in alphabetical order (spec 2.2): 10,364 floats for the defaults. */
+typedef struct ps_obs_layout {
+    int backlog_size, job_queue, nodes, pending_avg_duration, pending_core_hours,
+        pending_job_count, pending_max_nodes, predicted_prices, size;
+} ps_obs_layout;
+
+/* What one step did (the quantities of the golden traces). */
+typedef struct ps_step_info {
+    double reward, step_cost, step_power;
+    double current_price, avg_future_price, price_hist_avg, price_ctx;
+    ps_reward_out parts;
+    int64_t dropped;
+    int on, used, off, idle;
+    int64_t used_cores;
+    int running, node_changes, agent_launched;
+    int new_jobs;
+    int64_t new_sum_duration, new_sum_nodes, new_sum_cores, new_core_hours;
+    double baseline_cost, baseline_cost_off, baseline_power, baseline_power_off;
+    int baseline_used_nodes;
+    int64_t baseline_used_cores;
+    int truncated;
+} ps_step_info;
+
+typedef struct ps_env {
+    ps_config cfg;
+    ps_weights weights;
+    ps_obs_layout layout;
+    ps_prices prices;
+    ps_side agent, baseline;
+    ps_workload workload;
+    ps_rng rng;      /* the env stream (reference: np_random) */
+    ps_rng aux_rng;  /* the durations sampler's stream (reference: numpy global) */
+    int64_t current_step, current_episode, episode_idx, next_job_id;
+    ps_metrics metrics;
+    ps_joblist new_jobs;
+    ps_episode_record *episodes; /* one per finished episode, never cleared */
+    int n_episodes, episodes_cap;
+    const float *obs_buf;        /* buffer written last, and its queue rows */
+    uint64_t *obs_rows;
+} ps_env;
+
+int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err);
+void ps_env_free(ps_env *env);
+
+int ps_env_obs_size(const ps_env *env);
+ps_obs_layout ps_obs_layout_for(const ps_config *cfg);
+
+/* Spec 2.5: reseeds the env RNG when seed != NULL, starts a new episode's
+ * metrics, repositions prices when price_start >= 0, writes the observation
+ * (if obs != NULL). The simulation state itself carries over. */
+void ps_env_reset(ps_env *env, const uint64_t *seed, long long price_start, float *obs);
+
+/* Spec 2.6. Returns PS_ERR (and changes nothing) for an invalid action, or
+ * when memory runs out. info may be NULL, obs may be NULL. */
+int ps_env_step(ps_env *env, ps_action action, float *obs, ps_step_info *info, ps_error *err);
+
+/* Writes the current observation (spec 2.2) into obs. */
+void ps_env_observe(ps_env *env, float *obs);
+
+/* Checks the invariants of spec 14 on both sides: core accounting against the
+ * running jobs, node timers, off/idle nodes, queue rows and next_empty_slot,
+ * pending statistics, and job conservation (submitted = queued + backlog +
+ * running + completed + dropped). Returns PS_ERR with the first violation. */
+int ps_env_check_invariants(const ps_env *env, ps_error *err);
+
+#endif

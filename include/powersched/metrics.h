@@ -1,0 +1,81 @@
+/* metrics.h - counters of the timeline and of the current episode, and the
+ * per-episode record (spec 10.1, 10.2, 10.4). */
+#ifndef POWERSCHED_METRICS_H
+#define POWERSCHED_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Job counters of one side. */
+typedef struct ps_job_counters {
+    int64_t submitted, completed, wait, dropped, rejected;
+    int64_t max_queue, max_backlog;
+} ps_job_counters;
+
+/* Accumulators kept twice: for the whole timeline and for the episode. */
+typedef struct ps_totals {
+    ps_job_counters agent, baseline;
+    double agent_cost, agent_power;
+    double baseline_cost, baseline_cost_off, baseline_power, baseline_power_off;
+    double reward;
+    /* "prop" sums of spec 10.2 (per-step terms x price) */
+    double agent_prop_power, baseline_prop_power, baseline_off_prop_power;
+    double agent_prop_cost, baseline_prop_cost, baseline_off_prop_cost;
+    /* for occupancy means */
+    int64_t steps, used_cores, used_nodes, baseline_used_cores, baseline_used_nodes;
+} ps_totals;
+
+typedef struct ps_metrics {
+    ps_totals cum, ep;
+    int current_hour; /* 0 after reset, 1..336 during an episode */
+    int64_t total_time_hours;
+} ps_metrics;
+
+/* The episode record of spec 10.2, in the reference dict's key order (the
+ * golden X_episodes.csv columns). Counts are stored as doubles too. */
+#define PS_EPISODE_FIELDS(X)                                                                   \
+    X(episode) X(agent_cost) X(baseline_cost) X(baseline_cost_off)                             \
+    X(agent_power_consumption_mwh) X(baseline_power_consumption_mwh)                           \
+    X(baseline_power_consumption_off_mwh) X(agent_prop_power_mwh) X(baseline_prop_power_mwh)   \
+    X(baseline_off_prop_power_mwh) X(agent_prop_cost) X(baseline_prop_cost)                    \
+    X(baseline_off_prop_cost) X(savings_prop_cost_vs_baseline)                                 \
+    X(savings_prop_cost_vs_baseline_off) X(agent_mean_price) X(baseline_mean_price)            \
+    X(baseline_off_mean_price) X(savings_vs_baseline) X(savings_vs_baseline_off)               \
+    X(savings_pct_baseline) X(savings_pct_baseline_off) X(agent_cost_per_1000_completed_jobs)  \
+    X(baseline_cost_per_1000_completed_jobs) X(baseline_off_cost_per_1000_completed_jobs)      \
+    X(agent_dropped_jobs_per_saved_euro) X(agent_dropped_jobs_per_saved_euro_off)              \
+    X(total_reward) X(jobs_submitted) X(jobs_completed) X(avg_wait_time) X(completion_rate)    \
+    X(max_queue_size) X(max_backlog_size) X(baseline_jobs_submitted)                           \
+    X(baseline_jobs_completed) X(baseline_avg_wait_time) X(baseline_completion_rate)           \
+    X(baseline_max_queue_size) X(baseline_max_backlog_size) X(jobs_dropped) X(jobs_lost_total) \
+    X(drop_rate) X(loss_rate) X(jobs_rejected_queue_full) X(baseline_jobs_dropped)             \
+    X(baseline_jobs_lost_total) X(baseline_drop_rate) X(baseline_loss_rate)                    \
+    X(baseline_jobs_rejected_queue_full)                                                       \
+    /* beyond the reference record: what the summary line needs */                            \
+    X(agent_occupancy_cores_pct) X(baseline_occupancy_cores_pct)                               \
+    X(agent_occupancy_nodes_pct) X(baseline_occupancy_nodes_pct) X(timeline_max_queue_size)
+
+#define PS_EPISODE_FIELD_DECL(name) double name;
+typedef struct ps_episode_record {
+    PS_EPISODE_FIELDS(PS_EPISODE_FIELD_DECL)
+} ps_episode_record;
+#undef PS_EPISODE_FIELD_DECL
+
+/* Column names and offsets of every field, in order. */
+typedef struct ps_episode_field {
+    const char *name;
+    size_t offset;
+} ps_episode_field;
+extern const ps_episode_field ps_episode_fields[];
+extern const int ps_episode_field_count;
+/* Number of leading fields that are the reference's record (50). */
+#define PS_EPISODE_REFERENCE_FIELDS 50
+
+/* Builds the record from the episode totals (ratios guarded as spec 10.2). */
+void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_totals *ep,
+                             const ps_totals *cum, int max_nodes, int cores_per_node);
+
+/* The prototype's one-line evaluation summary (spec 10.4), without newline. */
+void ps_episode_summary_line(const ps_episode_record *r, char *buf, size_t size);
+
+#endif

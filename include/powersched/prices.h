@@ -1,0 +1,58 @@
+/* prices.h - electricity prices (spec 7): the 24-hour window, billing timing,
+ * the window-END history quirk, percentile bounds, synthetic model, CSV reader. */
+#ifndef POWERSCHED_PRICES_H
+#define POWERSCHED_PRICES_H
+
+#include <stddef.h>
+
+#include "powersched/config.h"
+#include "powersched/error.h"
+
+typedef struct ps_prices {
+    float *values;  /* owned copy of the external series; NULL = synthetic */
+    size_t n;
+    float window[PS_PRICE_WINDOW];      /* element 0 = price billed this step */
+    double history[PS_PRICE_WINDOW];    /* ring: values appended at the window END */
+    int hist_len, hist_head;            /* hist_head = index of the oldest entry */
+    long long price_index;              /* next unseen price */
+    double min_price, max_price;        /* 1st / 99th percentile (16 / 24 synthetic) */
+} ps_prices;
+
+/* Builds from an external series (copied; n > 0) or, with values == NULL, the
+ * synthetic model. Ends with ps_prices_reset(p, 0). Returns PS_OK/PS_ERR. */
+int ps_prices_init(ps_prices *p, const float *values, size_t n, ps_error *err);
+void ps_prices_free(ps_prices *p);
+
+/* Window = prices[s .. s+23] (mod n for external), history cleared. */
+void ps_prices_reset(ps_prices *p, long long start);
+/* One step's advance (spec 7.3); returns the billed price = new window[0]. */
+double ps_prices_advance(ps_prices *p);
+
+/* numpy float32 mean of the window (pairwise float32 sum / 24). */
+float ps_prices_window_mean(const ps_prices *p);
+/* Double mean of the history deque (numpy pairwise order); 0 if empty. */
+double ps_prices_history_mean(const ps_prices *p);
+/* The reward's context price: (history mean + window mean)/2, or the window
+ * mean alone while the history is empty (spec 5.3c, 7.4). */
+double ps_prices_context(const ps_prices *p);
+
+/* synth(t) = max(1, 20*(1 + 0.2*sin(2*pi*t/24))) (spec 7.5: a period of 24 h). */
+double ps_prices_synthetic(long long t);
+
+/* numpy "linear" percentile of a sorted array (q in 0..100). */
+double ps_percentile_linear(const double *sorted, size_t n, double q);
+
+/* Summary of a series (printed at start-up like the prototype's price stats). */
+typedef struct ps_price_stats {
+    double min, max, mean, median, std, p1, p99;
+} ps_price_stats;
+void ps_prices_stats(const ps_prices *p, ps_price_stats *out);
+
+/* Reads a price CSV: optional UTF-8 BOM, a header line, then one row per hour
+ * whose second comma-separated field is the price (the date is ignored).
+ * Rejects missing files, empty files, rows without a second field and
+ * non-numeric, NaN or infinite prices, naming file and line. On success
+ * *values is malloc'ed (caller frees) and *n > 0. */
+int ps_prices_load_csv(const char *path, float **values, size_t *n, ps_error *err);
+
+#endif

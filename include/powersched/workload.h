@@ -1,0 +1,135 @@
+/* workload.h - where each hour's new jobs come from (spec 8): the Slurm sacct
+ * log reader, the jobs sampler (template replay, exact replay, exact replay
+ * aggregate), the durations sampler, the legacy uniform generator and the job
+ * arrival scale. Every object here is owned by one env; none is global. */
+#ifndef POWERSCHED_WORKLOAD_H
+#define POWERSCHED_WORKLOAD_H
+
+#include <stdint.h>
+
+#include "powersched/config.h"
+#include "powersched/error.h"
+#include "powersched/rng.h"
+
+/* ----------------------------------------------------------- sacct log */
+
+/* One job row of a sacct export (spec 8.2). */
+typedef struct ps_sacct_job {
+    int64_t submit;      /* Submit as seconds since the epoch, read as UTC */
+    int32_t date;        /* YYYYMMDD of Submit (string slice, no time zone) */
+    int32_t hour;        /* hour of day of Submit */
+    int64_t elapsed_s;   /* ElapsedRaw */
+    int32_t ncpus, nnodes;
+    int32_t cores_per_node;   /* NCPUS div NNodes, 0 if NNodes == 0 */
+    int32_t duration_min;     /* max(1, ceil(ElapsedRaw / 60)) */
+} ps_sacct_job;
+
+typedef struct ps_sacct_log {
+    ps_sacct_job *jobs;
+    int n;
+} ps_sacct_log;
+
+/* Reads a fixed-width sacct export: header, dashes, one job per line
+ * (JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes). Blank lines
+ * and lines starting with '-' are skipped. Malformed rows are errors naming
+ * file, line and field. A log without any job is an error. */
+int ps_sacct_read(const char *path, ps_sacct_log *log, ps_error *err);
+void ps_sacct_free(ps_sacct_log *log);
+
+/* ------------------------------------------------------- jobs sampler */
+
+/* An hourly template of the jobs sampler (spec 8.3): `instances` jobs of
+ * duration_h hours on `nodes` nodes x `cores` cores. */
+typedef struct ps_template {
+    int32_t duration_h, nodes, cores, instances;
+} ps_template;
+
+typedef enum ps_replay_mode {
+    PS_REPLAY_TEMPLATES = 0,     /* default: precomputed hourly templates */
+    PS_REPLAY_EXACT = 1,         /* --jobs-exact-replay: raw jobs in file order */
+    PS_REPLAY_EXACT_AGGREGATE = 2 /* --jobs-exact-replay-aggregate: = templates */
+} ps_replay_mode;
+
+/* One-hour bins from the first to one past the last submit hour (UTC), each
+ * with its raw jobs and its templates; a position that advances one bin per
+ * step and wraps. */
+typedef struct ps_jobs_sampler {
+    ps_sacct_log log;        /* jobs sorted into bins (stable) */
+    int n_bins;
+    int *bin_start;          /* [n_bins + 1] offsets into log.jobs */
+    ps_template *templates;
+    int *tpl_start;          /* [n_bins + 1] offsets into templates */
+    int64_t first_hour;      /* epoch hour of bin 0 */
+    int position;
+    ps_replay_mode mode;
+    int max_raw_per_bin, max_jobs_per_bin, max_templates_per_bin;
+} ps_jobs_sampler;
+
+int ps_jobs_sampler_create(ps_jobs_sampler *s, const char *path, ps_replay_mode mode, ps_error *err);
+void ps_jobs_sampler_free(ps_jobs_sampler *s);
+/* Appends the next bin's jobs (mode rules of spec 8.4) and advances. */
+int ps_jobs_sampler_next(ps_jobs_sampler *s, ps_joblist *out);
+/* Jobs one replay pass emits in the sampler's mode. */
+int64_t ps_jobs_sampler_pass_jobs(const ps_jobs_sampler *s);
+
+/* Aggregates raw jobs (spec 8.3 aggregate_jobs) and converts the groups to
+ * hourly templates (convert_to_hourly_jobs); appends to out, returns count or -1. */
+int ps_jobs_to_templates(const ps_sacct_job *jobs, int n, int cores_per_node, int max_nodes,
+                         ps_template **out, int *n_out, int *cap);
+
+/* ---------------------------------------------------- durations sampler */
+
+/* Histogram of rounded durations (spec 8.1) sampled by inverse CDF. */
+typedef struct ps_durations {
+    double *cdf;    /* cdf[d - 1] = P(duration <= d) */
+    int max_hours;
+    int64_t n_values;
+} ps_durations;
+
+int ps_durations_read(ps_durations *d, const char *path, ps_error *err);
+void ps_durations_free(ps_durations *d);
+int32_t ps_durations_sample(const ps_durations *d, ps_rng *rng);
+
+/* -------------------------------------------------- legacy + arrivals */
+
+/* Legacy uniform generator (spec 8.7): count U{0..max_new}; durations
+ * U{1..max_job_duration} as one batch (or from `durations` with `aux_rng`);
+ * then nodes and cores alternating per job. */
+int ps_legacy_generate(const ps_config *cfg, ps_rng *rng, const ps_durations *durations,
+                       ps_rng *aux_rng, ps_joblist *out);
+
+/* Arrival scale (spec 8.6), in place on list[from..n): whole copies, then one
+ * uniform per original job keeps a copy with probability frac. */
+int ps_arrival_scale(ps_joblist *list, int from, double scale, ps_rng *rng);
+
+
+/* ------------------------------------------------- the per-step source */
+
+/* Which source feeds the env and its inputs (spec 2.4 precedence). */
+typedef struct ps_workload_spec {
+    const char *jobs_path;        /* --jobs: Slurm log for the jobs sampler */
+    ps_replay_mode replay_mode;
+    const char *durations_path;   /* --job-durations: legacy generator only */
+    double arrival_scale;         /* --job-arrival-scale, finite and >= 0 */
+} ps_workload_spec;
+
+typedef enum ps_source_kind { PS_SOURCE_JOBS_SAMPLER, PS_SOURCE_LEGACY } ps_source_kind;
+
+typedef struct ps_workload {
+    const ps_config *cfg;
+    ps_source_kind kind;
+    ps_jobs_sampler jobs;
+    ps_durations durations;
+    int has_durations;
+    double arrival_scale;
+} ps_workload;
+
+int ps_workload_create(ps_workload *w, const ps_config *cfg, const ps_workload_spec *spec, ps_error *err);
+void ps_workload_free(ps_workload *w);
+/* Appends this hour's new jobs (spec 2.6 step 7). `rng` is the env stream,
+ * `aux_rng` the durations sampler's own stream (the reference's global one). */
+int ps_workload_generate(ps_workload *w, ps_rng *rng, ps_rng *aux_rng, ps_joblist *out);
+/* Human-readable description of the source (for start-up lines). */
+const char *ps_workload_describe(const ps_workload *w);
+
+#endif

@@ -1,0 +1,15 @@
+/* commands.h - one function per subcommand; each returns the exit status.
+ * Exit statuses: 0 success, 1 failure (bad input, failed check), 2 usage error. */
+#ifndef POWERSCHED_CLI_COMMANDS_H
+#define POWERSCHED_CLI_COMMANDS_H
+
+#include "powersched/error.h"
+
+int cmd_simulate(int argc, char **argv);
+int cmd_checkenv(int argc, char **argv);
+int cmd_sanity(int argc, char **argv);
+
+/* Prints "powersched <cmd>: <msg>" on stderr and returns status. */
+int ps_cli_fail(const char *cmd, const ps_error *err, int status);
+
+#endif

@@ -1,0 +1,53 @@
+/* main.c - the subcommand table. */
+#include <malloc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command COMMANDS[] = {
+    {"simulate", cmd_simulate, "run the cluster simulator with a fixed policy; per-episode costs, optional trace"},
+    {"checkenv", cmd_checkenv, "check the environment's contract: spaces, reset/step, observation bounds, invariants"},
+    {"sanity", cmd_sanity, "random rollout with invariants after every step; optional determinism check"},
+};
+
+int ps_cli_fail(const char *cmd, const ps_error *err, int status) {
+    fprintf(stderr, "powersched %s: %s\n", cmd, err->msg);
+    return status;
+}
+
+static void usage(FILE *fp) {
+    fprintf(fp,
+            "usage: powersched <command> [options]\n\n"
+            "PowerSched simulates an HPC cluster of 335 nodes x 96 cores against the electricity\n"
+            "price and compares a policy with an always-on baseline.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        fprintf(fp, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(fp, "\n'powersched <command> --help' lists every option of a command with its default.\n");
+}
+
+int main(int argc, char **argv) {
+    /* Large buffers (queue observations, job lists) are reused; keep glibc
+     * from returning and re-faulting them (design.md). */
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        if (!strcmp(argv[1], COMMANDS[i].name)) return COMMANDS[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "powersched: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

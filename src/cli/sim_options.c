@@ -1,0 +1,73 @@
+#include "sim_options.h"
+
+#include <math.h>
+
+void ps_sim_flags_init(ps_sim_flags *f) {
+    f->prices = f->job_durations = f->jobs = "";
+    f->exact_replay = f->exact_replay_aggregate = 0;
+    f->arrival_scale = 1.0;
+    f->seed = 0;
+    f->weights = ps_weights_default();
+}
+
+void ps_sim_flags_options(ps_sim_flags *f, ps_option *o) {
+    ps_option opts[PS_SIM_FLAG_COUNT] = {
+        {"--prices", OPT_STRING, &f->prices, "FILE", "hourly price CSV (Date,Price); none = synthetic daily sinusoid 16..24 EUR/MWh", 0, 0},
+        {"--job-durations", OPT_STRING, &f->job_durations, "FILE", "durations ([D-]HH:MM:SS per line) for the legacy generator", 0, 0},
+        {"--jobs", OPT_STRING, &f->jobs, "FILE", "Slurm sacct log replayed hour by hour (hourly templates)", 0, 0},
+        {"--jobs-exact-replay", OPT_FLAG, &f->exact_replay, "", "with --jobs: replay the raw jobs of each hour", 0, 0},
+        {"--jobs-exact-replay-aggregate", OPT_FLAG, &f->exact_replay_aggregate, "", "with --jobs-exact-replay: aggregate each hour (same jobs as templates)", 0, 0},
+        {"--job-arrival-scale", OPT_DOUBLE, &f->arrival_scale, "X", "multiply arrivals: whole copies + random thinning of the fraction", 0, 1e6},
+        {"--seed", OPT_U64, &f->seed, "N", "seed of the env's random streams", 0, 0},
+        {"--efficiency-weight", OPT_DOUBLE, &f->weights.efficiency, "W", "reward weight of core utilisation (+ blackout term)", -1e6, 1e6},
+        {"--price-weight", OPT_DOUBLE, &f->weights.price, "W", "reward weight of price timing", -1e6, 1e6},
+        {"--idle-weight", OPT_DOUBLE, &f->weights.idle, "W", "reward weight of the idle-node penalty", -1e6, 1e6},
+        {"--job-age-weight", OPT_DOUBLE, &f->weights.job_age, "W", "reward weight of the job-age penalty", -1e6, 1e6},
+        {"--drop-weight", OPT_DOUBLE, &f->weights.drop, "W", "reward weight of the dropped-job penalty", -1e6, 1e6},
+    };
+    for (int i = 0; i < PS_SIM_FLAG_COUNT; i++) o[i] = opts[i];
+}
+
+int ps_sim_flags_to_spec(const ps_sim_flags *f, ps_env_spec *spec, ps_error *err) {
+    *spec = ps_env_spec_default();
+    if (f->exact_replay && !*f->jobs) return ps_error_set(err, "--jobs-exact-replay requires --jobs");
+    if (f->exact_replay_aggregate && !f->exact_replay)
+        return ps_error_set(err, "--jobs-exact-replay-aggregate requires --jobs-exact-replay");
+    if (!isfinite(f->arrival_scale) || f->arrival_scale < 0)
+        return ps_error_set(err, "--job-arrival-scale: must be finite and >= 0");
+    spec->weights = f->weights;
+    spec->prices_path = f->prices;
+    spec->seed = f->seed;
+    spec->workload.jobs_path = f->jobs;
+    spec->workload.durations_path = f->job_durations;
+    spec->workload.arrival_scale = f->arrival_scale;
+    spec->workload.replay_mode = !f->exact_replay ? PS_REPLAY_TEMPLATES
+                                 : f->exact_replay_aggregate ? PS_REPLAY_EXACT_AGGREGATE
+                                                             : PS_REPLAY_EXACT;
+    return PS_OK;
+}
+
+void ps_sim_print_setup(FILE *fp, const ps_env *env, const ps_sim_flags *f) {
+    const ps_workload *w = &env->workload;
+    if (w->kind == PS_SOURCE_JOBS_SAMPLER) {
+        fprintf(fp, "Loading jobs from %s\n", f->jobs);
+        fprintf(fp, "Parsed jobs for %d hours (%d jobs)\n", w->jobs.n_bins, w->jobs.log.n);
+        fprintf(fp, "Jobs replay mode: %s\n", ps_workload_describe(w));
+        fprintf(fp, "Max raw jobs per hour: %d\n", w->jobs.max_raw_per_bin);
+    } else {
+        fprintf(fp, "Job source: %s\n", ps_workload_describe(w));
+    }
+    if (*f->job_durations && w->kind != PS_SOURCE_LEGACY)
+        fprintf(fp, "warning: --job-durations only feeds the legacy generator; ignored with --jobs\n");
+    const ps_weights *x = &env->weights;
+    fprintf(fp, "Job arrival scale: %.3fx\n", w->arrival_scale);
+    fprintf(fp, "Weights: efficiency=%g, price=%g, idle=%g, job_age=%g, drop=%g. sum=%.2f\n", x->efficiency,
+            x->price, x->idle, x->job_age, x->drop, x->efficiency + x->price + x->idle + x->job_age + x->drop);
+    ps_price_stats st;
+    ps_prices_stats(&env->prices, &st);
+    fprintf(fp, "Prices: %s, %s; normalisation MIN_PRICE %.2f, MAX_PRICE %.2f\n",
+            env->prices.values ? f->prices : "synthetic", env->prices.values ? "external series" : "daily sinusoid",
+            env->prices.min_price, env->prices.max_price);
+    fprintf(fp, "Price statistics: min %.2f, max %.2f, mean %.4f, median %.2f, std %.4f, p1 %.4f, p99 %.4f\n",
+            st.min, st.max, st.mean, st.median, st.std, st.p1, st.p99);
+}

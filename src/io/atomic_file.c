@@ -1,0 +1,46 @@
+/* atomic_file.c - temp file in the same folder, fsync, rename (design.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "powersched/io.h"
+
+int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err) {
+    memset(f, 0, sizeof *f);
+    if (strlen(path) + 16 >= sizeof f->tmp_path) return ps_error_set(err, "%s: path too long", path);
+    snprintf(f->path, sizeof f->path, "%s", path);
+    snprintf(f->tmp_path, sizeof f->tmp_path, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(f->tmp_path);
+    if (fd < 0) return ps_error_set(err, "%s: cannot create file: %s", path, strerror(errno));
+    f->fp = fdopen(fd, "w");
+    if (!f->fp) {
+        close(fd);
+        unlink(f->tmp_path);
+        return ps_error_set(err, "%s: cannot open file: %s", path, strerror(errno));
+    }
+    return PS_OK;
+}
+
+int ps_atomic_commit(ps_atomic_file *f, ps_error *err) {
+    if (!f->fp) return ps_error_set(err, "%s: file not open", f->path);
+    int bad = fflush(f->fp) != 0 || ferror(f->fp) || fsync(fileno(f->fp)) != 0;
+    int saved = errno;
+    bad |= fclose(f->fp) != 0;
+    f->fp = NULL;
+    if (bad || rename(f->tmp_path, f->path) != 0) {
+        if (!bad) saved = errno;
+        unlink(f->tmp_path);
+        return ps_error_set(err, "%s: cannot write file: %s", f->path, strerror(saved));
+    }
+    return PS_OK;
+}
+
+void ps_atomic_abort(ps_atomic_file *f) {
+    if (f->fp) {
+        fclose(f->fp);
+        f->fp = NULL;
+        unlink(f->tmp_path);
+    }
+}

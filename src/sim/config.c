@@ -1,0 +1,51 @@
+#include "powersched/config.h"
+
+#include <stdlib.h>
+
+ps_config ps_config_default(void) {
+    ps_config c = {
+        .max_nodes = 335,
+        .cores_per_node = 96,
+        .max_queue_size = 2500,
+        .max_backlog_size = 50000,
+        .max_job_duration = 170,
+        .max_job_age = 336,
+        .max_new_jobs_per_hour = 1500,
+        .min_nodes_per_job = 1,
+        .max_nodes_per_job = 16,
+        .min_cores_per_job = 1,
+        .max_cores_per_job = 96,
+        .cost_idle_w = 150,
+        .cost_used_w = 450,
+        .episode_hours = 336,
+    };
+    return c;
+}
+
+ps_weights ps_weights_default(void) {
+    ps_weights w = {.efficiency = 0.7, .price = 0.2, .idle = 0.1, .job_age = 0.0, .drop = 0.0};
+    return w;
+}
+
+int ps_joblist_reserve(ps_joblist *l, int cap) {
+    if (cap <= l->cap) return 0;
+    int ncap = l->cap ? l->cap : 64;
+    while (ncap < cap) ncap *= 2;
+    ps_job *v = realloc(l->v, (size_t)ncap * sizeof *v);
+    if (!v) return -1;
+    l->v = v;
+    l->cap = ncap;
+    return 0;
+}
+
+int ps_joblist_push(ps_joblist *l, ps_job j) {
+    if (l->n == l->cap && ps_joblist_reserve(l, l->n + 1) != 0) return -1;
+    l->v[l->n++] = j;
+    return 0;
+}
+
+void ps_joblist_free(ps_joblist *l) {
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}

@@ -1,0 +1,339 @@
+/* env.c - construction, reset and the exact step order of spec 2.6. */
+#include "powersched/env.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* RNG streams derived from one seed. */
+#define STREAM_ENV 1
+#define STREAM_AUX 2
+
+ps_env_spec ps_env_spec_default(void) {
+    ps_env_spec s;
+    memset(&s, 0, sizeof s);
+    s.cfg = ps_config_default();
+    s.weights = ps_weights_default();
+    s.workload.arrival_scale = 1.0;
+    return s;
+}
+
+ps_action ps_action_random(ps_rng *rng, const ps_config *cfg) {
+    ps_action a;
+    a.type = (int)ps_rng_int(rng, 0, 2);
+    a.magnitude = (int)ps_rng_int(rng, 0, cfg->max_nodes - 1);
+    a.refill = (int)ps_rng_int(rng, 0, 1);
+    return a;
+}
+
+ps_obs_layout ps_obs_layout_for(const ps_config *c) {
+    ps_obs_layout l;
+    l.backlog_size = 0;
+    l.job_queue = 1;
+    l.nodes = l.job_queue + 4 * c->max_queue_size;
+    l.pending_avg_duration = l.nodes + c->max_nodes;
+    l.pending_core_hours = l.pending_avg_duration + 1;
+    l.pending_job_count = l.pending_core_hours + 1;
+    l.pending_max_nodes = l.pending_job_count + 1;
+    l.predicted_prices = l.pending_max_nodes + 1;
+    l.size = l.predicted_prices + PS_PRICE_WINDOW;
+    return l;
+}
+
+int ps_env_obs_size(const ps_env *env) { return env->layout.size; }
+
+static void seed_rngs(ps_env *env, uint64_t seed) {
+    ps_rng_seed(&env->rng, seed, STREAM_ENV);
+    ps_rng_seed(&env->aux_rng, seed, STREAM_AUX);
+}
+
+static int load_prices(ps_env *env, const ps_env_spec *spec, ps_error *err) {
+    if (spec->price_values) return ps_prices_init(&env->prices, spec->price_values, spec->n_price_values, err);
+    if (!spec->prices_path || !*spec->prices_path) return ps_prices_init(&env->prices, NULL, 0, err);
+    float *v;
+    size_t n;
+    if (ps_prices_load_csv(spec->prices_path, &v, &n, err) != PS_OK) return PS_ERR;
+    int rc = ps_prices_init(&env->prices, v, n, err);
+    free(v);
+    return rc;
+}
+
+int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
+    memset(env, 0, sizeof *env);
+    env->cfg = spec->cfg;
+    env->weights = spec->weights;
+    env->layout = ps_obs_layout_for(&env->cfg);
+    const ps_config *c = &env->cfg;
+    if (c->max_nodes_per_job > PS_MAX_NODES_PER_JOB_LIMIT || c->min_nodes_per_job < 1 ||
+        c->min_nodes_per_job > c->max_nodes_per_job || c->min_cores_per_job < 0 ||
+        c->min_cores_per_job > c->max_cores_per_job || c->max_cores_per_job > c->cores_per_node ||
+        c->max_job_duration < 1 || c->max_job_age < 0 || c->episode_hours < 1 || c->max_new_jobs_per_hour < 0)
+        return ps_error_set(err, "invalid cluster configuration (job shape limits)");
+    seed_rngs(env, spec->seed);
+    env->episode_idx = -1;
+    if (ps_side_init(&env->agent, &env->cfg, err) != PS_OK ||
+        ps_side_init(&env->baseline, &env->cfg, err) != PS_OK || load_prices(env, spec, err) != PS_OK ||
+        ps_workload_create(&env->workload, &env->cfg, &spec->workload, err) != PS_OK) {
+        ps_env_free(env);
+        return PS_ERR;
+    }
+    env->obs_rows = calloc((size_t)(c->max_queue_size + 63) / 64, sizeof *env->obs_rows);
+    if (!env->obs_rows) {
+        ps_env_free(env);
+        return ps_error_set(err, "out of memory");
+    }
+    return PS_OK;
+}
+
+void ps_env_free(ps_env *env) {
+    ps_side_free(&env->agent);
+    ps_side_free(&env->baseline);
+    ps_prices_free(&env->prices);
+    ps_workload_free(&env->workload);
+    ps_joblist_free(&env->new_jobs);
+    free(env->episodes);
+    free(env->obs_rows);
+    memset(env, 0, sizeof *env);
+}
+
+/* ------------------------------------------------------------ observation */
+
+void ps_env_observe(ps_env *env, float *obs) {
+    const ps_obs_layout *l = &env->layout;
+    const ps_side *a = &env->agent;
+    int words = (env->cfg.max_queue_size + 63) / 64;
+    float *q = obs + l->job_queue;
+    if (obs != env->obs_buf) {
+        memset(q, 0, (size_t)env->cfg.max_queue_size * 4 * sizeof *q);
+        memset(env->obs_rows, 0, (size_t)words * sizeof *env->obs_rows);
+        env->obs_buf = obs;
+    }
+    /* Rows written last time and empty now are zeroed; active rows rewritten. */
+    for (int w = 0; w < words; w++) {
+        uint64_t stale = env->obs_rows[w] & ~a->active[w];
+        for (; stale; stale &= stale - 1) memset(q + 4 * (w * 64 + __builtin_ctzll(stale)), 0, 4 * sizeof *q);
+        for (uint64_t act = a->active[w]; act; act &= act - 1) {
+            int slot = w * 64 + __builtin_ctzll(act);
+            const ps_job *j = &a->queue[slot];
+            float *row = q + 4 * slot;
+            row[0] = (float)j->duration;
+            row[1] = (float)j->age;
+            row[2] = (float)j->nodes;
+            row[3] = (float)j->cores;
+        }
+        env->obs_rows[w] = a->active[w];
+    }
+    obs[l->backlog_size] = (float)a->bl_len;
+    for (int i = 0; i < env->cfg.max_nodes; i++) obs[l->nodes + i] = (float)a->nodes[i];
+    const ps_pending *p = &a->pending;
+    obs[l->pending_avg_duration] = p->count > 0 ? (float)((double)p->sum_duration / (double)p->count) : 0.0f;
+    obs[l->pending_core_hours] = (float)p->core_hours;
+    obs[l->pending_job_count] = (float)p->count;
+    obs[l->pending_max_nodes] = (float)ps_pending_max_nodes(p);
+    memcpy(obs + l->predicted_prices, env->prices.window, sizeof env->prices.window);
+}
+
+/* ------------------------------------------------------------------ reset */
+
+void ps_env_reset(ps_env *env, const uint64_t *seed, long long price_start, float *obs) {
+    if (seed) seed_rngs(env, *seed);
+    env->episode_idx++;
+    memset(&env->metrics.ep, 0, sizeof env->metrics.ep);
+    env->metrics.current_hour = 0;
+    if (price_start >= 0) ps_prices_reset(&env->prices, price_start);
+    if (obs) ps_env_observe(env, obs);
+}
+
+/* ------------------------------------------------------------------- step */
+
+static void add_completions(ps_job_counters *c, ps_completions done) {
+    c->completed += done.count;
+    c->wait += done.wait;
+}
+
+static void note_max(ps_job_counters *c, const ps_side *s) {
+    if (s->n_active > c->max_queue) c->max_queue = s->n_active;
+    if (s->bl_len > c->max_backlog) c->max_backlog = s->bl_len;
+}
+
+/* Per-step values shared by both accumulators. */
+typedef struct step_acc {
+    const ps_step_info *info;
+    const ps_env *env;
+    ps_completions agent_done, base_done;
+    int64_t rejected, base_rejected, base_dropped;
+} step_acc;
+
+static void accumulate(ps_totals *t, const step_acc *a) {
+    const ps_step_info *in = a->info;
+    add_completions(&t->agent, a->agent_done);
+    add_completions(&t->baseline, a->base_done);
+    t->agent.submitted += in->new_jobs;
+    t->agent.rejected += a->rejected;
+    t->agent.dropped += in->dropped;
+    t->baseline.submitted += in->new_jobs;
+    t->baseline.rejected += a->base_rejected;
+    t->baseline.dropped += a->base_dropped;
+    note_max(&t->agent, &a->env->agent);
+    note_max(&t->baseline, &a->env->baseline);
+    t->baseline_cost += in->baseline_cost;
+    t->baseline_cost_off += in->baseline_cost_off;
+    t->baseline_power += in->baseline_power;
+    t->baseline_power_off += in->baseline_power_off;
+    t->reward += in->reward;
+    t->agent_cost += in->step_cost;
+    t->agent_power += in->step_power;
+    /* The "prop" sums of spec 10.2: the per-step model written the reference's
+     * second way, idle*on + (used - idle)*(U/cores), summed step by step (the
+     * golden episode records match this order bit for bit). */
+    const ps_config *c = &a->env->cfg;
+    double idle = c->cost_idle_w / 1e6, dyn = c->cost_used_w / 1e6 - idle;
+    double a_term = idle * in->on + dyn * ((double)in->used_cores / c->cores_per_node);
+    double b_dyn = dyn * ((double)in->baseline_used_cores / c->cores_per_node);
+    double b_term = idle * c->max_nodes + b_dyn, boff_term = idle * in->baseline_used_nodes + b_dyn;
+    t->agent_prop_power += a_term;
+    t->baseline_prop_power += b_term;
+    t->baseline_off_prop_power += boff_term;
+    t->agent_prop_cost += a_term * in->current_price;
+    t->baseline_prop_cost += b_term * in->current_price;
+    t->baseline_off_prop_cost += boff_term * in->current_price;
+    t->steps++;
+    t->used_cores += in->used_cores;
+    t->used_nodes += in->used;
+    t->baseline_used_cores += in->baseline_used_cores;
+    t->baseline_used_nodes += in->baseline_used_nodes;
+}
+
+/* Spec 6.2 steps 1-8; returns launches or -1 (out of memory). */
+static int baseline_step(ps_env *env, int64_t now, step_acc *acc) {
+    ps_side *b = &env->baseline;
+    acc->base_done = ps_side_process_running(b, now);
+    int64_t dropped = ps_side_age_queue(b);
+    dropped += ps_side_age_backlog(b, now);
+    ps_side_refill(b, now, NULL);
+    acc->base_rejected = ps_side_add_jobs(b, env->new_jobs.v, env->new_jobs.n, now);
+    dropped += acc->base_rejected;
+    int launched = ps_side_schedule(b, now, 0, &env->next_job_id), total = launched;
+    /* Greedy loop: refill and schedule again while the last pass launched. */
+    while (launched > 0 && b->bl_len > 0) {
+        int first;
+        if (ps_side_refill(b, now, &first) == 0) break;
+        launched = ps_side_schedule(b, now, first, &env->next_job_id);
+        if (launched < 0) return -1;
+        total += launched;
+    }
+    acc->base_dropped = dropped;
+    return launched < 0 ? -1 : total;
+}
+
+static int valid_action(const ps_env *env, ps_action a) {
+    return a.type >= 0 && a.type <= 2 && a.magnitude >= 0 && a.magnitude < env->cfg.max_nodes &&
+           (a.refill == 0 || a.refill == 1);
+}
+
+static void new_job_sums(const ps_joblist *l, ps_step_info *in) {
+    in->new_jobs = l->n;
+    for (int i = 0; i < l->n; i++) {
+        const ps_job *j = &l->v[i];
+        in->new_sum_duration += j->duration;
+        in->new_sum_nodes += j->nodes;
+        in->new_sum_cores += j->cores;
+        in->new_core_hours += (int64_t)j->duration * j->nodes * j->cores;
+    }
+}
+
+/* Agent part of the step: spec 2.6 steps 3-12. */
+static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, step_acc *acc, ps_error *err) {
+    ps_side *s = &env->agent;
+    acc->agent_done = ps_side_process_running(s, now);
+    int64_t dropped = ps_side_age_queue(s);
+    dropped += ps_side_age_backlog(s, now);
+    ps_side_refill(s, now, NULL);
+    env->new_jobs.n = 0;
+    if (ps_workload_generate(&env->workload, &env->rng, &env->aux_rng, &env->new_jobs) != 0)
+        return ps_error_set(err, "out of memory generating jobs");
+    new_job_sums(&env->new_jobs, in);
+    acc->rejected = ps_side_add_jobs(s, env->new_jobs.v, env->new_jobs.n, now);
+    in->node_changes = ps_side_adjust_nodes(s, a.type, a.magnitude + 1);
+    in->dropped = dropped + acc->rejected;
+    int launched = ps_side_schedule(s, now, 0, &env->next_job_id);
+    if (launched >= 0 && a.refill == 1 && s->bl_len > 0) {
+        int first;
+        if (ps_side_refill(s, now, &first) > 0) {
+            int more = ps_side_schedule(s, now, first, &env->next_job_id);
+            launched = more < 0 ? -1 : launched + more;
+        }
+    }
+    if (launched < 0) return ps_error_set(err, "out of memory launching jobs");
+    in->agent_launched = launched;
+    return PS_OK;
+}
+
+static void record_episode(ps_env *env) {
+    if (env->n_episodes == env->episodes_cap) {
+        int ncap = env->episodes_cap ? env->episodes_cap * 2 : 16;
+        ps_episode_record *r = realloc(env->episodes, (size_t)ncap * sizeof *r);
+        if (!r) return; /* the record is informational; the simulation goes on */
+        env->episodes = r;
+        env->episodes_cap = ncap;
+    }
+    ps_episode_record_build(&env->episodes[env->n_episodes++], env->current_episode, &env->metrics.ep,
+                            &env->metrics.cum, env->cfg.max_nodes, env->cfg.cores_per_node);
+}
+
+int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_error *err) {
+    if (!valid_action(env, a))
+        return ps_error_set(err, "invalid action [%d, %d, %d]: expected type 0..2, magnitude 0..%d, refill 0..1",
+                            a.type, a.magnitude, a.refill, env->cfg.max_nodes - 1);
+    ps_step_info local, *in = info ? info : &local;
+    memset(in, 0, sizeof *in);
+    step_acc acc;
+    memset(&acc, 0, sizeof acc);
+    acc.info = in;
+    acc.env = env;
+    ps_metrics *m = &env->metrics;
+    const ps_config *c = &env->cfg;
+
+    int64_t now = ++env->current_step;                       /* 1 */
+    m->current_hour++;
+    m->total_time_hours++;
+    if (m->current_hour == 1) env->current_episode++;
+    in->current_price = ps_prices_advance(&env->prices);     /* 2 */
+    if (agent_step(env, a, now, in, &acc, err) != PS_OK) return PS_ERR; /* 3-12 */
+
+    ps_side *s = &env->agent;                                /* 14 */
+    in->on = s->on;
+    in->used = ps_side_used_nodes(s);
+    in->off = c->max_nodes - s->on;
+    in->idle = in->on - in->used;
+    in->used_cores = ps_side_used_cores(s);
+    in->running = s->n_running;
+    in->avg_future_price = (double)ps_prices_window_mean(&env->prices);
+    in->price_hist_avg = ps_prices_history_mean(&env->prices);
+    in->price_ctx = ps_prices_context(&env->prices);
+
+    if (baseline_step(env, now, &acc) < 0) return ps_error_set(err, "out of memory in the baseline"); /* 16 */
+    ps_side *b = &env->baseline;
+    in->baseline_used_nodes = ps_side_used_nodes(b);
+    in->baseline_used_cores = ps_side_used_cores(b);
+    in->baseline_power = ps_power_mwh(c, b->on, in->baseline_used_cores);
+    in->baseline_power_off = ps_power_mwh(c, in->baseline_used_nodes, in->baseline_used_cores);
+    in->baseline_cost = in->baseline_power * in->current_price;
+    in->baseline_cost_off = in->baseline_power_off * in->current_price;
+
+    ps_reward_in rin = {in->on, in->used, in->idle, in->off, in->used_cores, in->current_price,
+                        in->price_ctx, s->n_active + s->bl_len, 0, in->dropped};
+    if (in->off > 0) rin.max_queue_age = ps_side_max_queue_age(s);
+    ps_reward_compute(c, &env->weights, env->prices.min_price, env->prices.max_price, &rin, &in->parts); /* 17 */
+    in->reward = in->parts.total;
+    in->step_cost = in->parts.step_cost;
+    in->step_power = ps_power_mwh(c, in->on, in->used_cores);
+
+    accumulate(&m->cum, &acc);                               /* 8, 15-18 */
+    accumulate(&m->ep, &acc);
+    if (m->current_hour == c->episode_hours) {               /* 19 */
+        in->truncated = 1;
+        record_episode(env);
+    }
+    if (obs) ps_env_observe(env, obs);                       /* 20 */
+    return PS_OK;
+}

@@ -1,0 +1,133 @@
+/* metrics.c - the episode record and its summary line (spec 10.2, 10.4). */
+#include "powersched/metrics.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PS_EPISODE_FIELD_ENTRY(name) {#name, offsetof(ps_episode_record, name)},
+const ps_episode_field ps_episode_fields[] = {PS_EPISODE_FIELDS(PS_EPISODE_FIELD_ENTRY)};
+#undef PS_EPISODE_FIELD_ENTRY
+const int ps_episode_field_count = (int)(sizeof ps_episode_fields / sizeof ps_episode_fields[0]);
+
+static double ratio_or(double num, double den, double fallback) { return den > 0 ? num / den : fallback; }
+
+static void side_rates(const ps_job_counters *c, double *avg_wait, double *completion, double *drop) {
+    *avg_wait = c->completed > 0 ? (double)c->wait / (double)c->completed : 0.0;
+    *completion = c->submitted > 0 ? (double)c->completed / (double)c->submitted * 100 : 0.0;
+    *drop = c->submitted > 0 ? (double)c->dropped / (double)c->submitted * 100 : 0.0;
+}
+
+void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_totals *ep,
+                             const ps_totals *cum, int max_nodes, int cores_per_node) {
+    memset(r, 0, sizeof *r);
+    r->episode = (double)episode;
+    r->agent_cost = ep->agent_cost;
+    r->baseline_cost = ep->baseline_cost;
+    r->baseline_cost_off = ep->baseline_cost_off;
+    r->agent_power_consumption_mwh = ep->agent_power;
+    r->baseline_power_consumption_mwh = ep->baseline_power;
+    r->baseline_power_consumption_off_mwh = ep->baseline_power_off;
+    r->agent_prop_power_mwh = ep->agent_prop_power;
+    r->baseline_prop_power_mwh = ep->baseline_prop_power;
+    r->baseline_off_prop_power_mwh = ep->baseline_off_prop_power;
+    r->agent_prop_cost = ep->agent_prop_cost;
+    r->baseline_prop_cost = ep->baseline_prop_cost;
+    r->baseline_off_prop_cost = ep->baseline_off_prop_cost;
+    r->savings_prop_cost_vs_baseline = ep->baseline_prop_cost - ep->agent_prop_cost;
+    r->savings_prop_cost_vs_baseline_off = ep->baseline_off_prop_cost - ep->agent_prop_cost;
+    r->agent_mean_price = ratio_or(ep->agent_cost, ep->agent_power, 0);
+    r->baseline_mean_price = ratio_or(ep->baseline_cost, ep->baseline_power, 0);
+    r->baseline_off_mean_price = ratio_or(ep->baseline_cost_off, ep->baseline_power_off, 0);
+    r->savings_vs_baseline = ep->baseline_cost - ep->agent_cost;
+    r->savings_vs_baseline_off = ep->baseline_cost_off - ep->agent_cost;
+    if (ep->baseline_cost <= 0) r->savings_pct_baseline = 0;
+    else r->savings_pct_baseline = (ep->baseline_cost - ep->agent_cost) / ep->baseline_cost * 100;
+    if (ep->baseline_cost_off <= 0) r->savings_pct_baseline_off = 0;
+    else r->savings_pct_baseline_off = (ep->baseline_cost_off - ep->agent_cost) / ep->baseline_cost_off * 100;
+    double ac = (double)ep->agent.completed, bc = (double)ep->baseline.completed;
+    r->agent_cost_per_1000_completed_jobs = ratio_or(ep->agent_cost * 1000, ac, NAN);
+    r->baseline_cost_per_1000_completed_jobs = ratio_or(ep->baseline_cost * 1000, bc, NAN);
+    r->baseline_off_cost_per_1000_completed_jobs = ratio_or(ep->baseline_cost_off * 1000, bc, NAN);
+    r->agent_dropped_jobs_per_saved_euro = ratio_or((double)ep->agent.dropped, r->savings_vs_baseline, NAN);
+    r->agent_dropped_jobs_per_saved_euro_off = ratio_or((double)ep->agent.dropped, r->savings_vs_baseline_off, NAN);
+    r->total_reward = ep->reward;
+
+    r->jobs_submitted = (double)ep->agent.submitted;
+    r->jobs_completed = ac;
+    side_rates(&ep->agent, &r->avg_wait_time, &r->completion_rate, &r->drop_rate);
+    r->max_queue_size = (double)ep->agent.max_queue;
+    r->max_backlog_size = (double)ep->agent.max_backlog;
+    r->baseline_jobs_submitted = (double)ep->baseline.submitted;
+    r->baseline_jobs_completed = bc;
+    side_rates(&ep->baseline, &r->baseline_avg_wait_time, &r->baseline_completion_rate, &r->baseline_drop_rate);
+    r->baseline_max_queue_size = (double)ep->baseline.max_queue;
+    r->baseline_max_backlog_size = (double)ep->baseline.max_backlog;
+    r->jobs_dropped = r->jobs_lost_total = (double)ep->agent.dropped;
+    r->loss_rate = r->drop_rate;
+    r->jobs_rejected_queue_full = (double)ep->agent.rejected;
+    r->baseline_jobs_dropped = r->baseline_jobs_lost_total = (double)ep->baseline.dropped;
+    r->baseline_loss_rate = r->baseline_drop_rate;
+    r->baseline_jobs_rejected_queue_full = (double)ep->baseline.rejected;
+
+    double steps = ep->steps > 0 ? (double)ep->steps : 1;
+    double cores = (double)max_nodes * cores_per_node;
+    r->agent_occupancy_cores_pct = (double)ep->used_cores / steps / cores * 100;
+    r->baseline_occupancy_cores_pct = (double)ep->baseline_used_cores / steps / cores * 100;
+    r->agent_occupancy_nodes_pct = (double)ep->used_nodes / steps / max_nodes * 100;
+    r->baseline_occupancy_nodes_pct = (double)ep->baseline_used_nodes / steps / max_nodes * 100;
+    r->timeline_max_queue_size = (double)cum->agent.max_queue;
+}
+
+/* ------------------------------------------------------------ summary line */
+
+/* Python's `{:,.1f}` (thousands separators), or "n/a" for NaN. */
+static void fmt_thousands(double v, char *out, size_t size) {
+    if (isnan(v)) {
+        snprintf(out, size, "n/a");
+        return;
+    }
+    char raw[64];
+    snprintf(raw, sizeof raw, "%.1f", fabs(v));
+    char *dot = strchr(raw, '.');
+    int int_len = (int)(dot - raw), o = 0;
+    if (v < 0 && strcmp(raw, "0.0") != 0) out[o++] = '-';
+    for (int i = 0; i < int_len && o < (int)size - 8; i++) {
+        out[o++] = raw[i];
+        if ((int_len - i - 1) % 3 == 0 && i != int_len - 1) out[o++] = ',';
+    }
+    snprintf(out + o, size - (size_t)o, "%s", dot);
+}
+
+static void fmt_opt(double v, const char *fmt, char *out, size_t size) {
+    if (isnan(v)) snprintf(out, size, "n/a");
+    else snprintf(out, size, fmt, v);
+}
+
+void ps_episode_summary_line(const ps_episode_record *r, char *buf, size_t size) {
+    char k1[48], k2[48], k3[48], d1[48], d2[48];
+    fmt_thousands(r->agent_cost_per_1000_completed_jobs, k1, sizeof k1);
+    fmt_thousands(r->baseline_cost_per_1000_completed_jobs, k2, sizeof k2);
+    fmt_thousands(r->baseline_off_cost_per_1000_completed_jobs, k3, sizeof k3);
+    fmt_opt(r->agent_dropped_jobs_per_saved_euro, "%.6f", d1, sizeof d1);
+    fmt_opt(r->agent_dropped_jobs_per_saved_euro_off, "%.6f", d2, sizeof d2);
+    snprintf(buf, size,
+             "  Episode %.0f: Agent Cost=€%.0f, Baseline Cost=€%.0f | Baseline Off=€%.0f, "
+             "Savings=€%.0f/€%.0f, Power=%.1f/%.1f/%.1f MWh (agent/base/base_off), "
+             "MeanPrice=%.2f/%.2f/%.2f €/MWh (agent/base/base_off), "
+             "CostPer1kCompleted=%s/%s/%s €/1k (agent/base/base_off), "
+             "DroppedPerSavedEuro=%s/%s jobs/€ (vs base/base_off), Jobs=%.0f/%.0f (%.0f%%), "
+             "AvgWait=%.1fh, EpisodeMaxQueue=%.0f, Lost=%.0f, TimelineMaxQueue=%.0f, "
+             "Agent Occupancy (Cores)=%.2f%%, Baseline Occupancy (Cores)=%.2f%%, "
+             "Agent Occupancy (Nodes)=%.2f%%, Baseline Occupancy (Nodes)=%.2f%%, "
+             "PropPower=%.1f/%.1f/%.1f MWh (agent/base/base_off), PropSavings=€%.0f/€%.0f (vs base/base_off)",
+             r->episode, r->agent_cost, r->baseline_cost, r->baseline_cost_off, r->savings_vs_baseline,
+             r->savings_vs_baseline_off, r->agent_power_consumption_mwh, r->baseline_power_consumption_mwh,
+             r->baseline_power_consumption_off_mwh, r->agent_mean_price, r->baseline_mean_price,
+             r->baseline_off_mean_price, k1, k2, k3, d1, d2, r->jobs_completed, r->jobs_submitted,
+             r->completion_rate, r->avg_wait_time, r->max_queue_size, r->jobs_lost_total,
+             r->timeline_max_queue_size, r->agent_occupancy_cores_pct, r->baseline_occupancy_cores_pct,
+             r->agent_occupancy_nodes_pct, r->baseline_occupancy_nodes_pct, r->agent_prop_power_mwh,
+             r->baseline_prop_power_mwh, r->baseline_off_prop_power_mwh, r->savings_prop_cost_vs_baseline,
+             r->savings_prop_cost_vs_baseline_off);
+}

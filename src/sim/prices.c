@@ -1,0 +1,227 @@
+#include "powersched/prices.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- numpy sums */
+
+/* numpy's pairwise summation for n <= 128 (one block): below 8 values a plain
+ * left-to-right loop, else eight strided partial sums combined as a tree, then
+ * the remainder. Reproduced so the price means agree bit for bit. */
+#define PAIRWISE_SUM(T, a, n, out)                                              \
+    do {                                                                        \
+        if ((n) < 8) {                                                          \
+            T res_ = 0;                                                         \
+            for (int i_ = 0; i_ < (n); i_++) res_ += (a)[i_];                   \
+            (out) = res_;                                                       \
+        } else {                                                                \
+            T r_[8];                                                            \
+            int i_;                                                             \
+            for (int j_ = 0; j_ < 8; j_++) r_[j_] = (a)[j_];                    \
+            for (i_ = 8; i_ < (n) - ((n) % 8); i_ += 8)                         \
+                for (int j_ = 0; j_ < 8; j_++) r_[j_] += (a)[i_ + j_];          \
+            T res_ = ((r_[0] + r_[1]) + (r_[2] + r_[3])) +                      \
+                     ((r_[4] + r_[5]) + (r_[6] + r_[7]));                       \
+            for (; i_ < (n); i_++) res_ += (a)[i_];                             \
+            (out) = res_;                                                       \
+        }                                                                       \
+    } while (0)
+
+float ps_prices_window_mean(const ps_prices *p) {
+    float sum;
+    PAIRWISE_SUM(float, p->window, PS_PRICE_WINDOW, sum);
+    return sum / (float)PS_PRICE_WINDOW;
+}
+
+double ps_prices_history_mean(const ps_prices *p) {
+    if (p->hist_len == 0) return 0.0;
+    double h[PS_PRICE_WINDOW];
+    for (int i = 0; i < p->hist_len; i++) h[i] = p->history[(p->hist_head + i) % PS_PRICE_WINDOW];
+    double sum;
+    PAIRWISE_SUM(double, h, p->hist_len, sum);
+    return sum / p->hist_len;
+}
+
+double ps_prices_context(const ps_prices *p) {
+    double future = (double)ps_prices_window_mean(p);
+    if (p->hist_len == 0) return future;
+    return (ps_prices_history_mean(p) + future) / 2;
+}
+
+/* ------------------------------------------------------------------- model */
+
+double ps_prices_synthetic(long long t) {
+    /* The prototype feeds t itself (not t mod 24) to sin; the golden S4 trace
+     * agrees with this bit for bit, t mod 24 differs in the last bits. */
+    double v = 20.0 * (1.0 + 0.2 * sin(2.0 * M_PI * (double)t / 24.0));
+    return v > 1.0 ? v : 1.0;
+}
+
+double ps_percentile_linear(const double *v, size_t n, double q) {
+    if (n == 1) return v[0];
+    double h = (double)(n - 1) * q / 100.0;
+    size_t lo = (size_t)floor(h);
+    if (lo >= n - 1) return v[n - 1];
+    double t = h - (double)lo, a = v[lo], b = v[lo + 1];
+    return t < 0.5 ? a + (b - a) * t : b - (b - a) * (1 - t);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double *sorted_copy(const ps_prices *p, size_t *n) {
+    size_t m = p->values ? p->n : 8736; /* synthetic stats: synth(0..8735) */
+    double *v = malloc(m * sizeof *v);
+    if (!v) return NULL;
+    for (size_t i = 0; i < m; i++)
+        v[i] = p->values ? (double)p->values[i] : (double)(float)ps_prices_synthetic((long long)i);
+    qsort(v, m, sizeof *v, cmp_double);
+    *n = m;
+    return v;
+}
+
+int ps_prices_init(ps_prices *p, const float *values, size_t n, ps_error *err) {
+    memset(p, 0, sizeof *p);
+    if (values) {
+        if (n == 0) return ps_error_set(err, "price series is empty");
+        p->values = malloc(n * sizeof *p->values);
+        if (!p->values) return ps_error_set(err, "out of memory for %zu prices", n);
+        memcpy(p->values, values, n * sizeof *values);
+        p->n = n;
+        size_t m;
+        double *s = sorted_copy(p, &m);
+        if (!s) return ps_error_set(err, "out of memory sorting prices");
+        p->min_price = ps_percentile_linear(s, m, 1);
+        p->max_price = ps_percentile_linear(s, m, 99);
+        free(s);
+    } else {
+        p->min_price = 16.0;
+        p->max_price = 24.0;
+    }
+    ps_prices_reset(p, 0);
+    return PS_OK;
+}
+
+void ps_prices_free(ps_prices *p) {
+    free(p->values);
+    p->values = NULL;
+}
+
+static double price_at(const ps_prices *p, long long i) {
+    if (!p->values) return (double)(float)ps_prices_synthetic(i);
+    long long n = (long long)p->n;
+    return (double)p->values[((i % n) + n) % n];
+}
+
+void ps_prices_reset(ps_prices *p, long long s) {
+    if (p->values) s = ((s % (long long)p->n) + (long long)p->n) % (long long)p->n;
+    for (int i = 0; i < PS_PRICE_WINDOW; i++) p->window[i] = (float)price_at(p, s + i);
+    p->price_index = s + PS_PRICE_WINDOW;
+    if (p->values) p->price_index %= (long long)p->n;
+    p->hist_len = p->hist_head = 0;
+}
+
+double ps_prices_advance(ps_prices *p) {
+    double next = p->values ? (double)p->values[p->price_index % (long long)p->n]
+                            : ps_prices_synthetic(p->price_index);
+    p->price_index++;
+    /* The quirk of spec 7.4: the history receives the value appended at the
+     * END of the window, not the consumed price. */
+    if (p->hist_len < PS_PRICE_WINDOW) {
+        p->history[(p->hist_head + p->hist_len) % PS_PRICE_WINDOW] = next;
+        p->hist_len++;
+    } else {
+        p->history[p->hist_head] = next;
+        p->hist_head = (p->hist_head + 1) % PS_PRICE_WINDOW;
+    }
+    memmove(p->window, p->window + 1, (PS_PRICE_WINDOW - 1) * sizeof p->window[0]);
+    p->window[PS_PRICE_WINDOW - 1] = (float)next;
+    return (double)p->window[0];
+}
+
+void ps_prices_stats(const ps_prices *p, ps_price_stats *o) {
+    size_t n;
+    double *s = sorted_copy(p, &n);
+    memset(o, 0, sizeof *o);
+    if (!s) return;
+    double sum = 0, sq = 0;
+    for (size_t i = 0; i < n; i++) sum += s[i];
+    o->mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++) sq += (s[i] - o->mean) * (s[i] - o->mean);
+    o->std = sqrt(sq / (double)n);
+    o->min = s[0];
+    o->max = s[n - 1];
+    o->median = ps_percentile_linear(s, n, 50);
+    o->p1 = ps_percentile_linear(s, n, 1);
+    o->p99 = ps_percentile_linear(s, n, 99);
+    free(s);
+}
+
+/* --------------------------------------------------------------------- CSV */
+
+static int parse_price_row(const char *path, long line, char *row, float *out, ps_error *err) {
+    char *comma = strchr(row, ',');
+    if (!comma) return ps_error_set(err, "%s:%ld: expected 'date,price', found no comma", path, line);
+    char *field = comma + 1, *end2 = strchr(field, ',');
+    if (end2) *end2 = '\0';
+    while (*field == ' ' || *field == '\t' || *field == '"') field++;
+    char *end;
+    errno = 0;
+    double v = strtod(field, &end);
+    while (*end == ' ' || *end == '\t' || *end == '"' || *end == '\r') end++;
+    if (end == field || *end != '\0' || errno == ERANGE)
+        return ps_error_set(err, "%s:%ld: price '%s' is not a number", path, line, field);
+    if (!isfinite(v) || !isfinite((float)v))
+        return ps_error_set(err, "%s:%ld: price '%s' is not finite", path, line, field);
+    *out = (float)v;
+    return PS_OK;
+}
+
+int ps_prices_load_csv(const char *path, float **values, size_t *n, ps_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return ps_error_set(err, "%s: cannot open price file: %s", path, strerror(errno));
+    char buf[4096];
+    size_t cap = 0, cnt = 0;
+    float *v = NULL;
+    long line = 0;
+    int rc = PS_OK;
+    while (fgets(buf, sizeof buf, f)) {
+        line++;
+        size_t len = strlen(buf);
+        if (len == sizeof buf - 1 && buf[len - 1] != '\n') {
+            rc = ps_error_set(err, "%s:%ld: line longer than %zu bytes", path, line, sizeof buf - 2);
+            break;
+        }
+        while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r')) buf[--len] = '\0';
+        if (line == 1) { /* header, possibly after a UTF-8 BOM; the date column is ignored */
+            float probe;
+            if (parse_price_row(path, line, buf, &probe, NULL) == PS_OK) {
+                rc = ps_error_set(err, "%s:1: expected a header line such as 'Date,Price', found a data row", path);
+                break;
+            }
+            continue;
+        }
+        if (len == 0) continue;  /* blank lines, e.g. at the end */
+        if (cnt == cap) {
+            cap = cap ? cap * 2 : 1024;
+            float *nv = realloc(v, cap * sizeof *nv);
+            if (!nv) { rc = ps_error_set(err, "%s: out of memory", path); break; }
+            v = nv;
+        }
+        if ((rc = parse_price_row(path, line, buf, &v[cnt], err)) != PS_OK) break;
+        cnt++;
+    }
+    if (rc == PS_OK && ferror(f)) rc = ps_error_set(err, "%s: read error", path);
+    fclose(f);
+    if (rc == PS_OK && cnt == 0)
+        rc = ps_error_set(err, "%s: no price rows (expected a header line, then 'date,price' rows)", path);
+    if (rc != PS_OK) { free(v); return rc; }
+    *values = v;
+    *n = cnt;
+    return PS_OK;
+}
