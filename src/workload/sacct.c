@@ -62,7 +62,7 @@ static int parse_row(const char *path, long line, char *row, ps_sacct_job *j, ps
         if (n == MAX_FIELDS) return ps_error_set(err, "%s:%ld: more than %d fields", path, line, MAX_FIELDS);
         f[n++] = tok;
     }
-    if (n < 7)
+    if (n < 9)
         return ps_error_set(err, "%s:%ld: expected 9 fields (JobID User Partition Submit Start End "
                             "ElapsedRaw NCPUS NNodes), found %d", path, line, n);
     if (parse_submit(f[3], j) != 0)

@@ -1,0 +1,100 @@
+#!/bin/sh
+# The command line: help texts, and bad input -> one clear message on stderr,
+# non-zero exit, no crash, no half-written output file.
+# usage: cli_test.sh POWERSCHED FIXTURES_DIR SHARED_DIR OUT_DIR
+set -u
+ps=$1 out=$4
+mkdir -p "$out"
+fails=0 n=0
+
+# expect STATUS PATTERN -- command...: exit status and a stderr/stdout pattern.
+expect() {
+    want=$1 pat=$2
+    shift 2
+    n=$((n + 1))
+    "$@" > "$out/stdout" 2> "$out/stderr"
+    got=$?
+    if [ "$got" -ne "$want" ] || ! grep -q -e "$pat" "$out/stdout" "$out/stderr"; then
+        fails=$((fails + 1))
+        echo "FAIL: $* -> status $got (want $want), output:"
+        cat "$out/stdout" "$out/stderr" | head -5
+    fi
+    if [ "$got" -ge 128 ]; then echo "CRASH: $*"; fails=$((fails + 1)); fi
+}
+
+# --- help and the command table
+expect 0 'commands:' "$ps" --help
+expect 0 'simulate' "$ps" --help
+expect 2 'usage: powersched' "$ps"
+expect 2 "unknown command 'frobnicate'" "$ps" frobnicate
+for cmd in simulate checkenv sanity; do
+    expect 0 '(default: ' "$ps" "$cmd" --help
+    expect 2 "unknown option '--bogus'" "$ps" "$cmd" --bogus
+done
+expect 0 '--policy P .*(default: always-on)' "$ps" simulate --help
+expect 0 '--episodes N .*(default: 1)' "$ps" simulate --help
+expect 0 '--job-arrival-scale X .*(default: 1)' "$ps" simulate --help
+expect 0 '--efficiency-weight W .*(default: 0.7)' "$ps" simulate --help
+expect 0 '--steps N .*(default: 500)' "$ps" sanity --help
+
+# --- bad flag values
+expect 2 "--episodes: 'x' is not an integer" "$ps" simulate --episodes x
+expect 2 '--episodes: 0 is outside' "$ps" simulate --episodes 0
+expect 2 "--job-arrival-scale: '-1' is not a finite number\|--job-arrival-scale: -1 is outside" "$ps" simulate --job-arrival-scale -1
+expect 2 "--job-arrival-scale: 'nan' is not a finite number" "$ps" simulate --job-arrival-scale nan
+expect 2 '--seed needs a value' "$ps" simulate --seed
+expect 2 "--seed: '-3' is not a non-negative integer" "$ps" simulate --seed -3
+expect 2 '--jobs-exact-replay requires --jobs' "$ps" simulate --jobs-exact-replay
+expect 2 '--jobs-exact-replay-aggregate requires --jobs-exact-replay' "$ps" simulate --jobs x --jobs-exact-replay-aggregate
+expect 2 "--policy: 'greedy' is not always-on, random or actions:FILE" "$ps" simulate --policy greedy
+expect 2 'takes no value' "$ps" sanity --check-determinism=yes
+
+# --- bad price files
+expect 1 'missing.csv: cannot open price file' "$ps" simulate --prices "$out/missing.csv"
+: > "$out/empty.csv"
+expect 1 'empty.csv: no price rows' "$ps" simulate --prices "$out/empty.csv"
+printf 'Date,Price\n' > "$out/header.csv"
+expect 1 'header.csv: no price rows' "$ps" simulate --prices "$out/header.csv"
+printf 'Date,Price\n2023-01-01T00:00,10\n2023-01-01T01:00,abc\n' > "$out/garbled.csv"
+expect 1 "garbled.csv:3: price 'abc' is not a number" "$ps" simulate --prices "$out/garbled.csv"
+printf 'Date,Price\n2023-01-01T00:00,nan\n' > "$out/nan.csv"
+expect 1 "nan.csv:2: price 'nan' is not finite" "$ps" simulate --prices "$out/nan.csv"
+printf 'Date,Price\n2023-01-01T00:00 12.5\n' > "$out/nocomma.csv"
+expect 1 'nocomma.csv:2: expected' "$ps" simulate --prices "$out/nocomma.csv"
+printf '2023-01-01T00:00,12.5\n' > "$out/noheader.csv"
+expect 1 'noheader.csv:1: expected a header line' "$ps" simulate --prices "$out/noheader.csv"
+
+# --- bad job logs and durations files
+expect 1 'nolog.txt: cannot open job log' "$ps" simulate --jobs "$out/nolog.txt"
+printf 'JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n----\n1 u gpu 2025-04-13T16:35:12 x y 60 4\n' > "$out/short.log"
+expect 1 'short.log:3: expected 9 fields' "$ps" simulate --jobs "$out/short.log"
+printf 'JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n----\n1 u gpu 2025-13-13T16:35:12 x y 60 4 1\n' > "$out/month.log"
+expect 1 "month.log:3: Submit '2025-13-13T16:35:12'" "$ps" simulate --jobs "$out/month.log"
+printf 'JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n----\n1 u gpu 2025-04-13T16:35:12 x y -60 4 1\n' > "$out/neg.log"
+expect 1 "neg.log:3: ElapsedRaw '-60'" "$ps" simulate --jobs "$out/neg.log"
+expect 1 'nodur.txt: cannot open durations file' "$ps" simulate --job-durations "$out/nodur.txt"
+printf '01:xx:00\n' > "$out/baddur.txt"
+expect 1 "baddur.txt:1: '01:xx:00' is not a" "$ps" simulate --job-durations "$out/baddur.txt"
+
+# --- actions files
+printf '0,0,0\n3,0,0\n' > "$out/badaction.csv"
+expect 2 'badaction.csv:2: action \[3, 0, 0\] out of range' "$ps" simulate --policy "actions:$out/badaction.csv"
+printf '0,0\n' > "$out/twoaction.csv"
+expect 2 "twoaction.csv:1: expected three integers" "$ps" simulate --policy "actions:$out/twoaction.csv"
+printf '1,0,1\n' > "$out/oneaction.csv"
+expect 1 'oneaction.csv has 1 actions; 1 episode(s) need 336' "$ps" simulate --policy "actions:$out/oneaction.csv" --trace "$out/never.csv"
+n=$((n + 1))
+if ls "$out"/never.csv* > /dev/null 2>&1; then echo "FAIL: a failed run left a trace file"; fails=$((fails + 1)); fi
+expect 1 'cannot create file' "$ps" simulate --trace "$out/no/such/dir/trace.csv"
+
+# --- the happy paths print what they promise
+expect 0 'Episode 1: Agent Cost=' "$ps" simulate
+expect 0 'Episode 2: Agent Cost=' "$ps" simulate --policy random --episodes 2 --seed 5 --trace "$out/trace.csv"
+n=$((n + 1))
+rows=$(wc -l < "$out/trace.csv")
+[ "$rows" -eq 673 ] || { echo "FAIL: trace has $rows lines, want 673"; fails=$((fails + 1)); }
+expect 0 'checkenv: all checks passed' "$ps" checkenv --steps 400
+expect 0 'determinism: two runs identical over 300 steps' "$ps" sanity --steps 300 --check-determinism
+
+echo "cli: $n checks, $fails failed"
+[ "$fails" -eq 0 ]
