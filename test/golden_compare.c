@@ -55,13 +55,23 @@ static int load(const char *path, table *t) {
         }
         if (t->nrows == cap) {
             cap *= 2;
-            t->rows = realloc(t->rows, (size_t)cap * t->ncols * sizeof *t->rows);
+            double *r = realloc(t->rows, (size_t)cap * t->ncols * sizeof *t->rows);
+            if (!r) {
+                fclose(fp);
+                return -1;
+            }
+            t->rows = r;
         }
         for (int i = 0; i < t->ncols; i++) t->rows[(size_t)t->nrows * t->ncols + i] = strtod(f[i], NULL);
         t->nrows++;
     }
     fclose(fp);
     return 0;
+}
+
+static void table_free(table *t) {
+    for (int i = 0; i < t->ncols; i++) free(t->names[i]);
+    free(t->rows);
 }
 
 static int find(const table *t, const char *name) {
@@ -82,10 +92,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: golden_compare EXPECTED ACTUAL [COLUMN=RELTOL|skip ...]\n");
         return 2;
     }
-    table e, a;
+    table e = {0}, a = {0};
     if (load(argv[1], &e) || load(argv[2], &a)) return 2;
     if (e.nrows != a.nrows) {
         printf("FAIL: %s has %d rows, %s has %d\n", argv[1], e.nrows, argv[2], a.nrows);
+        table_free(&e);
+        table_free(&a);
         return 1;
     }
     int bad_cols = 0, compared = 0;
@@ -123,5 +135,7 @@ int main(int argc, char **argv) {
         }
     }
     printf("%s: %d rows, %d columns compared, %d differ\n", bad_cols ? "FAIL" : "OK", e.nrows, compared, bad_cols);
+    table_free(&e);
+    table_free(&a);
     return bad_cols ? 1 : 0;
 }
