@@ -93,6 +93,13 @@ expect 0 'Episode 2: Agent Cost=' "$ps" simulate --policy random --episodes 2 --
 n=$((n + 1))
 rows=$(wc -l < "$out/trace.csv")
 [ "$rows" -eq 673 ] || { echo "FAIL: trace has $rows lines, want 673"; fails=$((fails + 1)); }
+# same seed + same actions => bit-identical traces; another seed differs
+expect 0 'Episode 1:' "$ps" simulate --policy random --seed 7 --trace "$out/seed7a.csv"
+expect 0 'Episode 1:' "$ps" simulate --policy random --seed 7 --trace "$out/seed7b.csv"
+expect 0 'Episode 1:' "$ps" simulate --policy random --seed 8 --trace "$out/seed8.csv"
+n=$((n + 2))
+cmp -s "$out/seed7a.csv" "$out/seed7b.csv" || { echo "FAIL: two runs with seed 7 differ"; fails=$((fails + 1)); }
+cmp -s "$out/seed7a.csv" "$out/seed8.csv" && { echo "FAIL: seeds 7 and 8 give the same trace"; fails=$((fails + 1)); }
 expect 0 'checkenv: all checks passed' "$ps" checkenv --steps 400
 expect 0 'determinism: two runs identical over 300 steps' "$ps" sanity --steps 300 --check-determinism
 

@@ -12,7 +12,8 @@
  * - Queue activity is a bitmap, so passes cost O(active slots), and
  *   cnt_ge[k] = number of powered nodes with >= k free cores answers "does this
  *   job fit" in O(1). Within one step free cores only shrink between passes,
- *   so a job that did not fit cannot fit in a later pass of that step.
+ *   so a job that did not fit cannot fit in a later pass of that step: later
+ *   passes visit only the slots refilled just before them.
  * All arrays are owned by the side (ps_side_init / ps_side_free). */
 #ifndef POWERSCHED_CLUSTER_H
 #define POWERSCHED_CLUSTER_H
@@ -50,6 +51,7 @@ typedef struct ps_side {
 
     ps_job *queue;         /* max_queue_size rows */
     uint64_t *active;      /* bitmap of slots with duration > 0 */
+    uint64_t *fresh;       /* slots filled by the last refill */
     int n_active, next_empty;
 
     ps_backlog_rec *backlog; /* ring of max_backlog_size */
@@ -79,14 +81,16 @@ ps_completions ps_side_process_running(ps_side *s, int64_t now);
 int ps_side_age_queue(ps_side *s);
 /* Spec 3.3: drops backlog records older than max_job_age. */
 int ps_side_age_backlog(ps_side *s, int64_t now);
-/* Spec 3.4: moves backlog head records into free slots; returns the number moved.
- * If first_slot is non-NULL it receives the lowest slot filled. */
-int ps_side_refill(ps_side *s, int64_t now, int *first_slot);
+/* Spec 3.4: moves backlog head records into free slots (remembered as the
+ * "fresh" slots); returns the number moved. */
+int ps_side_refill(ps_side *s, int64_t now);
 /* Spec 3.1: arrivals go to free slots, then the backlog; returns rejections. */
 int ps_side_add_jobs(ps_side *s, const ps_job *jobs, int n, int64_t now);
-/* Spec 3.5: one first-fit pass over slots >= from_slot; returns launches.
+/* Spec 3.5: one first-fit pass over the queue in slot order; returns launches.
+ * only_fresh: a later pass of the same step, which only needs the slots the
+ * last refill filled (every other job already failed with more free cores).
  * Job ids come from *next_job_id (shared by both sides, spec 6.4). */
-int ps_side_schedule(ps_side *s, int64_t now, int from_slot, int64_t *next_job_id);
+int ps_side_schedule(ps_side *s, int64_t now, int only_fresh, int64_t *next_job_id);
 /* Spec 4: type 0 off / 1 keep / 2 on, up to magnitude nodes; returns changes. */
 int ps_side_adjust_nodes(ps_side *s, int action_type, int magnitude);
 

@@ -19,8 +19,9 @@ int ps_side_init(ps_side *s, const ps_config *cfg, ps_error *err) {
     s->cnt_ge = malloc((size_t)(cpn + 1) * sizeof *s->cnt_ge);
     s->queue = calloc((size_t)q, sizeof *s->queue);
     s->active = calloc((size_t)(q + 63) / 64, sizeof *s->active);
+    s->fresh = calloc((size_t)(q + 63) / 64, sizeof *s->fresh);
     s->backlog = malloc((size_t)(cfg->max_backlog_size + 1) * sizeof *s->backlog);
-    if (!s->nodes || !s->cores || !s->max_end || !s->cnt_ge || !s->queue || !s->active || !s->backlog) {
+    if (!s->nodes || !s->cores || !s->max_end || !s->cnt_ge || !s->queue || !s->active || !s->fresh || !s->backlog) {
         ps_side_free(s);
         return ps_error_set(err, "out of memory for the cluster state");
     }
@@ -38,6 +39,7 @@ void ps_side_free(ps_side *s) {
     free(s->cnt_ge);
     free(s->queue);
     free(s->active);
+    free(s->fresh);
     free(s->backlog);
     free(s->run);
     free(s->run_free);
@@ -66,12 +68,25 @@ int ps_pending_max_nodes(const ps_pending *p) {
 
 /* ------------------------------------------------------------ queue slots */
 
+/* Lowest slot >= from whose active bit is clear (max_queue_size if none). */
+static int next_free_slot(const ps_side *s, int from) {
+    int q = s->cfg->max_queue_size, words = (q + 63) / 64;
+    for (int w = from >> 6; w < words; w++) {
+        uint64_t free_bits = ~s->active[w];
+        if (w == from >> 6) free_bits &= ~0ULL << (from & 63);
+        if (free_bits) {
+            int slot = w * 64 + __builtin_ctzll(free_bits);
+            return slot < q ? slot : q;
+        }
+    }
+    return q;
+}
+
 static void slot_put(ps_side *s, int slot, ps_job j) {
     s->queue[slot] = j;
     s->active[slot >> 6] |= 1ULL << (slot & 63);
     s->n_active++;
-    int q = s->cfg->max_queue_size;
-    while (s->next_empty < q && s->queue[s->next_empty].duration != 0) s->next_empty++;
+    if (slot == s->next_empty) s->next_empty = next_free_slot(s, slot);
 }
 
 static void slot_clear(ps_side *s, int slot) {
@@ -81,14 +96,13 @@ static void slot_clear(ps_side *s, int slot) {
     if (slot < s->next_empty) s->next_empty = slot;
 }
 
-/* Calls body for each active slot >= from in ascending order; the body may
- * clear the current slot. */
-#define FOR_ACTIVE_SLOTS(s, from, slot, body)                                    \
+/* Calls body for each active slot (restricted to `mask` when non-NULL) in
+ * ascending order; the body may clear the current slot. */
+#define FOR_ACTIVE_SLOTS(s, mask, slot, body)                                    \
     do {                                                                         \
         int nwords_ = ((s)->cfg->max_queue_size + 63) / 64;                      \
-        for (int w_ = (from) >> 6; w_ < nwords_; w_++) {                         \
-            uint64_t bits_ = (s)->active[w_];                                    \
-            if (w_ == (from) >> 6) bits_ &= ~0ULL << ((from) & 63);              \
+        for (int w_ = 0; w_ < nwords_; w_++) {                                   \
+            uint64_t bits_ = (s)->active[w_] & ((mask) ? (mask)[w_] : ~0ULL);    \
             while (bits_) {                                                      \
                 int slot = w_ * 64 + __builtin_ctzll(bits_);                     \
                 bits_ &= bits_ - 1;                                              \
@@ -181,7 +195,7 @@ ps_completions ps_side_process_running(ps_side *s, int64_t now) {
 
 int ps_side_age_queue(ps_side *s) {
     int dropped = 0, max_age = s->cfg->max_job_age;
-    FOR_ACTIVE_SLOTS(s, 0, slot, {
+    FOR_ACTIVE_SLOTS(s, (const uint64_t *)NULL, slot, {
         ps_job *j = &s->queue[slot];
         if (++j->age > max_age) {
             pending_change(&s->pending, j->duration, j->nodes, j->cores, -1);
@@ -217,13 +231,13 @@ ps_job ps_side_backlog_at(const ps_side *s, int i, int64_t now) {
 
 /* ----------------------------------------------------------- queue input */
 
-int ps_side_refill(ps_side *s, int64_t now, int *first_slot) {
+int ps_side_refill(ps_side *s, int64_t now) {
     int moved = 0;
-    if (first_slot) *first_slot = s->cfg->max_queue_size;
+    memset(s->fresh, 0, (size_t)(s->cfg->max_queue_size + 63) / 64 * sizeof *s->fresh);
     while (s->bl_len > 0 && s->next_empty < s->cfg->max_queue_size) {
         ps_job j = ps_side_backlog_at(s, 0, now);
         backlog_pop(s);
-        if (moved == 0 && first_slot) *first_slot = s->next_empty;
+        s->fresh[s->next_empty >> 6] |= 1ULL << (s->next_empty & 63);
         slot_put(s, s->next_empty, j); /* pending totals unchanged: it stays pending */
         moved++;
     }
@@ -276,9 +290,10 @@ static int launch(ps_side *s, int slot, int64_t now, int64_t *next_job_id) {
     return 0;
 }
 
-int ps_side_schedule(ps_side *s, int64_t now, int from_slot, int64_t *next_job_id) {
+int ps_side_schedule(ps_side *s, int64_t now, int only_fresh, int64_t *next_job_id) {
     int launched = 0, cpn = s->cfg->cores_per_node;
-    FOR_ACTIVE_SLOTS(s, from_slot, slot, {
+    const uint64_t *mask = only_fresh ? s->fresh : NULL;
+    FOR_ACTIVE_SLOTS(s, mask, slot, {
         const ps_job *j = &s->queue[slot];
         /* First-fit: enough powered nodes with >= c free cores (spec 3.5). */
         if (j->cores <= cpn && j->cores >= 0 && j->nodes <= PS_MAX_NODES_PER_JOB_LIMIT &&
@@ -328,7 +343,7 @@ int64_t ps_side_used_cores(const ps_side *s) {
 
 int ps_side_max_queue_age(const ps_side *s) {
     int m = 0;
-    FOR_ACTIVE_SLOTS(s, 0, slot, {
+    FOR_ACTIVE_SLOTS(s, (const uint64_t *)NULL, slot, {
         if (s->queue[slot].age > m) m = s->queue[slot].age;
     });
     return m;

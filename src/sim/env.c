@@ -209,15 +209,14 @@ static int baseline_step(ps_env *env, int64_t now, step_acc *acc) {
     acc->base_done = ps_side_process_running(b, now);
     int64_t dropped = ps_side_age_queue(b);
     dropped += ps_side_age_backlog(b, now);
-    ps_side_refill(b, now, NULL);
+    ps_side_refill(b, now);
     acc->base_rejected = ps_side_add_jobs(b, env->new_jobs.v, env->new_jobs.n, now);
     dropped += acc->base_rejected;
     int launched = ps_side_schedule(b, now, 0, &env->next_job_id), total = launched;
     /* Greedy loop: refill and schedule again while the last pass launched. */
     while (launched > 0 && b->bl_len > 0) {
-        int first;
-        if (ps_side_refill(b, now, &first) == 0) break;
-        launched = ps_side_schedule(b, now, first, &env->next_job_id);
+        if (ps_side_refill(b, now) == 0) break;
+        launched = ps_side_schedule(b, now, 1, &env->next_job_id);
         if (launched < 0) return -1;
         total += launched;
     }
@@ -247,7 +246,7 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     acc->agent_done = ps_side_process_running(s, now);
     int64_t dropped = ps_side_age_queue(s);
     dropped += ps_side_age_backlog(s, now);
-    ps_side_refill(s, now, NULL);
+    ps_side_refill(s, now);
     env->new_jobs.n = 0;
     if (ps_workload_generate(&env->workload, &env->rng, &env->aux_rng, &env->new_jobs) != 0)
         return ps_error_set(err, "out of memory generating jobs");
@@ -257,9 +256,8 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     in->dropped = dropped + acc->rejected;
     int launched = ps_side_schedule(s, now, 0, &env->next_job_id);
     if (launched >= 0 && a.refill == 1 && s->bl_len > 0) {
-        int first;
-        if (ps_side_refill(s, now, &first) > 0) {
-            int more = ps_side_schedule(s, now, first, &env->next_job_id);
+        if (ps_side_refill(s, now) > 0) {
+            int more = ps_side_schedule(s, now, 1, &env->next_job_id);
             launched = more < 0 ? -1 : launched + more;
         }
     }
