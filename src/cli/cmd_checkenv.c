@@ -13,6 +13,11 @@
 
 #define CMD "checkenv"
 
+static const char USAGE[] =
+    "usage: powersched checkenv [options]\n\nChecks the environment's contract on the default env "
+    "(or the data given): observation\nlayout and bounds, action validation, reset/step, "
+    "truncation, invariants.\n";
+
 typedef struct checker {
     int failed;
 } checker;
@@ -123,21 +128,14 @@ static void check_reset_carries_over(checker *ck, ps_env *env, float *obs) {
 int cmd_checkenv(int argc, char **argv) {
     ps_sim_flags sim;
     ps_sim_flags_init(&sim);
-    long steps = 672;
+    int64_t steps = 672;
     ps_option opts[PS_SIM_FLAG_COUNT + 1] = {
         {"--steps", OPT_I64, &steps, "N", "random steps of the step check", 1, 1e8},
     };
     ps_sim_flags_options(&sim, opts + 1);
-    int help = 0;
+    int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
+    if (status >= 0) return status;
     ps_error err;
-    if (ps_options_parse(opts, PS_COUNT(opts), argc, argv, &help, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
-    if (help) {
-        printf("usage: powersched checkenv [options]\n\nChecks the environment's contract on the default env "
-               "(or the data given): observation\nlayout and bounds, action validation, reset/step, "
-               "truncation, invariants.\n\noptions:\n");
-        ps_options_print(stdout, opts, PS_COUNT(opts));
-        return 0;
-    }
     ps_env_spec spec;
     if (ps_sim_flags_to_spec(&sim, &spec, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
     ps_env *env = malloc(sizeof *env);

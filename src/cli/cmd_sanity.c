@@ -11,6 +11,11 @@
 
 #define CMD "sanity"
 
+static const char USAGE[] =
+    "usage: powersched sanity [--steps N] [--check-determinism] [data options]\n\n"
+    "Random actions; after reset and after every step checks core accounting, node timers,\n"
+    "queue slots, pending statistics and job conservation on both cluster sides.\n";
+
 /* Per-step fingerprint of the determinism contract (spec 2.7). */
 typedef struct fingerprint {
     double reward, step_cost;
@@ -60,23 +65,16 @@ int cmd_sanity(int argc, char **argv) {
     ps_sim_flags sim;
     ps_sim_flags_init(&sim);
     sim.seed = 123;
-    long steps = 500;
+    int64_t steps = 500;
     int determinism = 0;
     ps_option opts[PS_SIM_FLAG_COUNT + 2] = {
         {"--steps", OPT_I64, &steps, "N", "random steps to run", 1, 1e9},
         {"--check-determinism", OPT_FLAG, &determinism, "", "run twice from scratch and compare every step", 0, 0},
     };
     ps_sim_flags_options(&sim, opts + 2);
-    int help = 0;
+    int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
+    if (status >= 0) return status;
     ps_error err;
-    if (ps_options_parse(opts, PS_COUNT(opts), argc, argv, &help, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
-    if (help) {
-        printf("usage: powersched sanity [--steps N] [--check-determinism] [data options]\n\n"
-               "Random actions; after reset and after every step checks core accounting, node timers,\n"
-               "queue slots, pending statistics and job conservation on both cluster sides.\n\noptions:\n");
-        ps_options_print(stdout, opts, PS_COUNT(opts));
-        return 0;
-    }
     ps_env_spec spec;
     if (ps_sim_flags_to_spec(&sim, &spec, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
     ps_action *acts = malloc((size_t)steps * sizeof *acts);

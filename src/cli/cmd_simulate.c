@@ -11,6 +11,12 @@
 
 #define CMD "simulate"
 
+static const char USAGE[] =
+    "usage: powersched simulate [options]\n\n"
+    "Runs the simulator with a fixed policy (no learning) against the always-on baseline and\n"
+    "prints one summary line per episode. The timeline is continuous across episodes.\n"
+    "The env is reset with --seed before the first episode.\n";
+
 typedef enum policy_kind { POLICY_ALWAYS_ON, POLICY_RANDOM, POLICY_ACTIONS } policy_kind;
 
 typedef struct policy {
@@ -106,7 +112,7 @@ static void print_totals(const ps_env *env) {
 }
 
 static int run(ps_env *env, policy *pol, const sim_args *a, ps_atomic_file *trace, ps_atomic_file *eps, ps_error *err) {
-    long steps = (long)a->episodes * env->cfg.episode_hours;
+    int64_t steps = (long)a->episodes * env->cfg.episode_hours;
     if (pol->kind == POLICY_ACTIONS && pol->n_actions < steps)
         return ps_error_set(err, "%s has %ld actions; %d episode(s) need %ld", a->policy + 8, pol->n_actions,
                             a->episodes, steps);
@@ -144,17 +150,9 @@ int cmd_simulate(int argc, char **argv) {
         {"--episodes-csv", OPT_STRING, &a.episodes_csv, "FILE", "write one CSV row per episode (the episode record)", 0, 0},
     };
     ps_sim_flags_options(&a.sim, opts + 4);
-    int help = 0;
+    int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
+    if (status >= 0) return status;
     ps_error err;
-    if (ps_options_parse(opts, PS_COUNT(opts), argc, argv, &help, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
-    if (help) {
-        printf("usage: powersched simulate [options]\n\n"
-               "Runs the simulator with a fixed policy (no learning) against the always-on baseline and\n"
-               "prints one summary line per episode. The timeline is continuous across episodes.\n"
-               "The env is reset with --seed before the first episode.\n\noptions:\n");
-        ps_options_print(stdout, opts, PS_COUNT(opts));
-        return 0;
-    }
     ps_env_spec spec;
     if (ps_sim_flags_to_spec(&a.sim, &spec, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
     policy pol;

@@ -88,3 +88,16 @@ void ps_options_print(FILE *fp, const ps_option *opts, int n) {
         fprintf(fp, "  %-32s %s (default: %s)\n", left, o->help, def);
     }
 }
+
+int ps_cli_parse(const char *cmd, const char *usage, const ps_option *opts, int n, int argc, char **argv) {
+    int help = 0;
+    ps_error err;
+    if (ps_options_parse(opts, n, argc, argv, &help, &err) != PS_OK) {
+        fprintf(stderr, "powersched %s: %s\n", cmd, err.msg);
+        return 2;
+    }
+    if (!help) return -1;
+    printf("%s\noptions:\n", usage);
+    ps_options_print(stdout, opts, n);
+    return 0;
+}

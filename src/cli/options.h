@@ -25,6 +25,12 @@ typedef struct ps_option {
 int ps_options_parse(const ps_option *opts, int n, int argc, char **argv, int *help, ps_error *err);
 void ps_options_print(FILE *fp, const ps_option *opts, int n);
 
+/* A command's argument handling: parses argv against the table; with --help
+ * prints `usage` and the options. Returns -1 when the command should go on,
+ * else its exit status (0 after help, 2 after a usage error, reported on
+ * stderr as "powersched <cmd>: ..."). */
+int ps_cli_parse(const char *cmd, const char *usage, const ps_option *opts, int n, int argc, char **argv);
+
 #define PS_COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 #endif
