@@ -6,6 +6,11 @@
 
 #include <stdint.h>
 
+/* Streams derived from one seed: the env's own draws (arrivals; the
+ * reference's np_random), the durations sampler (the reference's numpy global
+ * RNG) and a policy's random actions. */
+enum { PS_STREAM_ENV = 1, PS_STREAM_AUX = 2, PS_STREAM_POLICY = 3 };
+
 typedef struct ps_rng {
     uint64_t s[4];
 } ps_rng;

@@ -9,7 +9,9 @@
 
 #include "powersched/config.h"
 #include "powersched/error.h"
+#include "powersched/hourly.h"
 #include "powersched/rng.h"
+#include "powersched/workloadgen.h"
 
 /* ----------------------------------------------------------- sacct log */
 
@@ -105,20 +107,40 @@ int ps_arrival_scale(ps_joblist *list, int from, double scale, ps_rng *rng);
 
 /* ------------------------------------------------- the per-step source */
 
-/* Which source feeds the env and its inputs (spec 2.4 precedence). */
+/* Every source the user named; ps_workload_create picks one by the
+ * reference's precedence (spec 2.4):
+ *   1. jobs log, unless a generator is configured
+ *   2. hourly-jobs log (even over a generator)
+ *   3. the workload generator
+ *   4. the legacy random generator (durations from a file if given).
+ * With a generator the arrival scale is forced to 1 (train.py's rule). */
 typedef struct ps_workload_spec {
     const char *jobs_path;        /* --jobs: Slurm log for the jobs sampler */
     ps_replay_mode replay_mode;
+    const char *hourly_path;      /* --hourly-jobs: Slurm log for the hourly sampler */
+    const ps_wg_config *generator; /* --workload-gen: NULL = none */
     const char *durations_path;   /* --job-durations: legacy generator only */
     double arrival_scale;         /* --job-arrival-scale, finite and >= 0 */
 } ps_workload_spec;
 
-typedef enum ps_source_kind { PS_SOURCE_JOBS_SAMPLER, PS_SOURCE_LEGACY } ps_source_kind;
+typedef enum ps_source_kind {
+    PS_SOURCE_JOBS_SAMPLER,
+    PS_SOURCE_HOURLY,
+    PS_SOURCE_GENERATOR,
+    PS_SOURCE_LEGACY
+} ps_source_kind;
+
+/* The source the precedence picks, and one line per conflict it resolved
+ * (e.g. "--hourly-jobs takes precedence over --workload-gen"); the caller
+ * prints them. Returns the number of lines written to notes (at most 4). */
+int ps_workload_resolve(const ps_workload_spec *spec, ps_source_kind *kind, char notes[4][160]);
 
 typedef struct ps_workload {
     const ps_config *cfg;
     ps_source_kind kind;
     ps_jobs_sampler jobs;
+    ps_hourly hourly;
+    ps_wg_config generator;
     ps_durations durations;
     int has_durations;
     double arrival_scale;
@@ -126,9 +148,11 @@ typedef struct ps_workload {
 
 int ps_workload_create(ps_workload *w, const ps_config *cfg, const ps_workload_spec *spec, ps_error *err);
 void ps_workload_free(ps_workload *w);
-/* Appends this hour's new jobs (spec 2.6 step 7). `rng` is the env stream,
- * `aux_rng` the durations sampler's own stream (the reference's global one). */
-int ps_workload_generate(ps_workload *w, ps_rng *rng, ps_rng *aux_rng, ps_joblist *out);
+/* Appends this hour's new jobs (spec 2.6 step 7). `hour` is the hour within
+ * the episode minus one (0..335; the hourly sampler's day phase). `rng` is
+ * the env stream, `aux_rng` the durations sampler's own stream (the
+ * reference's global one). */
+int ps_workload_generate(ps_workload *w, int hour, ps_rng *rng, ps_rng *aux_rng, ps_joblist *out);
 /* Human-readable description of the source (for start-up lines). */
 const char *ps_workload_describe(const ps_workload *w);
 

@@ -77,7 +77,7 @@ static void check_actions(checker *ck, ps_env *env, float *obs) {
 
 static void check_rollout(checker *ck, ps_env *env, float *obs, float *fresh, long steps, uint64_t seed) {
     ps_rng rng;
-    ps_rng_seed(&rng, seed, 3);
+    ps_rng_seed(&rng, seed, PS_STREAM_POLICY);
     char why[256] = "";
     int bounds = 1, same_obs = 1, trunc = 1, inv = 1, finite = 1;
     for (long t = 0; t < steps; t++) {
@@ -137,7 +137,7 @@ int cmd_checkenv(int argc, char **argv) {
     if (status >= 0) return status;
     ps_error err;
     ps_env_spec spec;
-    if (ps_sim_flags_to_spec(&sim, &spec, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
+    if (ps_sim_flags_to_spec(&sim, &spec, stderr, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
     ps_env *env = malloc(sizeof *env);
     if (!env || ps_env_create(env, &spec, &err) != PS_OK) {
         free(env);

@@ -76,12 +76,12 @@ int cmd_sanity(int argc, char **argv) {
     if (status >= 0) return status;
     ps_error err;
     ps_env_spec spec;
-    if (ps_sim_flags_to_spec(&sim, &spec, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
+    if (ps_sim_flags_to_spec(&sim, &spec, stderr, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
     ps_action *acts = malloc((size_t)steps * sizeof *acts);
     fingerprint *a = calloc((size_t)steps, sizeof *a), *b = calloc((size_t)steps, sizeof *b);
     int rc = acts && a && b ? PS_OK : ps_error_set(&err, "out of memory for %ld steps", steps);
     ps_rng rng;
-    ps_rng_seed(&rng, sim.seed, 3);
+    ps_rng_seed(&rng, sim.seed, PS_STREAM_POLICY);
     for (long t = 0; rc == PS_OK && t < steps; t++) acts[t] = ps_action_random(&rng, &spec.cfg);
     if (rc == PS_OK) rc = rollout(&spec, acts, steps, 1, a, &err);
     if (rc == PS_OK) printf("sanity: invariants held after reset and after every step\n");

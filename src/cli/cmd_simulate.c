@@ -63,7 +63,7 @@ static int load_actions(policy *p, const char *path, const ps_config *cfg, ps_er
 
 static int policy_init(policy *p, const char *spec, const ps_config *cfg, uint64_t seed, ps_error *err) {
     memset(p, 0, sizeof *p);
-    ps_rng_seed(&p->rng, seed, 3);
+    ps_rng_seed(&p->rng, seed, PS_STREAM_POLICY);
     if (!strcmp(spec, "always-on")) p->kind = POLICY_ALWAYS_ON;
     else if (!strcmp(spec, "random")) p->kind = POLICY_RANDOM;
     else if (!strncmp(spec, "actions:", 8)) {
@@ -154,7 +154,7 @@ int cmd_simulate(int argc, char **argv) {
     if (status >= 0) return status;
     ps_error err;
     ps_env_spec spec;
-    if (ps_sim_flags_to_spec(&a.sim, &spec, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
+    if (ps_sim_flags_to_spec(&a.sim, &spec, stderr, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
     policy pol;
     if (policy_init(&pol, a.policy, &spec.cfg, a.sim.seed, &err) != PS_OK) {
         free(pol.actions);

@@ -3,18 +3,20 @@
 #include <math.h>
 
 void ps_sim_flags_init(ps_sim_flags *f) {
-    f->prices = f->job_durations = f->jobs = "";
+    f->prices = f->job_durations = f->jobs = f->hourly_jobs = "";
     f->exact_replay = f->exact_replay_aggregate = 0;
     f->arrival_scale = 1.0;
     f->seed = 0;
     f->weights = ps_weights_default();
+    ps_wg_flags_init(&f->wg);
 }
 
 void ps_sim_flags_options(ps_sim_flags *f, ps_option *o) {
-    ps_option opts[PS_SIM_FLAG_COUNT] = {
+    ps_option opts[PS_SIM_FLAG_COUNT - PS_WG_FLAG_COUNT] = {
         {"--prices", OPT_STRING, &f->prices, "FILE", "hourly price CSV (Date,Price); none = synthetic daily sinusoid 16..24 EUR/MWh", 0, 0},
         {"--job-durations", OPT_STRING, &f->job_durations, "FILE", "durations ([D-]HH:MM:SS per line) for the legacy generator", 0, 0},
         {"--jobs", OPT_STRING, &f->jobs, "FILE", "Slurm sacct log replayed hour by hour (hourly templates)", 0, 0},
+        {"--hourly-jobs", OPT_STRING, &f->hourly_jobs, "FILE", "Slurm sacct log for the hourly statistical sampler", 0, 0},
         {"--jobs-exact-replay", OPT_FLAG, &f->exact_replay, "", "with --jobs: replay the raw jobs of each hour", 0, 0},
         {"--jobs-exact-replay-aggregate", OPT_FLAG, &f->exact_replay_aggregate, "", "with --jobs-exact-replay: aggregate each hour (same jobs as templates)", 0, 0},
         {"--job-arrival-scale", OPT_DOUBLE, &f->arrival_scale, "X", "multiply arrivals: whole copies + random thinning of the fraction", 0, 1e6},
@@ -25,11 +27,17 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_option *o) {
         {"--job-age-weight", OPT_DOUBLE, &f->weights.job_age, "W", "reward weight of the job-age penalty", -1e6, 1e6},
         {"--drop-weight", OPT_DOUBLE, &f->weights.drop, "W", "reward weight of the dropped-job penalty", -1e6, 1e6},
     };
-    for (int i = 0; i < PS_SIM_FLAG_COUNT; i++) o[i] = opts[i];
+    int n = PS_SIM_FLAG_COUNT - PS_WG_FLAG_COUNT;
+    for (int i = 0; i < n; i++) o[i] = opts[i];
+    ps_wg_flags_options(&f->wg, o + n);
 }
 
-int ps_sim_flags_to_spec(const ps_sim_flags *f, ps_env_spec *spec, ps_error *err) {
+int ps_sim_flags_to_spec(ps_sim_flags *f, ps_env_spec *spec, FILE *warn, ps_error *err) {
     *spec = ps_env_spec_default();
+    int gen;
+    if (ps_wg_flags_build(&f->wg, &spec->cfg, &f->generator, &gen, err) != PS_OK) return PS_ERR;
+    spec->workload.generator = gen ? &f->generator : NULL;
+    spec->workload.hourly_path = f->hourly_jobs;
     if (f->exact_replay && !*f->jobs) return ps_error_set(err, "--jobs-exact-replay requires --jobs");
     if (f->exact_replay_aggregate && !f->exact_replay)
         return ps_error_set(err, "--jobs-exact-replay-aggregate requires --jobs-exact-replay");
@@ -44,6 +52,14 @@ int ps_sim_flags_to_spec(const ps_sim_flags *f, ps_env_spec *spec, ps_error *err
     spec->workload.replay_mode = !f->exact_replay ? PS_REPLAY_TEMPLATES
                                  : f->exact_replay_aggregate ? PS_REPLAY_EXACT_AGGREGATE
                                                              : PS_REPLAY_EXACT;
+    if (warn) {
+        char notes[4][160];
+        ps_source_kind kind;
+        int n = ps_workload_resolve(&spec->workload, &kind, notes);
+        for (int i = 0; i < n; i++) fprintf(warn, "warning: %s\n", notes[i]);
+        if (gen && f->arrival_scale != 1.0)
+            fprintf(warn, "warning: --job-arrival-scale is forced to 1.0 with --workload-gen (the prototype's rule)\n");
+    }
     return PS_OK;
 }
 
@@ -54,11 +70,12 @@ void ps_sim_print_setup(FILE *fp, const ps_env *env, const ps_sim_flags *f) {
         fprintf(fp, "Parsed jobs for %d hours (%d jobs)\n", w->jobs.n_bins, w->jobs.log.n);
         fprintf(fp, "Jobs replay mode: %s\n", ps_workload_describe(w));
         fprintf(fp, "Max raw jobs per hour: %d\n", w->jobs.max_raw_per_bin);
+    } else if (w->kind == PS_SOURCE_HOURLY) {
+        fprintf(fp, "Hourly sampler from %s: %d dates, %d templates\n", f->hourly_jobs, w->hourly.n_dates,
+                w->hourly.tpl_start[24]);
     } else {
         fprintf(fp, "Job source: %s\n", ps_workload_describe(w));
     }
-    if (*f->job_durations && w->kind != PS_SOURCE_LEGACY)
-        fprintf(fp, "warning: --job-durations only feeds the legacy generator; ignored with --jobs\n");
     const ps_weights *x = &env->weights;
     fprintf(fp, "Job arrival scale: %.3fx\n", w->arrival_scale);
     fprintf(fp, "Weights: efficiency=%g, price=%g, idle=%g, job_age=%g, drop=%g. sum=%.2f\n", x->efficiency,

@@ -4,10 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* RNG streams derived from one seed. */
-#define STREAM_ENV 1
-#define STREAM_AUX 2
-
 ps_env_spec ps_env_spec_default(void) {
     ps_env_spec s;
     memset(&s, 0, sizeof s);
@@ -42,8 +38,8 @@ ps_obs_layout ps_obs_layout_for(const ps_config *c) {
 int ps_env_obs_size(const ps_env *env) { return env->layout.size; }
 
 static void seed_rngs(ps_env *env, uint64_t seed) {
-    ps_rng_seed(&env->rng, seed, STREAM_ENV);
-    ps_rng_seed(&env->aux_rng, seed, STREAM_AUX);
+    ps_rng_seed(&env->rng, seed, PS_STREAM_ENV);
+    ps_rng_seed(&env->aux_rng, seed, PS_STREAM_AUX);
 }
 
 static int load_prices(ps_env *env, const ps_env_spec *spec, ps_error *err) {
@@ -248,7 +244,7 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     dropped += ps_side_age_backlog(s, now);
     ps_side_refill(s, now);
     env->new_jobs.n = 0;
-    if (ps_workload_generate(&env->workload, &env->rng, &env->aux_rng, &env->new_jobs) != 0)
+    if (ps_workload_generate(&env->workload, (int)((env->metrics.current_hour - 1) % 24), &env->rng, &env->aux_rng, &env->new_jobs) != 0)
         return ps_error_set(err, "out of memory generating jobs");
     new_job_sums(&env->new_jobs, in);
     acc->rejected = ps_side_add_jobs(s, env->new_jobs.v, env->new_jobs.n, now);

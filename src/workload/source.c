@@ -1,46 +1,85 @@
 /* source.c - the per-step job source of an env (spec 2.4, 2.6 step 7, 8.6). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "powersched/workload.h"
 
+static int given(const char *path) { return path && *path; }
+
+int ps_workload_resolve(const ps_workload_spec *s, ps_source_kind *kind, char notes[4][160]) {
+    int n = 0;
+    int jobs = given(s->jobs_path), hourly = given(s->hourly_path), gen = s->generator != NULL;
+    if (jobs && !gen) *kind = PS_SOURCE_JOBS_SAMPLER;
+    else if (hourly) *kind = PS_SOURCE_HOURLY;
+    else if (gen) *kind = PS_SOURCE_GENERATOR;
+    else *kind = PS_SOURCE_LEGACY;
+    if (jobs && gen) snprintf(notes[n++], 160, "--workload-gen takes precedence over --jobs: the jobs log is not used");
+    if (hourly && *kind == PS_SOURCE_JOBS_SAMPLER)
+        snprintf(notes[n++], 160, "--jobs takes precedence over --hourly-jobs: the hourly sampler is not used");
+    if (hourly && gen)
+        snprintf(notes[n++], 160, "--hourly-jobs takes precedence over --workload-gen: the generator is not used");
+    if (given(s->durations_path) && *kind != PS_SOURCE_LEGACY)
+        snprintf(notes[n++], 160, "--job-durations only feeds the legacy generator: not used with this job source");
+    return n;
+}
+
 int ps_workload_create(ps_workload *w, const ps_config *cfg, const ps_workload_spec *spec, ps_error *err) {
     memset(w, 0, sizeof *w);
     w->cfg = cfg;
-    w->arrival_scale = spec->arrival_scale;
+    char notes[4][160];
+    ps_workload_resolve(spec, &w->kind, notes);
     if (!isfinite(spec->arrival_scale) || spec->arrival_scale < 0)
         return ps_error_set(err, "job arrival scale must be finite and >= 0, got %g", spec->arrival_scale);
-    if (spec->jobs_path && *spec->jobs_path) {
-        w->kind = PS_SOURCE_JOBS_SAMPLER;
-        return ps_jobs_sampler_create(&w->jobs, spec->jobs_path, spec->replay_mode, err);
-    }
-    w->kind = PS_SOURCE_LEGACY;
-    if (spec->durations_path && *spec->durations_path) {
-        if (ps_durations_read(&w->durations, spec->durations_path, err) != PS_OK) return PS_ERR;
-        w->has_durations = 1;
+    w->arrival_scale = spec->generator ? 1.0 : spec->arrival_scale;
+    switch (w->kind) {
+    case PS_SOURCE_JOBS_SAMPLER: return ps_jobs_sampler_create(&w->jobs, spec->jobs_path, spec->replay_mode, err);
+    case PS_SOURCE_HOURLY: return ps_hourly_create(&w->hourly, spec->hourly_path, err);
+    case PS_SOURCE_GENERATOR:
+        w->generator = *spec->generator;
+        return ps_wg_config_check(&w->generator, cfg, err);
+    case PS_SOURCE_LEGACY:
+        if (given(spec->durations_path)) {
+            if (ps_durations_read(&w->durations, spec->durations_path, err) != PS_OK) return PS_ERR;
+            w->has_durations = 1;
+        }
+        return PS_OK;
     }
     return PS_OK;
 }
 
 void ps_workload_free(ps_workload *w) {
     if (w->kind == PS_SOURCE_JOBS_SAMPLER) ps_jobs_sampler_free(&w->jobs);
+    if (w->kind == PS_SOURCE_HOURLY) ps_hourly_free(&w->hourly);
     if (w->has_durations) ps_durations_free(&w->durations);
     memset(w, 0, sizeof *w);
 }
 
-int ps_workload_generate(ps_workload *w, ps_rng *rng, ps_rng *aux_rng, ps_joblist *out) {
-    int from = out->n, rc;
-    if (w->kind == PS_SOURCE_JOBS_SAMPLER)
-        rc = ps_jobs_sampler_next(&w->jobs, out);
-    else
+int ps_workload_generate(ps_workload *w, int hour, ps_rng *rng, ps_rng *aux_rng, ps_joblist *out) {
+    int from = out->n, rc = 0;
+    switch (w->kind) {
+    case PS_SOURCE_JOBS_SAMPLER: rc = ps_jobs_sampler_next(&w->jobs, out); break;
+    case PS_SOURCE_HOURLY: rc = ps_hourly_sample(&w->hourly, hour, rng, out); break;
+    case PS_SOURCE_GENERATOR: rc = ps_wg_sample(&w->generator, rng, out, NULL); break;
+    case PS_SOURCE_LEGACY:
         rc = ps_legacy_generate(w->cfg, rng, w->has_durations ? &w->durations : NULL, aux_rng, out);
+        break;
+    }
     if (rc != 0) return rc;
     return ps_arrival_scale(out, from, w->arrival_scale, rng);
 }
 
 const char *ps_workload_describe(const ps_workload *w) {
-    if (w->kind == PS_SOURCE_LEGACY)
+    switch (w->kind) {
+    case PS_SOURCE_LEGACY:
         return w->has_durations ? "legacy random generator, durations from file" : "legacy random generator";
+    case PS_SOURCE_HOURLY: return "hourly statistical sampler";
+    case PS_SOURCE_GENERATOR:
+        return w->generator.mode == PS_WG_FLAT ? "workload generator, flat"
+               : w->generator.mode == PS_WG_POISSON ? "workload generator, poisson"
+                                                     : "workload generator, uniform";
+    case PS_SOURCE_JOBS_SAMPLER: break;
+    }
     switch (w->jobs.mode) {
     case PS_REPLAY_EXACT: return "jobs log, exact timeline (raw jobs per hour)";
     case PS_REPLAY_EXACT_AGGREGATE: return "jobs log, exact timeline (aggregated per step)";
