@@ -3,6 +3,9 @@
  *   sim.replay  real 2023 prices + exact replay of the real Slurm log, random actions
  *   sim.full    defaults: legacy generator (0..1500 jobs/h), random actions:
  *               queue and backlog full
+ *   sim.hourly  real prices + the hourly sampler on the real log, random actions
+ *   sim.poisson200, sim.poisson1500  real prices (synthetic if absent) + the
+ *               poisson generator (CLI defaults, lambda 200 / 1500), random actions
  * Each figure is the median of several timed runs after a warm-up; one core.
  * usage: bench_sim [SHARED_DIR] [only-name] */
 #include <stdio.h>
@@ -49,7 +52,7 @@ static int bench(const char *name, const ps_env_spec *spec, long warmup, long st
     }
     float *obs = calloc((size_t)ps_env_obs_size(env), sizeof *obs);
     ps_rng rng;
-    ps_rng_seed(&rng, 1, 3);
+    ps_rng_seed(&rng, 1, PS_STREAM_POLICY);
     uint64_t seed = 1;
     ps_env_reset(env, &seed, -1, obs);
     double rate[RUNS];
@@ -99,6 +102,28 @@ int main(int argc, char **argv) {
     if (!*only || !strcmp(only, "sim.full")) {
         ps_env_spec s = ps_env_spec_default();
         rc |= bench("sim.full", &s, 1000, 5000);
+    }
+    if (!*only || !strcmp(only, "sim.hourly")) {
+        if (!exists(prices) || !exists(log)) {
+            printf("# bench sim.hourly skipped: %s or %s not found\n", prices, log);
+        } else {
+            ps_env_spec s = ps_env_spec_default();
+            s.prices_path = prices;
+            s.workload.hourly_path = log;
+            rc |= bench("sim.hourly", &s, 2000, 100000);
+        }
+    }
+    const double lambdas[2] = {200, 1500};
+    const char *names[2] = {"sim.poisson200", "sim.poisson1500"};
+    for (int i = 0; i < 2; i++) {
+        if (*only && strcmp(only, names[i])) continue;
+        ps_env_spec s = ps_env_spec_default();
+        s.prices_path = exists(prices) ? prices : "";
+        ps_wg_config gen = ps_wg_config_default(PS_WG_POISSON);
+        gen.lambda = lambdas[i];
+        gen.lambda_attr[PS_WG_DURATION] = 85; /* the CLI's floor midpoints */
+        s.workload.generator = &gen;
+        rc |= bench(names[i], &s, 1000, i == 0 ? 20000 : 5000);
     }
     return rc;
 }

@@ -22,14 +22,18 @@ expect() {
     if [ "$got" -ge 128 ]; then echo "CRASH: $*"; fails=$((fails + 1)); fi
 }
 
+printf 'JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n----\n1 u gpu 2025-04-13T16:35:12 x y 7200 4 1\n2 u gpu 2025-04-13T17:35:12 x y 60 8 2\n' > "$out/tiny.log"
+
 # --- help and the command table
 expect 0 'commands:' "$ps" --help
 expect 0 'simulate' "$ps" --help
 expect 2 'usage: powersched' "$ps"
 expect 2 "unknown command 'frobnicate'" "$ps" frobnicate
-for cmd in simulate checkenv sanity; do
-    expect 0 '(default: ' "$ps" "$cmd" --help
-    expect 2 "unknown option '--bogus'" "$ps" "$cmd" --bogus
+for cmd in simulate checkenv sanity 'workloadgen inspect'; do
+    # shellcheck disable=SC2086
+    expect 0 '(default: ' "$ps" $cmd --help
+    # shellcheck disable=SC2086
+    expect 2 "unknown option '--bogus'" "$ps" $cmd --bogus
 done
 expect 0 '--policy P .*(default: always-on)' "$ps" simulate --help
 expect 0 '--episodes N .*(default: 1)' "$ps" simulate --help
@@ -48,6 +52,50 @@ expect 2 '--jobs-exact-replay requires --jobs' "$ps" simulate --jobs-exact-repla
 expect 2 '--jobs-exact-replay-aggregate requires --jobs-exact-replay' "$ps" simulate --jobs x --jobs-exact-replay-aggregate
 expect 2 "--policy: 'greedy' is not always-on, random or actions:FILE" "$ps" simulate --policy greedy
 expect 2 'takes no value' "$ps" sanity --check-determinism=yes
+
+# --- workload generator flags (spec 9.5) and source precedence (spec 2.4)
+expect 2 "--workload-gen: 'gaussian' is not flat, poisson or uniform" "$ps" simulate --workload-gen gaussian
+expect 2 '--wg-poisson-lambda: -5 is outside' "$ps" simulate --workload-gen poisson --wg-poisson-lambda -5
+expect 2 "--wg-poisson-lambdas4: expected 4 comma-separated values, got 3" "$ps" simulate --workload-gen poisson --wg-poisson-lambdas4 1,2,3
+expect 2 "--wg-poisson-lambdas4: 'x' is not a finite number" "$ps" simulate --workload-gen poisson --wg-poisson-lambdas4 '1, 2, x, 4'
+expect 2 '--wg-poisson-lambdas4: lambda -2 is negative' "$ps" simulate --workload-gen poisson --wg-poisson-lambdas4 1,-2,3,4
+expect 2 "--wg-flat-targets4: '1.5' is not an integer" "$ps" simulate --workload-gen flat --wg-flat-targets4 10,1.5,2,3
+expect 2 "--wg-uniform-ranges4: range 5:1 has min > max" "$ps" simulate --workload-gen uniform --wg-uniform-ranges4 0:10,5:1,1:2,1:4
+expect 2 "--wg-uniform-ranges4: '1-2' is not a range min:max" "$ps" simulate --workload-gen uniform --wg-uniform-ranges4 0:10,1-2,1:2,1:4
+expect 2 'nodes range 1..40 outside what the cluster can run' "$ps" simulate --workload-gen uniform --wg-uniform-ranges4 0:10,1:2,1:40,1:4
+expect 2 '--wg-burst-small-prob: 1.5 is outside' "$ps" simulate --workload-gen poisson --wg-burst-small-prob 1.5
+expect 0 'warning: --hourly-jobs takes precedence over --workload-gen' "$ps" simulate --workload-gen flat --hourly-jobs "$out/tiny.log"
+expect 0 'warning: --job-arrival-scale is forced to 1.0 with --workload-gen' "$ps" simulate --workload-gen flat --wg-flat-jobs-hour 5 --job-arrival-scale 2
+expect 0 'Job source: workload generator, flat' "$ps" simulate --workload-gen flat --wg-flat-jobs-hour 5
+expect 0 'warning: --workload-gen takes precedence over --jobs' "$ps" simulate --workload-gen flat --wg-flat-jobs-hour 5 --jobs "$out/tiny.log"
+expect 0 'warning: --jobs takes precedence over --hourly-jobs' "$ps" simulate --jobs "$out/tiny.log" --hourly-jobs "$out/tiny.log"
+
+# --- workloadgen inspect
+expect 0 '--hours N .*(default: 336)' "$ps" workloadgen inspect --help
+expect 2 "expected the subcommand 'inspect'" "$ps" workloadgen
+expect 2 'nothing to inspect' "$ps" workloadgen inspect
+expect 0 'determinism: digest [0-9a-f]*; same seed: identical job by job; seed 124: differs' \
+    "$ps" workloadgen inspect --workload-gen poisson --wg-poisson-lambda 20 --hours 100
+expect 0 'jobs/hour .* 100 ' "$ps" workloadgen inspect --workload-gen flat --wg-flat-jobs-hour 7 --hours 100
+expect 0 'burst hours: n/a' "$ps" workloadgen inspect --hourly-jobs "$out/tiny.log" --hours 48
+expect 1 'nolog.txt: cannot open job log' "$ps" workloadgen inspect --hourly-jobs "$out/nolog.txt"
+rm -rf "$out/plots" "$out/plots-nognuplot"
+expect 0 'gnuplot not found: wrote .*render with: cd ' \
+    env PATH=/nonexistent "$ps" workloadgen inspect --workload-gen uniform --hours 24 --plot --out "$out/plots-nognuplot"
+n=$((n + 1))
+if ! ls "$out"/plots-nognuplot/*.gp > /dev/null 2>&1 || ls "$out"/plots-nognuplot/*.png > /dev/null 2>&1; then
+    echo "FAIL: without gnuplot the script should be written and no PNG"; fails=$((fails + 1))
+fi
+if command -v gnuplot > /dev/null 2>&1; then
+    expect 0 'plot: .*\.png' "$ps" workloadgen inspect --workload-gen poisson --hours 48 --plot --out "$out/plots"
+    n=$((n + 1))
+    png=$(ls "$out"/plots/*.png 2>/dev/null | head -1)
+    if [ -z "$png" ] || [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' ')" != 89504e470d0a1a0a ] || [ "$(wc -c < "$png")" -lt 20000 ]; then
+        echo "FAIL: no valid PNG of non-trivial size in $out/plots"; fails=$((fails + 1))
+    fi
+else
+    echo "note: gnuplot not installed, PNG rendering not checked"
+fi
 
 # --- bad price files
 expect 1 'missing.csv: cannot open price file' "$ps" simulate --prices "$out/missing.csv"

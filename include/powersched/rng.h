@@ -18,9 +18,23 @@ typedef struct ps_rng {
 /* Seeds the state from (seed, stream): different streams of one seed are
  * independent sequences. */
 void ps_rng_seed(ps_rng *r, uint64_t seed, uint64_t stream);
-uint64_t ps_rng_next(ps_rng *r);
+static inline uint64_t ps_rng_rotl_(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline uint64_t ps_rng_next(ps_rng *r) {
+    uint64_t *s = r->s;
+    uint64_t result = ps_rng_rotl_(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = ps_rng_rotl_(s[3], 45);
+    return result;
+}
+
 /* Uniform double in [0, 1) with 53 random bits. */
-double ps_rng_uniform(ps_rng *r);
+static inline double ps_rng_uniform(ps_rng *r) { return (double)(ps_rng_next(r) >> 11) * 0x1.0p-53; }
 /* Uniform integer in [lo, hi] (inclusive, lo <= hi), unbiased (Lemire). */
 int64_t ps_rng_int(ps_rng *r, int64_t lo, int64_t hi);
 

@@ -14,23 +14,6 @@ void ps_rng_seed(ps_rng *r, uint64_t seed, uint64_t stream) {
     for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&x);
 }
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-uint64_t ps_rng_next(ps_rng *r) {
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-double ps_rng_uniform(ps_rng *r) { return (double)(ps_rng_next(r) >> 11) * 0x1.0p-53; }
-
 int64_t ps_rng_int(ps_rng *r, int64_t lo, int64_t hi) {
     uint64_t range = (uint64_t)(hi - lo) + 1;
     if (range == 0) return lo + (int64_t)ps_rng_next(r); /* full 64-bit range */

@@ -6,28 +6,78 @@
 
 /* ---------------------------------------------------------------- poisson */
 
-int64_t ps_rng_poisson(ps_rng *r, double lam) {
-    if (lam <= 0) return 0;
-    if (lam < 10) {
-        double enlam = exp(-lam), prod = 1.0;
-        int64_t x = 0;
-        for (;;) {
-            prod *= ps_rng_uniform(r);
-            if (prod <= enlam) return x;
-            x++;
+__extension__ typedef unsigned __int128 u128;
+
+/* Vose's alias method over pmf(0 .. n-1), scaled so the mean bin weight is 1. */
+static void alias_init(ps_poisson *p, int n) {
+    double w[PS_POISSON_TABLE], pk = exp(-p->lam), total = 0;
+    for (int k = 0; k < n; k++) {
+        w[k] = pk;
+        total += pk;
+        pk *= p->lam / (k + 1);
+    }
+    int small[PS_POISSON_TABLE], large[PS_POISSON_TABLE], ns = 0, nl = 0;
+    for (int k = 0; k < n; k++) {
+        w[k] *= n / total;
+        if (w[k] < 1) small[ns++] = k;
+        else large[nl++] = k;
+    }
+    while (ns && nl) {
+        int s = small[--ns], l = large[nl - 1];
+        p->prob[s] = w[s];
+        p->alias[s] = (uint16_t)l;
+        w[l] -= 1 - w[s];
+        if (w[l] < 1) {
+            nl--;
+            small[ns++] = l;
         }
     }
-    double slam = sqrt(lam), loglam = log(lam);
-    double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
-    double invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
+    while (nl) p->prob[large[--nl]] = 1;
+    while (ns) p->prob[small[--ns]] = 1; /* rounding leftovers */
+    p->table_len = n;
+}
+
+void ps_poisson_init(ps_poisson *p, double lam) {
+    memset(p, 0, sizeof *p);
+    p->lam = lam;
+    double span = lam + 12 * sqrt(lam) + 20; /* P(X > span) < 1e-30 */
+    if (span <= PS_POISSON_TABLE) {
+        alias_init(p, (int)span);
+        return;
+    }
+    p->slam = sqrt(lam);
+    p->loglam = log(lam);
+    p->b = 0.931 + 2.53 * p->slam;
+    p->a = -0.059 + 0.02483 * p->b;
+    p->invalpha = 1.1239 + 1.1328 / (p->b - 3.4);
+    p->vr = 0.9277 - 3.6224 / (p->b - 2);
+    p->log_invalpha = log(p->invalpha);
+}
+
+int64_t ps_poisson_draw(const ps_poisson *p, ps_rng *r) {
+    if (p->lam <= 0) return 0;
+    if (p->table_len) {
+        /* x * n: the high word picks the bin, the low word is a fresh uniform. */
+        u128 m = (u128)ps_rng_next(r) * (uint64_t)p->table_len;
+        int k = (int)(m >> 64);
+        double f = (double)((uint64_t)m >> 11) * 0x1.0p-53;
+        return f < p->prob[k] ? k : p->alias[k];
+    }
     for (;;) {
         double u = ps_rng_uniform(r) - 0.5, v = ps_rng_uniform(r);
         double us = 0.5 - fabs(u);
-        double k = floor((2 * a / us + b) * u + lam + 0.43);
-        if (us >= 0.07 && v <= vr) return (int64_t)k;
+        double k = floor((2 * p->a / us + p->b) * u + p->lam + 0.43);
+        if (us >= 0.07 && v <= p->vr) return (int64_t)k;
         if (k < 0 || (us < 0.013 && v > us)) continue;
-        if (log(v) + log(invalpha) - log(a / (us * us) + b) <= -lam + k * loglam - lgamma(k + 1)) return (int64_t)k;
+        if (log(v) + p->log_invalpha - log(p->a / (us * us) + p->b) <= -p->lam + k * p->loglam - lgamma(k + 1))
+            return (int64_t)k;
     }
+}
+
+int64_t ps_rng_poisson(ps_rng *r, double lam) {
+    ps_poisson p;
+    ps_poisson_init(&p, lam);
+    return ps_poisson_draw(&p, r);
 }
 
 /* ---------------------------------------------------------------- config */
@@ -95,17 +145,24 @@ int ps_wg_config_check(ps_wg_config *c, const ps_config *cl, ps_error *err) {
         return ps_error_set(err, "flat jobs per hour %d and jitter %d must be >= 0", c->flat_jobs, c->flat_jitter);
     if (check_burst(&c->small, "small", c, err) != PS_OK || check_burst(&c->heavy, "heavy", c, err) != PS_OK)
         return PS_ERR;
+    ps_poisson_init(&c->poisson_count, c->lambda);
+    for (int a = 0; a < PS_WG_ATTRS; a++) ps_poisson_init(&c->poisson_attr[a], c->lambda_attr[a]);
     return PS_OK;
 }
 
 /* ---------------------------------------------------------------- sample */
+
+/* The prepared sampler, or a fresh one if the config changed after its check. */
+static int64_t poisson(const ps_poisson *p, double lam, ps_rng *r) {
+    return p->lam == lam ? ps_poisson_draw(p, r) : ps_rng_poisson(r, lam);
+}
 
 static int64_t draw_count(const ps_wg_config *c, ps_rng *r) {
     switch (c->mode) {
     case PS_WG_FLAT:
         if (c->flat_jitter <= 0) return c->flat_jobs;
         return ps_rng_int(r, (int64_t)c->flat_jobs - c->flat_jitter, (int64_t)c->flat_jobs + c->flat_jitter);
-    case PS_WG_POISSON: return ps_rng_poisson(r, c->lambda);
+    case PS_WG_POISSON: return poisson(&c->poisson_count, c->lambda, r);
     default: return ps_rng_int(r, c->uniform_min_jobs, c->max_jobs);
     }
 }
@@ -118,7 +175,7 @@ static int32_t draw_attr(const ps_wg_config *c, int a, ps_rng *r) {
         v = j <= 0 ? t : ps_rng_int(r, (int64_t)t - j, (int64_t)t + j);
         break;
     }
-    case PS_WG_POISSON: v = ps_rng_poisson(r, c->lambda_attr[a]); break;
+    case PS_WG_POISSON: v = poisson(&c->poisson_attr[a], c->lambda_attr[a], r); break;
     default: v = ps_rng_int(r, c->min[a], c->max[a]); break;
     }
     return (int32_t)(v < c->min[a] ? c->min[a] : v > c->max[a] ? c->max[a] : v);
@@ -167,7 +224,15 @@ int ps_wg_sample(const ps_wg_config *c, ps_rng *r, ps_joblist *out, ps_wg_hour *
     int small = burst(&c->small, r, out);
     int heavy = small < 0 ? -1 : burst(&c->heavy, r, out);
     if (heavy < 0) return -1;
-    if (c->hard_cap > 0 && out->n - first > c->hard_cap) out->n = first + c->hard_cap;
-    if (hour) *hour = (ps_wg_hour){(int)k, small, heavy};
+    int base = (int)k;
+    if (c->hard_cap > 0 && out->n - first > c->hard_cap) {
+        /* The final list keeps its first hard_cap jobs: base, then bursts. */
+        out->n = first + c->hard_cap;
+        int keep = c->hard_cap;
+        base = base < keep ? base : keep;
+        small = small < keep - base ? small : keep - base;
+        heavy = keep - base - small;
+    }
+    if (hour) *hour = (ps_wg_hour){base, small, heavy};
     return 0;
 }
