@@ -1,1 +1,7 @@
-
+ps_unit_test(test_reward)
+ps_unit_test(test_prices)
+ps_unit_test(test_cluster)
+ps_unit_test(test_env)
+ps_unit_test(test_jobs_sampler)
+ps_unit_test(test_durations)
+ps_unit_test(test_arrival_scale)

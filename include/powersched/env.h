@@ -92,7 +92,8 @@ void ps_env_free(ps_env *env);
 int ps_env_obs_size(const ps_env *env);
 ps_obs_layout ps_obs_layout_for(const ps_config *cfg);
 
-/* Spec 2.5: reseeds the env RNG when seed != NULL, starts a new episode's
+/* Spec 2.5: reseeds the env RNG (not the durations sampler's stream, which
+ * only ps_env_create seeds) when seed != NULL, starts a new episode's
  * metrics, repositions prices when price_start >= 0, writes the observation
  * (if obs != NULL). The simulation state itself carries over. */
 void ps_env_reset(ps_env *env, const uint64_t *seed, long long price_start, float *obs);

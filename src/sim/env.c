@@ -131,7 +131,9 @@ void ps_env_observe(ps_env *env, float *obs) {
 /* ------------------------------------------------------------------ reset */
 
 void ps_env_reset(ps_env *env, const uint64_t *seed, long long price_start, float *obs) {
-    if (seed) seed_rngs(env, *seed);
+    /* Like gymnasium's reset(seed): only the env stream. The durations
+     * sampler's stream (numpy's global RNG in the reference) keeps going. */
+    if (seed) ps_rng_seed(&env->rng, *seed, PS_STREAM_ENV);
     env->episode_idx++;
     memset(&env->metrics.ep, 0, sizeof env->metrics.ep);
     env->metrics.current_hour = 0;
