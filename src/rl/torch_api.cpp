@@ -267,10 +267,20 @@ ato_adam ato_adam_new(at_tensor *params, int n, double lr, double beta1, double 
 void ato_free(ato_adam o) { delete o; }
 
 double ato_clip_grad_norm(ato_adam o, double max_norm) {
+    // One pass over each gradient, no temporaries (torch's clip_grad_norm_
+    // allocates a squared copy of every gradient).
     PROTECT(torch::NoGradGuard ng; double sq = 0;
             for (auto &p : o->params) {
                 torch::Tensor g = p.grad();
-                if (g.defined()) sq += g.pow(2).sum().item<double>();
+                if (!g.defined()) continue;
+                g = g.contiguous();
+                const float *gp = g.data_ptr<float>();
+                int64_t n = g.numel(), k = 0;
+                double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0}; // independent chains
+                for (; k + 8 <= n; k += 8)
+                    for (int j = 0; j < 8; j++) acc[j] += (double)gp[k + j] * gp[k + j];
+                for (; k < n; k++) acc[0] += (double)gp[k] * gp[k];
+                for (int j = 0; j < 8; j++) sq += acc[j];
             } double norm = std::sqrt(sq);
             double coef = max_norm / (norm + 1e-6);
             if (coef < 1)
@@ -304,7 +314,9 @@ void ato_step(ato_adam o) {
 }
 
 void ato_zero_grad(ato_adam o) {
-    PROTECT(for (auto &p : o->params) if (p.grad().defined()) p.mutable_grad().zero_();)
+    // set_to_none: the next backward writes fresh gradients instead of
+    // adding into zeroed ones.
+    PROTECT(for (auto &p : o->params) p.mutable_grad().reset();)
 }
 
 at_tensor ato_moment(ato_adam o, int i, int which) {

@@ -1,0 +1,92 @@
+/* bench_train - PPO training speed and memory with the default
+ * configuration (n_steps 64, batch 64, 10 epochs, [64, 64], one thread) on
+ * real prices and the exact replay of the real log (synthetic prices and the
+ * legacy generator when ../shared/data is absent):
+ *   bench train.default <env steps/s> steps/s   (median of 5 timed runs)
+ *   bench train.peak_rss <MB> MB
+ * usage: bench_train [SHARED_DIR] [STEPS_PER_RUN] */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "trainer.h"
+
+#define RUNS 5
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int exists(const char *p) {
+    FILE *f = fopen(p, "r");
+    if (f) fclose(f);
+    return f != NULL;
+}
+
+int main(int argc, char **argv) {
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    const char *shared = argc > 1 ? argv[1] : "../shared";
+    long steps = argc > 2 ? atol(argv[2]) : 2048;
+    at_set_num_threads(1);
+    char prices[4096], log[4096];
+    snprintf(prices, sizeof prices, "%s/data/prices_2023.csv", shared);
+    snprintf(log, sizeof log, "%s/data/allusers-gpu-30.log", shared);
+    ps_env_spec spec = ps_env_spec_default();
+    if (exists(prices) && exists(log)) {
+        spec.prices_path = prices;
+        spec.workload.jobs_path = log;
+        spec.workload.replay_mode = PS_REPLAY_EXACT;
+        printf("# real prices + exact replay of %s\n", log);
+    } else {
+        printf("# %s absent: synthetic prices and the legacy generator\n", log);
+    }
+    ps_error err;
+    ps_env env;
+    ps_trainer t;
+    if (ps_env_create(&env, &spec, &err) != PS_OK) {
+        fprintf(stderr, "bench_train: %s\n", err.msg);
+        return 1;
+    }
+    ps_ppo_config ppo = ps_ppo_config_default();
+    if (getenv("PS_BENCH_EPOCHS")) ppo.n_epochs = atoi(getenv("PS_BENCH_EPOCHS"));
+    int hidden[2] = {64, 64};
+    if (ps_trainer_create(&t, &env, &ppo, hidden, 2, 1, &err) != PS_OK) {
+        fprintf(stderr, "bench_train: %s\n", err.msg);
+        return 1;
+    }
+    uint64_t seed = 1;
+    int stopped, rc = 0;
+    double rate[RUNS];
+    rc = ps_trainer_learn(&t, 640, &seed, NULL, &stopped, &err); /* warm-up */
+    for (int r = 0; r < RUNS && rc == 0; r++) {
+        int64_t before = t.num_timesteps;
+        double t0 = now_s();
+        rc = ps_trainer_learn(&t, steps, NULL, NULL, &stopped, &err);
+        rate[r] = (double)(t.num_timesteps - before) / (now_s() - t0);
+    }
+    if (rc != 0) {
+        fprintf(stderr, "bench_train: %s\n", err.msg);
+        return 1;
+    }
+    qsort(rate, RUNS, sizeof rate[0], cmp_double);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("# %lld parameters; runs min %.0f max %.0f steps/s\n", (long long)ps_policy_param_count(&t.policy),
+           rate[0], rate[RUNS - 1]);
+    printf("bench train.default %.0f steps/s\n", rate[RUNS / 2]);
+    printf("bench train.peak_rss %.0f MB\n", ru.ru_maxrss / 1024.0);
+    ps_trainer_free(&t);
+    ps_env_free(&env);
+    return 0;
+}

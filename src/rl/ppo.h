@@ -1,0 +1,70 @@
+/* ppo.h - PPO as stable-baselines3 configures it for the prototype (spec
+ * 12.2): rollouts of n_steps, GAE with the truncation bootstrap, n_epochs of
+ * clipped-surrogate updates with per-minibatch advantage normalisation,
+ * value MSE, entropy bonus, global gradient-norm clipping, Adam. */
+#ifndef POWERSCHED_RL_PPO_H
+#define POWERSCHED_RL_PPO_H
+
+#include <stdint.h>
+
+#include "policy.h"
+#include "powersched/rng.h"
+
+typedef struct ps_ppo_config {
+    int n_steps, batch_size, n_epochs;
+    double learning_rate, gamma, gae_lambda, clip_range, ent_coef, vf_coef, max_grad_norm;
+    double adam_beta1, adam_beta2, adam_eps;
+} ps_ppo_config;
+
+/* n_steps 64, batch 64, 10 epochs, lr 3e-4, gamma 0.99, lambda 0.95, clip
+ * 0.2, ent_coef 0, vf_coef 0.5, max grad norm 0.5, Adam (0.9, 0.999, 1e-5). */
+ps_ppo_config ps_ppo_config_default(void);
+
+/* One rollout: what the policy saw, did and was paid (caller-owned arrays). */
+typedef struct ps_rollout {
+    int n, cap, obs_dim;
+    float *obs;               /* [cap, obs_dim] */
+    int64_t *actions;         /* [cap, 3] */
+    double *rewards, *values, *logp, *advantages, *returns;
+    uint8_t *episode_starts;  /* obs i is the first of an episode */
+} ps_rollout;
+
+int ps_rollout_init(ps_rollout *r, int cap, int obs_dim, ps_error *err);
+void ps_rollout_free(ps_rollout *r);
+
+/* SB3's compute_returns_and_advantage: for t from the end,
+ *   delta = r_t + gamma * V_{t+1} * (1 - start_{t+1}) - V_t,
+ *   A_t = delta + gamma * lambda * (1 - start_{t+1}) * A_{t+1},
+ * with V_n = last_value and start_n = last_done; returns = A + V. (A
+ * truncated episode's bootstrap gamma * V(terminal obs) is already in its
+ * last reward.) */
+void ps_gae(const double *rewards, const double *values, const uint8_t *episode_starts, int n, double last_value,
+            int last_done, double gamma, double lambda, double *advantages, double *returns);
+
+/* (A - mean) / (unbiased std + 1e-8) in place when n > 1. */
+void ps_normalize_advantages(double *a, int n);
+
+/* 1 - Var(returns - values) / Var(returns) (NaN when Var(returns) = 0). */
+double ps_explained_variance(const double *values, const double *returns, int n);
+
+typedef struct ps_update_stats {
+    double policy_loss, value_loss, entropy_loss, approx_kl, clip_fraction, loss, explained_variance, grad_norm;
+    int64_t n_updates;
+} ps_update_stats;
+
+/* The PPO losses of one minibatch (tensors in tl): total loss and its parts
+ * as numbers. ratio = exp(logp - old_logp). */
+typedef struct ps_ppo_loss {
+    at_tensor loss;
+    double policy_loss, value_loss, entropy_loss, approx_kl, clip_fraction;
+} ps_ppo_loss;
+int ps_ppo_loss_compute(const ps_ppo_config *c, const ps_policy_eval *ev, const double *old_logp,
+                        const double *advantages, const double *returns, int B, ps_tlist *tl,
+                        ps_ppo_loss *out, ps_error *err);
+
+/* n_epochs over the rollout (which must have advantages and returns). Shuffles
+ * minibatches with rng when there is more than one per epoch. */
+int ps_ppo_update(ps_policy *p, ato_adam opt, const ps_ppo_config *c, ps_rollout *r, ps_rng *rng,
+                  ps_update_stats *stats, ps_error *err);
+
+#endif

@@ -1,0 +1,108 @@
+/* trainer.c - SB3's OnPolicyAlgorithm.learn / collect_rollouts for one env. */
+#include "trainer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tensors.h"
+
+int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, const int *hidden, int n_hidden,
+                      uint64_t seed, ps_error *err) {
+    memset(t, 0, sizeof *t);
+    t->env = env;
+    t->ppo = *ppo;
+    int nvec[3] = {3, env->cfg.max_nodes, 2};
+    int D = ps_env_obs_size(env);
+    ps_rng_seed(&t->shuffle_rng, seed, 4);
+    ps_rng_seed(&t->action_rng, seed, 5);
+    t->gen = at_generator_new(seed);
+    if (!t->gen) return ps_torch_error(err, "random generator");
+    if (ps_policy_create(&t->policy, D, nvec, hidden, n_hidden, t->gen, err) != PS_OK) {
+        ps_trainer_free(t);
+        return PS_ERR;
+    }
+    t->opt = ato_adam_new(t->policy.params, t->policy.n_params, ppo->learning_rate, ppo->adam_beta1,
+                          ppo->adam_beta2, ppo->adam_eps);
+    if (!t->opt) {
+        ps_torch_error(err, "optimiser");
+        ps_trainer_free(t);
+        return PS_ERR;
+    }
+    t->obs = malloc((size_t)D * sizeof *t->obs);
+    if (!t->obs || ps_rollout_init(&t->rollout, ppo->n_steps, D, err) != PS_OK) {
+        if (!t->obs) ps_error_set(err, "out of memory");
+        ps_trainer_free(t);
+        return PS_ERR;
+    }
+    return PS_OK;
+}
+
+void ps_trainer_free(ps_trainer *t) {
+    ps_policy_free(&t->policy);
+    if (t->opt) ato_free(t->opt);
+    if (t->gen) at_generator_free(t->gen);
+    ps_rollout_free(&t->rollout);
+    free(t->obs);
+    memset(t, 0, sizeof *t);
+}
+
+/* One environment step of the rollout; stores the transition. */
+static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
+    ps_rollout *r = &t->rollout;
+    int D = r->obs_dim, a[3];
+    double logp, value;
+    if (ps_policy_act(&t->policy, t->obs, 0, &t->action_rng, a, &logp, &value, err) != PS_OK) return PS_ERR;
+    memcpy(r->obs + (size_t)r->n * D, t->obs, (size_t)D * sizeof *t->obs);
+    ps_step_info info;
+    ps_action act = {a[0], a[1], a[2]};
+    if (ps_env_step(t->env, act, t->obs, &info, err) != PS_OK) return PS_ERR;
+    double reward = info.reward;
+    if (h && h->on_step) h->on_step(h->user, t->env, &info);
+    if (info.truncated) {
+        /* SB3: a time-limit end bootstraps with the terminal observation. */
+        double terminal_value;
+        if (ps_policy_value(&t->policy, t->obs, &terminal_value, err) != PS_OK) return PS_ERR;
+        reward += t->ppo.gamma * terminal_value;
+        if (h && h->on_episode) h->on_episode(h->user, t->env, &t->env->episodes[t->env->n_episodes - 1]);
+        ps_env_reset(t->env, NULL, -1, t->obs); /* the VecEnv's auto-reset */
+    }
+    for (int c = 0; c < 3; c++) r->actions[3 * r->n + c] = a[c];
+    r->rewards[r->n] = reward;
+    r->values[r->n] = value;
+    r->logp[r->n] = logp;
+    r->episode_starts[r->n] = (uint8_t)t->last_episode_start;
+    r->n++;
+    t->last_episode_start = info.truncated;
+    t->num_timesteps++;
+    return PS_OK;
+}
+
+int ps_trainer_learn(ps_trainer *t, int64_t steps, const uint64_t *seed, const ps_train_hooks *h, int *stopped,
+                     ps_error *err) {
+    *stopped = 0;
+    if (!t->started) {
+        ps_env_reset(t->env, seed, -1, t->obs);
+        t->last_episode_start = 1;
+        t->started = 1;
+    }
+    int64_t target = t->num_timesteps + steps;
+    ps_rollout *r = &t->rollout;
+    while (t->num_timesteps < target) {
+        r->n = 0;
+        while (r->n < t->ppo.n_steps)
+            if (rollout_step(t, h, err) != PS_OK) return PS_ERR;
+        double last_value;
+        if (ps_policy_value(&t->policy, t->obs, &last_value, err) != PS_OK) return PS_ERR;
+        ps_gae(r->rewards, r->values, r->episode_starts, r->n, last_value, t->last_episode_start, t->ppo.gamma,
+               t->ppo.gae_lambda, r->advantages, r->returns);
+        ps_update_stats st;
+        if (ps_ppo_update(&t->policy, t->opt, &t->ppo, r, &t->shuffle_rng, &st, err) != PS_OK) return PS_ERR;
+        t->n_updates += st.n_updates;
+        st.n_updates = t->n_updates;
+        if (h && h->on_update && h->on_update(h->user, &st, t->num_timesteps)) {
+            *stopped = 1;
+            break;
+        }
+    }
+    return PS_OK;
+}

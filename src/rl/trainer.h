@@ -1,0 +1,48 @@
+/* trainer.h - the PPO loop of SB3's learn(): collect n_steps with the
+ * policy, bootstrap truncated episodes, compute GAE, update; repeat until
+ * the step target. The env is the caller's; the trainer owns the network,
+ * the optimiser, the rollout and the action-sampling generator. */
+#ifndef POWERSCHED_RL_TRAINER_H
+#define POWERSCHED_RL_TRAINER_H
+
+#include "powersched/env.h"
+#include "ppo.h"
+
+/* Called by learn(); any may be NULL. on_update's return value != 0 stops
+ * learning after that update (Ctrl-C). */
+typedef struct ps_train_hooks {
+    void *user;
+    void (*on_step)(void *user, const ps_env *env, const ps_step_info *info);
+    void (*on_episode)(void *user, const ps_env *env, const ps_episode_record *rec);
+    int (*on_update)(void *user, const ps_update_stats *stats, int64_t num_timesteps);
+} ps_train_hooks;
+
+typedef struct ps_trainer {
+    ps_env *env;                /* borrowed */
+    ps_ppo_config ppo;
+    ps_policy policy;
+    ato_adam opt;
+    at_generator gen;           /* weight initialisation */
+    ps_rng action_rng;          /* action sampling (torch's RNG in SB3) */
+    ps_rng shuffle_rng;         /* minibatch order */
+    ps_rollout rollout;
+    float *obs;                 /* the last observation */
+    int last_episode_start, started;
+    int64_t num_timesteps;      /* env steps taken by learn() so far */
+    int64_t n_updates;          /* gradient steps */
+} ps_trainer;
+
+/* hidden/n_hidden: --net-arch. seed drives initialisation, sampling and
+ * shuffling. */
+int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, const int *hidden, int n_hidden,
+                      uint64_t seed, ps_error *err);
+void ps_trainer_free(ps_trainer *t);
+
+/* Runs rollouts + updates until num_timesteps >= its value at the call +
+ * steps (so 100000 steps = 1563 rollouts of 64 = 100032 steps). The first
+ * call resets the env (seeded with *seed when given). Returns PS_OK also
+ * when a hook stopped it; *stopped says so. */
+int ps_trainer_learn(ps_trainer *t, int64_t steps, const uint64_t *seed, const ps_train_hooks *hooks, int *stopped,
+                     ps_error *err);
+
+#endif
