@@ -102,6 +102,11 @@ void ps_env_reset(ps_env *env, const uint64_t *seed, long long price_start, floa
  * when memory runs out. info may be NULL, obs may be NULL. */
 int ps_env_step(ps_env *env, ps_action action, float *obs, ps_step_info *info, ps_error *err);
 
+/* Resume bookkeeping (spec 12.5 set_progress): the step counter becomes
+ * `steps` and the episode counter steps / episode_hours; the cluster state
+ * is untouched (a resumed run starts from a fresh timeline). */
+void ps_env_set_progress(ps_env *env, int64_t steps);
+
 /* Writes the current observation (spec 2.2) into obs. */
 void ps_env_observe(ps_env *env, float *obs);
 

@@ -12,6 +12,7 @@ typedef struct command {
 } command;
 
 static const command COMMANDS[] = {
+    {"train", cmd_train, "train the PPO agent; sessions, checkpoints, resume, metrics, plots"},
     {"simulate", cmd_simulate, "run the cluster simulator with a fixed policy; per-episode costs, optional trace"},
     {"checkenv", cmd_checkenv, "check the environment's contract: spaces, reset/step, observation bounds, invariants"},
     {"workloadgen", cmd_workloadgen, "workloadgen inspect: statistics, determinism check and plots of a job source"},

@@ -58,11 +58,30 @@ int ps_policy_create(ps_policy *p, int obs_dim, const int nvec[3], const int *hi
         ps_policy_free(p);
         return PS_ERR;
     }
+    if (ps_policy_refresh(p, err) != PS_OK) {
+        ps_policy_free(p);
+        return PS_ERR;
+    }
+    return PS_OK;
+}
+
+int ps_policy_refresh(ps_policy *p, ps_error *err) {
+    int D = p->obs_dim, H = p->hidden[0];
+    for (int net = 0; net < 2; net++) {
+        if (!p->w1t[net] && !(p->w1t[net] = malloc((size_t)D * H * sizeof(float))))
+            return ps_error_set(err, "out of memory");
+        const float *w = at_data(p->params[net == 0 ? pi_layer(p, 0) : vf_layer(p, 0)]);
+        if (!w) return ps_torch_error(err, "first-layer weights");
+        for (int j = 0; j < H; j++)
+            for (int d = 0; d < D; d++) p->w1t[net][(size_t)d * H + j] = w[(size_t)j * D + d];
+    }
     return PS_OK;
 }
 
 void ps_policy_free(ps_policy *p) {
     for (int i = 0; i < p->n_params; i++) at_free(p->params[i]);
+    free(p->w1t[0]);
+    free(p->w1t[1]);
     memset(p, 0, sizeof *p);
 }
 
@@ -86,6 +105,14 @@ int ps_batch_build(ps_batch *b, const float *obs, int B, int D, ps_error *err) {
         if (nz) idx[k++] = d;
     }
     if (k == 0) idx[k++] = 0; /* an all-zero batch still needs a [B, 1] product */
+    if (2 * k > D) { /* mostly non-zero (a full queue): the dense product is cheaper */
+        int64_t dd[2] = {B, D};
+        free(idx);
+        b->B = B;
+        b->K = D;
+        b->xs = at_from_floats(obs, dd, 2);
+        return b->xs ? PS_OK : ps_torch_error(err, "observation batch");
+    }
     cols = malloc((size_t)B * k * sizeof *cols);
     if (!cols) {
         free(idx);
@@ -123,6 +150,9 @@ static int forward(ps_policy *p, const ps_batch *batch, const float *dense_obs, 
         at_tensor x = T(at_from_floats(dense_obs, d, 2));
         first_pi = T(at_linear(x, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
         first_vf = T(at_linear(x, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
+    } else if (!batch->idx) {
+        first_pi = T(at_linear(batch->xs, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
+        first_vf = T(at_linear(batch->xs, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
     } else {
         first_pi = T(at_linear_cols(batch->xs, batch->idx, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
         first_vf = T(at_linear_cols(batch->xs, batch->idx, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
@@ -233,15 +263,16 @@ static int c_forward(ps_policy *p, const float *obs, float *logits, double *valu
         if (obs[d] != 0.0f) idx[K++] = d;
     float h[2][4096], next[4096];
     for (int net = 0; net < 2; net++) {
-        int first = net == 0 ? pi_layer(p, 0) : vf_layer(p, 0);
-        const float *w = at_data(p->params[first]), *b = at_data(p->params[first + 1]);
-        int out = p->hidden[0];
-        for (int j = 0; j < out; j++) {
-            float acc = b[j];
-            const float *row = w + (size_t)j * D;
-            for (int k = 0; k < K; k++) acc += obs[idx[k]] * row[idx[k]];
-            h[net][j] = tanhf(acc);
+        int first = net == 0 ? pi_layer(p, 0) : vf_layer(p, 0), H = p->hidden[0];
+        const float *b = at_data(p->params[first + 1]);
+        float acc[4096];
+        memcpy(acc, b, (size_t)H * sizeof *acc);
+        for (int k = 0; k < K; k++) { /* contiguous row of W^T per non-zero input */
+            const float *row = p->w1t[net] + (size_t)idx[k] * H;
+            float x = obs[idx[k]];
+            for (int j = 0; j < H; j++) acc[j] += x * row[j];
         }
+        for (int j = 0; j < H; j++) h[net][j] = tanhf(acc[j]);
         for (int layer = 1; layer < p->n_hidden; layer++) {
             int li = net == 0 ? pi_layer(p, layer) : vf_layer(p, layer), in = p->hidden[layer - 1];
             const float *wl = at_data(p->params[li]), *bl = at_data(p->params[li + 1]);

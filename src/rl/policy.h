@@ -27,14 +27,22 @@ typedef struct ps_policy {
     int n_params;
     at_tensor params[PS_MAX_PARAMS];     /* owned */
     char names[PS_MAX_PARAMS][32];       /* "pi.0.weight", ... "value.bias" */
+    /* Transposed copies [obs_dim, hidden0] of the two first-layer weights
+     * for the C forward (contiguous rows per input); ps_policy_refresh
+     * rebuilds them after the weights change. */
+    float *w1t[2];
 } ps_policy;
+
+/* Call after the parameters changed (an update, a load). */
+int ps_policy_refresh(ps_policy *p, ps_error *err);
 
 /* A batch of observations as the first layers read it: the non-zero columns
  * idx (K of obs_dim) and their values [B, K]. Built once per rollout batch
  * and reused by every epoch of an update. */
 typedef struct ps_batch {
     int B, K;
-    at_tensor xs, idx; /* owned */
+    at_tensor xs, idx; /* owned; idx NULL when most columns are non-zero and
+                          xs is the whole [B, obs_dim] batch */
 } ps_batch;
 
 int ps_batch_build(ps_batch *b, const float *obs, int B, int obs_dim, ps_error *err);

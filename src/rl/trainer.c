@@ -96,7 +96,9 @@ int ps_trainer_learn(ps_trainer *t, int64_t steps, const uint64_t *seed, const p
         ps_gae(r->rewards, r->values, r->episode_starts, r->n, last_value, t->last_episode_start, t->ppo.gamma,
                t->ppo.gae_lambda, r->advantages, r->returns);
         ps_update_stats st;
-        if (ps_ppo_update(&t->policy, t->opt, &t->ppo, r, &t->shuffle_rng, &st, err) != PS_OK) return PS_ERR;
+        if (ps_ppo_update(&t->policy, t->opt, &t->ppo, r, &t->shuffle_rng, &st, err) != PS_OK ||
+            ps_policy_refresh(&t->policy, err) != PS_OK)
+            return PS_ERR;
         t->n_updates += st.n_updates;
         st.n_updates = t->n_updates;
         if (h && h->on_update && h->on_update(h->user, &st, t->num_timesteps)) {

@@ -130,6 +130,21 @@ void ps_env_observe(ps_env *env, float *obs) {
 
 /* ------------------------------------------------------------------ reset */
 
+void ps_env_set_progress(ps_env *env, int64_t steps) {
+    /* Times in the cluster state are absolute steps: shift them with the
+     * counter so running jobs and backlog ages keep their meaning. */
+    int64_t shift = steps - env->current_step;
+    ps_side *sides[2] = {&env->agent, &env->baseline};
+    for (int k = 0; k < 2; k++) {
+        ps_side *s = sides[k];
+        for (int i = 0; i < env->cfg.max_nodes; i++) s->max_end[i] += shift;
+        for (int h = 0; h < s->n_running; h++) s->run[s->heap[h]].end += shift;
+        for (int i = 0; i < s->bl_len; i++) s->backlog[(s->bl_head + i) % (env->cfg.max_backlog_size + 1)].arrival += shift;
+    }
+    env->current_step = steps;
+    env->current_episode = steps / env->cfg.episode_hours;
+}
+
 void ps_env_reset(ps_env *env, const uint64_t *seed, long long price_start, float *obs) {
     /* Like gymnasium's reset(seed): only the env stream. The durations
      * sampler's stream (numpy's global RNG in the reference) keeps going. */

@@ -1,0 +1,37 @@
+/* session.h - the folders of a training session (spec 12.4):
+ *   sessions/<name>[/seed_<seed>]/models/<prefix>/<steps>.zip
+ *                                 logs/<prefix>/   plots/   config.json
+ * prefix = e{E}_p{P}_i{I}_a{A}_d{D}, each weight as Python's float repr
+ * (0.7 -> "0.7", 0 -> "0.0"); -0.0 is written as 0.0 (the prototype made a
+ * separate "-0.0" folder for it, a bug design.md fixes). */
+#ifndef POWERSCHED_SESSION_H
+#define POWERSCHED_SESSION_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "powersched/config.h"
+#include "powersched/error.h"
+
+typedef struct ps_session {
+    char root[4096], models_dir[4400], logs_dir[4400], plots_dir[4400];
+    char prefix[160];
+} ps_session;
+
+/* Python's repr() of a float for the values weights take (shortest
+ * round-trip digits, ".0" for whole numbers). */
+void ps_py_float_repr(double v, char *buf, size_t size);
+void ps_weights_prefix(const ps_weights *w, char *buf, size_t size);
+
+/* Fills the paths under base/name (and seed_<seed> when seed_sweep != NULL)
+ * and creates the folders. */
+int ps_session_open(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
+                    const ps_weights *w, ps_error *err);
+
+/* The checkpoint to resume from (spec 12.5): want >= 0 picks <want>.zip if it
+ * exists (else a warning on `warn` and the latest); otherwise the latest by
+ * the integer in the name. Returns its steps and fills path, or -1 if the
+ * models folder holds no checkpoint. */
+int64_t ps_session_pick_model(const ps_session *s, int64_t want, char *path, size_t size, FILE *warn);
+
+#endif

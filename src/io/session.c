@@ -1,0 +1,79 @@
+/* session.c - session folders, weight prefixes and checkpoint choice. */
+#include "powersched/session.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "powersched/plot.h"
+
+void ps_py_float_repr(double v, char *buf, size_t size) {
+    if (v == 0) v = 0.0; /* -0.0 -> 0.0 */
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    char *e = strchr(buf, 'e');
+    if (e) {
+        int exp = atoi(e + 1);
+        if (exp >= -4 && exp < 16) { /* Python writes these positionally */
+            int digits = (int)(e - buf) - (buf[0] == '-') - (strchr(buf, '.') ? 1 : 0);
+            int decimals = digits - 1 - exp;
+            snprintf(buf, size, "%.*f", decimals > 0 ? decimals : 0, v);
+        }
+    }
+    if (!strpbrk(buf, ".en")) strncat(buf, ".0", size - strlen(buf) - 1);
+}
+
+void ps_weights_prefix(const ps_weights *w, char *buf, size_t size) {
+    char e[26], p[26], i[26], a[26], d[26]; /* repr of a double: at most 24 chars */
+    ps_py_float_repr(w->efficiency, e, sizeof e);
+    ps_py_float_repr(w->price, p, sizeof p);
+    ps_py_float_repr(w->idle, i, sizeof i);
+    ps_py_float_repr(w->job_age, a, sizeof a);
+    ps_py_float_repr(w->drop, d, sizeof d);
+    snprintf(buf, size, "e%s_p%s_i%s_a%s_d%s", e, p, i, a, d);
+}
+
+int ps_session_open(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
+                    const ps_weights *w, ps_error *err) {
+    memset(s, 0, sizeof *s);
+    if (seed_sweep)
+        snprintf(s->root, sizeof s->root, "%s/%s/seed_%llu", base, name, (unsigned long long)*seed_sweep);
+    else
+        snprintf(s->root, sizeof s->root, "%s/%s", base, name);
+    ps_weights_prefix(w, s->prefix, sizeof s->prefix);
+    snprintf(s->models_dir, sizeof s->models_dir, "%s/models/%s", s->root, s->prefix);
+    snprintf(s->logs_dir, sizeof s->logs_dir, "%s/logs/%s", s->root, s->prefix);
+    snprintf(s->plots_dir, sizeof s->plots_dir, "%s/plots", s->root);
+    if (ps_mkdirs(s->models_dir, err) != PS_OK || ps_mkdirs(s->logs_dir, err) != PS_OK ||
+        ps_mkdirs(s->plots_dir, err) != PS_OK)
+        return PS_ERR;
+    return PS_OK;
+}
+
+/* <digits>.zip -> steps, else -1. */
+static int64_t zip_steps(const char *name) {
+    char *end;
+    long long v = strtoll(name, &end, 10);
+    if (end == name || strcmp(end, ".zip") != 0 || v < 0) return -1;
+    return v;
+}
+
+int64_t ps_session_pick_model(const ps_session *s, int64_t want, char *path, size_t size, FILE *warn) {
+    DIR *d = opendir(s->models_dir);
+    if (!d) return -1;
+    int64_t latest = -1, found = -1;
+    for (struct dirent *e; (e = readdir(d));) {
+        int64_t v = zip_steps(e->d_name);
+        if (v > latest) latest = v;
+        if (v >= 0 && v == want) found = v;
+    }
+    closedir(d);
+    if (want >= 0 && found < 0 && latest >= 0 && warn)
+        fprintf(warn, "warning: %s/%lld.zip not found; using the latest, %lld.zip\n", s->models_dir,
+                (long long)want, (long long)latest);
+    int64_t pick = found >= 0 ? found : latest;
+    if (pick >= 0) snprintf(path, size, "%s/%lld.zip", s->models_dir, (long long)pick);
+    return pick;
+}

@@ -1,0 +1,41 @@
+/* checkpoint.h - a trained model on disk: a zip archive (ps_zip_*) holding
+ *   config.json    format name and version, network architecture, PPO
+ *                  hyperparameters, reward weights, data sources
+ *   progress.json  steps (nominal and taken), iteration, gradient steps,
+ *                  RNG states
+ *   policy/<param>.bin            float32 little-endian values
+ *   optimizer/<param>.exp_avg.bin, optimizer/<param>.exp_avg_sq.bin
+ * Loading checks the format, the version, every entry's CRC (ps_zip_read)
+ * and every tensor's size, and refuses a network that does not fit the env. */
+#ifndef POWERSCHED_RL_CHECKPOINT_H
+#define POWERSCHED_RL_CHECKPOINT_H
+
+#include <stdint.h>
+
+#include "trainer.h"
+
+#define PS_CHECKPOINT_FORMAT "powersched-checkpoint"
+#define PS_CHECKPOINT_VERSION 1
+
+/* What a checkpoint says about itself besides tensors. */
+typedef struct ps_checkpoint_info {
+    int hidden[PS_MAX_HIDDEN], n_hidden;
+    int obs_dim, nvec[3];
+    double ent_coef;
+    int64_t nominal_steps, num_timesteps, iteration, n_updates;
+    ps_weights weights;
+} ps_checkpoint_info;
+
+/* Writes the trainer's network, optimiser and progress to path (atomic).
+ * `sources` is a JSON object text describing data sources (may be NULL). */
+int ps_checkpoint_save(const char *path, const ps_trainer *t, int64_t nominal_steps, int64_t iteration,
+                       const ps_weights *weights, const char *sources_json, ps_error *err);
+
+/* Reads only config.json/progress.json (to build a matching trainer). */
+int ps_checkpoint_peek(const char *path, ps_checkpoint_info *info, ps_error *err);
+
+/* Restores network, optimiser moments and step count, RNG states and
+ * counters into t, whose network must have the checkpoint's architecture. */
+int ps_checkpoint_load(const char *path, ps_trainer *t, ps_checkpoint_info *info, ps_error *err);
+
+#endif
