@@ -59,7 +59,6 @@ int main(int argc, char **argv) {
         return 1;
     }
     ps_ppo_config ppo = ps_ppo_config_default();
-    if (getenv("PS_BENCH_EPOCHS")) ppo.n_epochs = atoi(getenv("PS_BENCH_EPOCHS"));
     int hidden[2] = {64, 64};
     if (ps_trainer_create(&t, &env, &ppo, hidden, 2, 1, &err) != PS_OK) {
         fprintf(stderr, "bench_train: %s\n", err.msg);
