@@ -123,8 +123,7 @@ static int on_update(void *user, const ps_update_stats *s, int64_t steps) {
             (long long)s->n_updates, s->policy_loss, s->value_loss, s->entropy_loss, s->approx_kl, s->clip_fraction,
             s->loss, s->explained_variance, s->grad_norm, 3e-4, rate);
     fflush(r->updates);
-    if (!r->human && (r->tty ? 1 : 0)) progress(r, steps, 0);
-    else if (!r->human) progress(r, steps, 0);
+    if (!r->human) progress(r, steps, 0);
     return interrupted != 0;
 }
 
@@ -266,6 +265,9 @@ static int train_loop(train_args *a, train_run *r, ps_env *env, ps_trainer *t, u
     const ps_train_hooks hooks = {r, on_step, on_episode, on_update};
     int first = 1;
     rc = PS_OK;
+    if (a->iter_limit > 0 && iters >= a->iter_limit)
+        printf("Iteration limit %lld reached by the checkpoint resumed: nothing to train (raise --iter-limit to "
+               "continue)\n", (long long)a->iter_limit);
     while (rc == PS_OK && !interrupted) {
         iters++;
         if (a->iter_limit > 0 && iters > a->iter_limit) break;
