@@ -13,20 +13,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "powersched/env.h"
 
 #define RUNS 7
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static int run_steps(ps_env *env, ps_rng *rng, float *obs, long steps) {
     ps_error err;
@@ -58,12 +48,12 @@ static int bench(const char *name, const ps_env_spec *spec, long warmup, long st
     double rate[RUNS];
     int rc = run_steps(env, &rng, obs, warmup);
     for (int r = 0; r < RUNS && rc == 0; r++) {
-        double t0 = now_s();
+        double t0 = bench_now();
         rc = run_steps(env, &rng, obs, steps);
-        rate[r] = steps / (now_s() - t0);
+        rate[r] = steps / (bench_now() - t0);
     }
     if (rc == 0) {
-        qsort(rate, RUNS, sizeof rate[0], cmp_double);
+        bench_median(rate, RUNS);
         printf("# %s: queue %d/%d, backlog %d, running %d after %lld steps; runs min %.0f max %.0f\n", name,
                env->agent.n_active, env->cfg.max_queue_size, env->agent.bl_len, env->agent.n_running,
                (long long)env->current_step, rate[0], rate[RUNS - 1]);
@@ -75,12 +65,6 @@ static int bench(const char *name, const ps_env_spec *spec, long warmup, long st
     return rc ? 1 : 0;
 }
 
-static int exists(const char *path) {
-    FILE *f = fopen(path, "r");
-    if (f) fclose(f);
-    return f != NULL;
-}
-
 int main(int argc, char **argv) {
     const char *shared = argc > 1 ? argv[1] : "../shared";
     const char *only = argc > 2 ? argv[2] : "";
@@ -89,7 +73,7 @@ int main(int argc, char **argv) {
     snprintf(log, sizeof log, "%s/data/allusers-gpu-30.log", shared);
     int rc = 0;
     if (!*only || !strcmp(only, "sim.replay")) {
-        if (!exists(prices) || !exists(log)) {
+        if (!bench_exists(prices) || !bench_exists(log)) {
             printf("# bench sim.replay skipped: %s or %s not found\n", prices, log);
         } else {
             ps_env_spec s = ps_env_spec_default();
@@ -104,7 +88,7 @@ int main(int argc, char **argv) {
         rc |= bench("sim.full", &s, 1000, 5000);
     }
     if (!*only || !strcmp(only, "sim.hourly")) {
-        if (!exists(prices) || !exists(log)) {
+        if (!bench_exists(prices) || !bench_exists(log)) {
             printf("# bench sim.hourly skipped: %s or %s not found\n", prices, log);
         } else {
             ps_env_spec s = ps_env_spec_default();
@@ -118,7 +102,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < 2; i++) {
         if (*only && strcmp(only, names[i])) continue;
         ps_env_spec s = ps_env_spec_default();
-        s.prices_path = exists(prices) ? prices : "";
+        s.prices_path = bench_exists(prices) ? prices : "";
         ps_wg_config gen = ps_wg_config_default(PS_WG_POISSON);
         gen.lambda = lambdas[i];
         gen.lambda_attr[PS_WG_DURATION] = 85; /* the CLI's floor midpoints */

@@ -12,26 +12,10 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "trainer.h"
 
 #define RUNS 5
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static int exists(const char *p) {
-    FILE *f = fopen(p, "r");
-    if (f) fclose(f);
-    return f != NULL;
-}
 
 int main(int argc, char **argv) {
     mallopt(M_MMAP_THRESHOLD, 64 << 20);
@@ -43,7 +27,7 @@ int main(int argc, char **argv) {
     snprintf(prices, sizeof prices, "%s/data/prices_2023.csv", shared);
     snprintf(log, sizeof log, "%s/data/allusers-gpu-30.log", shared);
     ps_env_spec spec = ps_env_spec_default();
-    if (exists(prices) && exists(log)) {
+    if (bench_exists(prices) && bench_exists(log)) {
         spec.prices_path = prices;
         spec.workload.jobs_path = log;
         spec.workload.replay_mode = PS_REPLAY_EXACT;
@@ -70,15 +54,15 @@ int main(int argc, char **argv) {
     rc = ps_trainer_learn(&t, 640, &seed, NULL, &stopped, &err); /* warm-up */
     for (int r = 0; r < RUNS && rc == 0; r++) {
         int64_t before = t.num_timesteps;
-        double t0 = now_s();
+        double t0 = bench_now();
         rc = ps_trainer_learn(&t, steps, NULL, NULL, &stopped, &err);
-        rate[r] = (double)(t.num_timesteps - before) / (now_s() - t0);
+        rate[r] = (double)(t.num_timesteps - before) / (bench_now() - t0);
     }
     if (rc != 0) {
         fprintf(stderr, "bench_train: %s\n", err.msg);
         return 1;
     }
-    qsort(rate, RUNS, sizeof rate[0], cmp_double);
+    bench_median(rate, RUNS);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("# %lld parameters; runs min %.0f max %.0f steps/s\n", (long long)ps_policy_param_count(&t.policy),

@@ -7,7 +7,9 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CHECK_SKIP 77
 
@@ -54,6 +56,20 @@ static int check_failures_, check_count_;
                     (hay), (needle));                                                  \
         }                                                                              \
     } while (0)
+
+/* Writes text to a new temporary file /tmp/<prefix>XXXXXX; the path goes into
+ * path (64 bytes). Exits the test when the file cannot be written. */
+static inline const char *check_temp_file(char path[64], const char *prefix, const char *text) {
+    snprintf(path, 64, "/tmp/%sXXXXXX", prefix);
+    int fd = mkstemp(path);
+    size_t len = strlen(text);
+    if (fd < 0 || write(fd, text, len) != (ssize_t)len) {
+        perror(path);
+        exit(1);
+    }
+    close(fd);
+    return path;
+}
 
 static inline int check_summary(const char *name) {
     printf("%s: %d checks, %d failed\n", name, check_count_, check_failures_);

@@ -13,19 +13,7 @@ static const char *shared_dir, *fixtures;
 
 static const char *write_temp(const char *text) {
     static char path[64];
-    snprintf(path, sizeof path, "/tmp/ps_sacct_XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        perror("mkstemp");
-        exit(1);
-    }
-    size_t len = strlen(text);
-    if (write(fd, text, len) != (ssize_t)len) {
-        perror("write");
-        exit(1);
-    }
-    close(fd);
-    return path;
+    return check_temp_file(path, "ps_sacct_", text);
 }
 
 static int list_is(const ps_joblist *l, int n, const int (*want)[3]) {

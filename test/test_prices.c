@@ -10,22 +10,10 @@
 
 static const char *shared_dir;
 
-/* Writes `text` to a fresh temp file; returns its path (static buffer per slot). */
+/* Writes `text` to a fresh temp file; returns its path (a buffer per slot). */
 static const char *write_temp(int slot, const char *text) {
     static char paths[8][64];
-    snprintf(paths[slot], sizeof paths[slot], "/tmp/ps_prices_XXXXXX");
-    int fd = mkstemp(paths[slot]);
-    if (fd < 0) {
-        perror("mkstemp");
-        exit(1);
-    }
-    size_t len = strlen(text);
-    if (write(fd, text, len) != (ssize_t)len) {
-        perror("write");
-        exit(1);
-    }
-    close(fd);
-    return paths[slot];
+    return check_temp_file(paths[slot], "ps_prices_", text);
 }
 
 /* ------------------------------------------------------------ percentile */
