@@ -290,6 +290,17 @@ double ato_clip_grad_norm(ato_adam o, double max_norm) {
     return NAN;
 }
 
+/* The per-element update; restrict lets the compiler vectorise it, and an
+ * AVX2 clone (picked at load time where the CPU has it) doubles the width. */
+__attribute__((target_clones("avx2", "default"))) static void adam_update(float *__restrict__ p, float *__restrict__ m, float *__restrict__ v, const float *__restrict__ g,
+                        int64_t n, float b1, float b2, float c1, float c2, float step, float sbc2, float eps) {
+    for (int64_t k = 0; k < n; k++) {
+        m[k] = m[k] * b1 + g[k] * c1;
+        v[k] = v[k] * b2 + g[k] * g[k] * c2;
+        p[k] -= step * (m[k] / (std::sqrt(v[k]) / sbc2 + eps));
+    }
+}
+
 void ato_step(ato_adam o) {
     // torch.optim.Adam's update, fused into one pass over each parameter:
     // m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
@@ -302,14 +313,8 @@ void ato_step(ato_adam o) {
                 torch::Tensor g = o->params[i].grad();
                 if (!g.defined()) continue;
                 g = g.contiguous();
-                const float *gp = g.data_ptr<float>();
-                float *p = o->params[i].data_ptr<float>(), *m = o->m[i].data_ptr<float>(), *v = o->v[i].data_ptr<float>();
-                int64_t n = o->params[i].numel();
-                for (int64_t k = 0; k < n; k++) {
-                    m[k] = m[k] * b1 + gp[k] * c1;
-                    v[k] = v[k] * b2 + gp[k] * gp[k] * c2;
-                    p[k] -= step * (m[k] / (std::sqrt(v[k]) / sbc2 + eps));
-                }
+                adam_update(o->params[i].data_ptr<float>(), o->m[i].data_ptr<float>(), o->v[i].data_ptr<float>(),
+                            g.data_ptr<float>(), o->params[i].numel(), b1, b2, c1, c2, step, sbc2, eps);
             })
 }
 
