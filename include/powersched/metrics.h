@@ -75,6 +75,9 @@ extern const int ps_episode_field_count;
 void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_totals *ep,
                              const ps_totals *cum, int max_nodes, int cores_per_node);
 
+/* Python's `{:,.Nf}`: thousands separators, N decimals; "n/a" for NaN. */
+void ps_format_thousands(double v, int decimals, char *out, size_t size);
+
 /* The prototype's one-line evaluation summary (spec 10.4), without newline. */
 void ps_episode_summary_line(const ps_episode_record *r, char *buf, size_t size);
 

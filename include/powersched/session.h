@@ -24,7 +24,10 @@ void ps_py_float_repr(double v, char *buf, size_t size);
 void ps_weights_prefix(const ps_weights *w, char *buf, size_t size);
 
 /* Fills the paths under base/name (and seed_<seed> when seed_sweep != NULL)
- * and creates the folders. */
+ * without touching the disk. */
+void ps_session_paths(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
+                      const ps_weights *w);
+/* ps_session_paths, then creates the folders. */
 int ps_session_open(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
                     const ps_weights *w, ps_error *err);
 

@@ -13,6 +13,7 @@ typedef struct command {
 
 static const command COMMANDS[] = {
     {"train", cmd_train, "train the PPO agent; sessions, checkpoints, resume, metrics, plots"},
+    {"evaluate-savings", cmd_evaluate, "evaluate a trained model (or heuristic) against both baselines over months"},
     {"simulate", cmd_simulate, "run the cluster simulator with a fixed policy; per-episode costs, optional trace"},
     {"checkenv", cmd_checkenv, "check the environment's contract: spaces, reset/step, observation bounds, invariants"},
     {"workloadgen", cmd_workloadgen, "workloadgen inspect: statistics, determinism check and plots of a job source"},
@@ -30,7 +31,7 @@ static void usage(FILE *fp) {
             "PowerSched simulates an HPC cluster of 335 nodes x 96 cores against the electricity\n"
             "price and compares a policy with an always-on baseline.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
-        fprintf(fp, "  %-12s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+        fprintf(fp, "  %-17s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(fp, "\n'powersched <command> --help' lists every option of a command with its default.\n");
 }
 

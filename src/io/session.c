@@ -35,8 +35,8 @@ void ps_weights_prefix(const ps_weights *w, char *buf, size_t size) {
     snprintf(buf, size, "e%s_p%s_i%s_a%s_d%s", e, p, i, a, d);
 }
 
-int ps_session_open(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
-                    const ps_weights *w, ps_error *err) {
+void ps_session_paths(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
+                      const ps_weights *w) {
     memset(s, 0, sizeof *s);
     if (seed_sweep)
         snprintf(s->root, sizeof s->root, "%s/%s/seed_%llu", base, name, (unsigned long long)*seed_sweep);
@@ -46,6 +46,11 @@ int ps_session_open(ps_session *s, const char *base, const char *name, const uin
     snprintf(s->models_dir, sizeof s->models_dir, "%s/models/%s", s->root, s->prefix);
     snprintf(s->logs_dir, sizeof s->logs_dir, "%s/logs/%s", s->root, s->prefix);
     snprintf(s->plots_dir, sizeof s->plots_dir, "%s/plots", s->root);
+}
+
+int ps_session_open(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
+                    const ps_weights *w, ps_error *err) {
+    ps_session_paths(s, base, name, seed_sweep, w);
     if (ps_mkdirs(s->models_dir, err) != PS_OK || ps_mkdirs(s->logs_dir, err) != PS_OK ||
         ps_mkdirs(s->plots_dir, err) != PS_OK)
         return PS_ERR;

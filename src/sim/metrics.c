@@ -81,22 +81,22 @@ void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_tot
 
 /* ------------------------------------------------------------ summary line */
 
-/* Python's `{:,.1f}` (thousands separators), or "n/a" for NaN. */
-static void fmt_thousands(double v, char *out, size_t size) {
+void ps_format_thousands(double v, int decimals, char *out, size_t size) {
     if (isnan(v)) {
         snprintf(out, size, "n/a");
         return;
     }
     char raw[64];
-    snprintf(raw, sizeof raw, "%.1f", fabs(v));
+    snprintf(raw, sizeof raw, "%.*f", decimals, fabs(v));
     char *dot = strchr(raw, '.');
-    int int_len = (int)(dot - raw), o = 0;
-    if (v < 0 && strcmp(raw, "0.0") != 0) out[o++] = '-';
+    int int_len = dot ? (int)(dot - raw) : (int)strlen(raw), o = 0;
+    int zero = strspn(raw, "0.") == strlen(raw);
+    if (v < 0 && !zero) out[o++] = '-';
     for (int i = 0; i < int_len && o < (int)size - 8; i++) {
         out[o++] = raw[i];
         if ((int_len - i - 1) % 3 == 0 && i != int_len - 1) out[o++] = ',';
     }
-    snprintf(out + o, size - (size_t)o, "%s", dot);
+    snprintf(out + o, size - (size_t)o, "%s", dot ? dot : "");
 }
 
 static void fmt_opt(double v, const char *fmt, char *out, size_t size) {
@@ -106,9 +106,9 @@ static void fmt_opt(double v, const char *fmt, char *out, size_t size) {
 
 void ps_episode_summary_line(const ps_episode_record *r, char *buf, size_t size) {
     char k1[48], k2[48], k3[48], d1[48], d2[48];
-    fmt_thousands(r->agent_cost_per_1000_completed_jobs, k1, sizeof k1);
-    fmt_thousands(r->baseline_cost_per_1000_completed_jobs, k2, sizeof k2);
-    fmt_thousands(r->baseline_off_cost_per_1000_completed_jobs, k3, sizeof k3);
+    ps_format_thousands(r->agent_cost_per_1000_completed_jobs, 1, k1, sizeof k1);
+    ps_format_thousands(r->baseline_cost_per_1000_completed_jobs, 1, k2, sizeof k2);
+    ps_format_thousands(r->baseline_off_cost_per_1000_completed_jobs, 1, k3, sizeof k3);
     fmt_opt(r->agent_dropped_jobs_per_saved_euro, "%.6f", d1, sizeof d1);
     fmt_opt(r->agent_dropped_jobs_per_saved_euro_off, "%.6f", d2, sizeof d2);
     snprintf(buf, size,
