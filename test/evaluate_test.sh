@@ -1,0 +1,89 @@
+#!/bin/sh
+# `powersched evaluate-savings` end to end on data we write: a 60-hour price
+# series and a small sacct log replayed exactly.
+#  - the always-on heuristic gives exactly simulate's episode records;
+#  - a trained model's per-episode costs equal simulate replaying the
+#    model's actions (taken from evaluate-savings --trace), and its baseline
+#    columns equal the heuristic's (baselines do not depend on the model);
+#  - outputs (CSV, JSON, plots) and the errors for missing session, missing
+#    model, corrupted checkpoint and bad flags.
+# usage: evaluate_test.sh POWERSCHED OUT_DIR
+set -u
+ps=$1 out=$2
+rm -rf "$out" && mkdir -p "$out" && cd "$out" || exit 2
+fails=0 n=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+check() { n=$((n + 1)); "$@" || fail "$*"; }
+
+awk 'BEGIN { print "Date,Price"; for (h = 0; h < 60; h++) printf "2024-01-%02dT%02d:00+01:00,%.2f\n", 1 + int(h / 24), h % 24, 60 + 40 * sin(h / 3.8) - (h == 30 ? 90 : 0) }' > prices.csv
+{
+    echo "JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes"
+    echo "----- ---- --------- ------ ----- --- ---------- ----- ------"
+    awk 'BEGIN { for (i = 0; i < 300; i++) printf "%d u p 2024-01-%02dT%02d:%02d:00 x y %d %d %d\n", i, 1 + int(i / 60), int(i / 5) % 24, i % 60, 600 + 1800 * (i % 7), 2 * (1 + i % 48), 1 + i % 3 }'
+} > jobs.log
+data="--prices prices.csv --jobs jobs.log --jobs-exact-replay"
+
+# Heuristic: identical episode records to simulate.
+"$ps" evaluate-savings --session h --policy always-on --eval-months 1 $data > heur.out 2>&1 || fail "evaluate always-on: $(tail -3 heur.out)"
+"$ps" simulate --policy always-on --episodes 2 $data --episodes-csv sim_always.csv > /dev/null 2>&1
+dir=sessions/h/plots-eval/malways-on_e0p7_p0p2_i0p1_ja0
+check test -f "$dir/episodes.csv"
+check cmp -s "$dir/episodes.csv" sim_always.csv
+check test -s "$dir/summary.json"
+check grep -q '"total_savings_off"' "$dir/summary.json"
+check grep -q '=== CUMULATIVE SAVINGS ANALYSIS ===' heur.out
+check grep -q 'Annual Savings Rate: .*per 12 evaluation months of 28 days' heur.out
+check grep -q 'Price timing:' heur.out
+check grep -q '  Episode 2: Agent Cost=' heur.out
+
+# A tiny trained model.
+"$ps" train --session m --iteration-steps 128 --iter-limit 1 --seed 2 --net-arch 8 $data > train.out 2>&1 || fail "train: $(tail -3 train.out)"
+"$ps" evaluate-savings --session m --eval-months 1 $data --trace model_trace.csv --plot-dashboard > model.out 2>&1 || fail "evaluate model: $(tail -3 model.out)"
+mdir=sessions/m/plots-eval/m128_e0p7_p0p2_i0p1_ja0
+check test -f "$mdir/episodes.csv"
+# Replaying the model's actions through simulate gives the same episodes.
+awk -F, 'NR > 1 { print $4 "," $5 "," $6 }' model_trace.csv > model_actions.csv
+"$ps" simulate --policy actions:model_actions.csv --episodes 2 $data --episodes-csv sim_model.csv > /dev/null 2>&1
+check cmp -s "$mdir/episodes.csv" sim_model.csv
+# Baseline columns (3, 4, 6, 7) do not depend on the policy.
+cut -d, -f3,4,6,7 "$mdir/episodes.csv" > base_model.txt
+cut -d, -f3,4,6,7 "$dir/episodes.csv" > base_heur.txt
+check cmp -s base_model.txt base_heur.txt
+if command -v gnuplot > /dev/null 2>&1; then
+    for png in "$mdir/cumulative_savings.png" "$mdir/episode_summary.png" "$mdir/dashboard.png"; do
+        n=$((n + 1))
+        if [ ! -f "$png" ] || [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' ')" != 89504e470d0a1a0a ] || [ "$(wc -c < "$png")" -lt 10000 ]; then
+            fail "$png is not a PNG of non-trivial size"
+        fi
+    done
+else
+    check test -f "$mdir/cumulative_savings.gp"
+fi
+
+# Errors.
+expect_error() { # status pattern command...
+    want=$1 pat=$2
+    shift 2
+    n=$((n + 1))
+    "$@" > err.out 2>&1
+    got=$?
+    if [ "$got" -ne "$want" ] || ! grep -q -e "$pat" err.out; then fail "$* -> $got: $(tail -2 err.out)"; fi
+}
+expect_error 1 'no session nosuch' "$ps" evaluate-savings --session nosuch $data
+mkdir -p sessions/empty
+expect_error 1 'no checkpoint in sessions/empty/models/e0.7_p0.2_i0.1_a0.0_d0.0' "$ps" evaluate-savings --session empty $data
+expect_error 1 'no checkpoint in sessions/m/models/e0.5_p0.2_i0.1_a0.0_d0.0' "$ps" evaluate-savings --session m --efficiency-weight 0.5 $data
+expect_error 2 '--eval-months: 0 is outside' "$ps" evaluate-savings --session m --eval-months 0 $data
+expect_error 2 "--policy: 'greedy' is not model" "$ps" evaluate-savings --session m --policy greedy $data
+ck=sessions/m/models/e0.7_p0.2_i0.1_a0.0_d0.0/128.zip
+cp "$ck" good.zip
+size=$(wc -c < "$ck")
+head -c $((size / 2)) good.zip > "$ck"
+expect_error 1 "128.zip" "$ps" evaluate-savings --session m $data
+cp good.zip "$ck"
+printf 'not a zip' > "$ck"
+expect_error 1 "128.zip: .*not a zip" "$ps" evaluate-savings --session m $data
+cp good.zip "$ck"
+
+echo "evaluate: $n checks, $fails failed"
+[ "$fails" -eq 0 ]
