@@ -43,6 +43,7 @@ typedef struct train_args {
     int64_t iter_limit, iteration_steps, model;
     int seed_sweep, threads, plot_dashboard, dashboard_hours, seed_given;
     double ent_coef;
+    int hidden[PS_MAX_HIDDEN], n_hidden; /* --net-arch, parsed by check_args */
 } train_args;
 
 /* What the hooks need while learning. */
@@ -221,8 +222,8 @@ static int open_logs(train_run *r, ps_error *err) {
 /* Builds the trainer: from the chosen checkpoint when one exists. */
 static int make_trainer(train_args *a, train_run *r, ps_env *env, ps_trainer *t, uint64_t seed, int64_t *start_iter,
                         ps_error *err) {
-    int hidden[PS_MAX_HIDDEN], n_hidden;
-    if (parse_arch(a->net_arch, hidden, &n_hidden, err) != PS_OK) return 2;
+    int hidden[PS_MAX_HIDDEN], n_hidden = a->n_hidden;
+    memcpy(hidden, a->hidden, sizeof hidden);
     ps_ppo_config ppo = ps_ppo_config_default();
     ppo.ent_coef = a->ent_coef;
     char ckpt[4400];
@@ -294,7 +295,9 @@ static int train_loop(train_args *a, train_run *r, ps_env *env, ps_trainer *t, u
     return rc == PS_OK ? 0 : 1;
 }
 
+/* Everything that can be refused before anything is written. */
 static int check_args(train_args *a, ps_error *err) {
+    if (parse_arch(a->net_arch, a->hidden, &a->n_hidden, err) != PS_OK) return PS_ERR;
     if (strcmp(a->device, "auto") && strcmp(a->device, "cpu") && strcmp(a->device, "cuda"))
         return ps_error_set(err, "--device: '%s' is not auto, cpu or cuda", a->device);
     if (!strcmp(a->device, "cuda"))

@@ -1,0 +1,11 @@
+# The learner's tests (link libtorch through psrl). Every libtorch test lives
+# in the one process test_rl (libtorch costs ~0.5 s to start); train_cli runs
+# `powersched train` end to end. Label "rl": not rerun under ASan.
+add_executable(test_rl test_rl.c)
+target_link_libraries(test_rl PRIVATE psrl)
+add_test(NAME test_rl COMMAND test_rl ${PS_SHARED})
+set_tests_properties(test_rl PROPERTIES LABELS "rl" SKIP_RETURN_CODE 77)
+
+add_test(NAME train_cli
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/train_test.sh $<TARGET_FILE:powersched> ${CMAKE_CURRENT_BINARY_DIR}/train_out)
+set_tests_properties(train_cli PROPERTIES LABELS "rl")

@@ -1,0 +1,1790 @@
+/* test_rl.c - the learner (spec 12.2), in one process because libtorch
+ * costs ~0.5 s to start:
+ *   1. the torch shim's operations against hand-computed values (forward,
+ *      gradients, generators, errors, Adam, gradient clipping);
+ *   2. PPO's pieces: GAE, advantage normalisation, explained variance, the
+ *      clipped loss and its gradient, the policy's log-probabilities and
+ *      entropies against a forward done by hand, sparse = dense first layer,
+ *      the C rollout forward = the shim reference, the parameter count;
+ *   3. learning: on a 4-node cluster where no job ever arrives the best policy
+ *      is known (everything off: +0.7 per step); PPO must find it;
+ *   4. determinism and checkpoints: same seed -> bit-identical training;
+ *      save/load restores everything that continuing depends on; corrupt or
+ *      incompatible checkpoints are refused with the path in the message.
+ * usage: test_rl [SHARED_DIR] (unused: everything here is built in memory) */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "checkpoint.h"
+#include "policy.h"
+#include "powersched/env.h"
+#include "ppo.h"
+#include "tensors.h"
+#include "torch_api.h"
+#include "trainer.h"
+
+/* ------------------------------------------------------------- helpers */
+
+/* Every tensor a test makes is kept here and freed by release(). A shim call
+ * that fails where it must not ends the process: continuing would hand NULL
+ * to the next call. */
+static at_tensor *kept;
+static int n_kept, cap_kept;
+
+static at_tensor keep_(at_tensor t, const char *expr, int line) {
+    if (!t || at_last_error()) {
+        fprintf(stderr, "test_rl.c:%d: %s failed: %s\n", line, expr,
+                at_last_error() ? at_last_error() : "(NULL, no error)");
+        exit(1);
+    }
+    if (n_kept == cap_kept) {
+        cap_kept = cap_kept ? 2 * cap_kept : 256;
+        kept = realloc(kept, (size_t)cap_kept * sizeof *kept);
+        if (!kept) exit(1);
+    }
+    return kept[n_kept++] = t;
+}
+#define K(expr) keep_((expr), #expr, __LINE__)
+
+static void release(void) {
+    for (int i = 0; i < n_kept; i++) at_free(kept[i]);
+    n_kept = 0;
+}
+
+static at_tensor vec(const float *v, int64_t n) {
+    int64_t d[1] = {n};
+    return K(at_from_floats(v, d, 1));
+}
+
+static at_tensor mat(const float *v, int64_t rows, int64_t cols) {
+    int64_t d[2] = {rows, cols};
+    return K(at_from_floats(v, d, 2));
+}
+
+static at_tensor imat(const int64_t *v, int64_t rows, int64_t cols) {
+    int64_t d[2] = {rows, cols};
+    return K(at_from_int64(v, d, 2));
+}
+
+/* Values of t (any dtype: at_to_floats converts). */
+static void get(at_tensor t, float *out, int64_t n) {
+    at_to_floats(t, out, n);
+    if (at_last_error()) {
+        fprintf(stderr, "at_to_floats: %s\n", at_last_error());
+        exit(1);
+    }
+}
+
+/* The gradient of a leaf as floats; returns 0 when it has none. */
+static int grad_of(at_tensor t, float *out, int64_t n) {
+    at_tensor g = at_grad(t);
+    if (!g) return 0;
+    get(g, out, n);
+    at_free(g);
+    return 1;
+}
+
+#define CHECK_VALUES(t, want, n, tol)                                     \
+    do {                                                                  \
+        float got_[64];                                                   \
+        get((t), got_, (n));                                              \
+        for (int i_ = 0; i_ < (n); i_++) CHECK_NEAR(got_[i_], (want)[i_], (tol)); \
+    } while (0)
+
+static double uniform(ps_rng *r, double lo, double hi) { return lo + (hi - lo) * ps_rng_uniform(r); }
+
+static int param_index(const ps_policy *p, const char *name) {
+    for (int i = 0; i < p->n_params; i++)
+        if (!strcmp(p->names[i], name)) return i;
+    fprintf(stderr, "no parameter %s\n", name);
+    exit(1);
+}
+
+static const float *param(const ps_policy *p, const char *name) { return at_data(p->params[param_index(p, name)]); }
+
+/* Replaces every parameter with uniform values in [-scale, scale] so that
+ * logits are far from uniform (the real initialisation makes them ~0). */
+static void randomize_policy(ps_policy *p, uint64_t seed, double scale) {
+    ps_rng r;
+    ps_rng_seed(&r, seed, 99);
+    for (int i = 0; i < p->n_params; i++) {
+        float *d = at_data(p->params[i]);
+        for (int64_t k = 0; k < at_numel(p->params[i]); k++) d[k] = (float)uniform(&r, -scale, scale);
+    }
+    ps_error err;
+    if (ps_policy_refresh(p, &err) != PS_OK) {
+        fprintf(stderr, "ps_policy_refresh: %s\n", err.msg);
+        exit(1);
+    }
+}
+
+/* The policy's forward done by hand in double: logits and value of one obs. */
+static void hand_forward(const ps_policy *p, const float *obs, double *logits, double *value) {
+    double h[2][4096], next[4096];
+    const char *net[2] = {"pi", "vf"};
+    for (int n = 0; n < 2; n++) {
+        int in = p->obs_dim;
+        for (int d = 0; d < in; d++) h[n][d] = obs[d];
+        for (int k = 0; k < p->n_hidden; k++) {
+            char wn[32], bn[32];
+            snprintf(wn, sizeof wn, "%s.%d.weight", net[n], k);
+            snprintf(bn, sizeof bn, "%s.%d.bias", net[n], k);
+            const float *w = param(p, wn), *b = param(p, bn);
+            for (int j = 0; j < p->hidden[k]; j++) {
+                double acc = b[j];
+                for (int d = 0; d < in; d++) acc += (double)w[(size_t)j * in + d] * h[n][d];
+                next[j] = tanh(acc);
+            }
+            in = p->hidden[k];
+            memcpy(h[n], next, (size_t)in * sizeof next[0]);
+        }
+    }
+    int last = p->hidden[p->n_hidden - 1];
+    const float *wa = param(p, "action.weight"), *ba = param(p, "action.bias");
+    const float *wv = param(p, "value.weight"), *bv = param(p, "value.bias");
+    for (int j = 0; j < p->n_logits; j++) {
+        double acc = ba[j];
+        for (int k = 0; k < last; k++) acc += (double)wa[(size_t)j * last + k] * h[0][k];
+        logits[j] = acc;
+    }
+    double v = bv[0];
+    for (int k = 0; k < last; k++) v += (double)wv[k] * h[1][k];
+    *value = v;
+}
+
+/* Log-probability of `action` and entropy of the three categoricals. */
+static void hand_dist(const ps_policy *p, const double *logits, const int64_t action[3], double *logp,
+                      double *entropy) {
+    *logp = 0;
+    *entropy = 0;
+    for (int c = 0, off = 0; c < 3; off += p->nvec[c++]) {
+        double mx = -INFINITY, s = 0;
+        for (int k = 0; k < p->nvec[c]; k++) mx = fmax(mx, logits[off + k]);
+        for (int k = 0; k < p->nvec[c]; k++) s += exp(logits[off + k] - mx);
+        double lse = mx + log(s);
+        for (int k = 0; k < p->nvec[c]; k++) {
+            double lp = logits[off + k] - lse;
+            *entropy -= exp(lp) * lp;
+        }
+        *logp += logits[off + action[c]] - lse;
+    }
+}
+
+static void fail_on(int rc, const ps_error *err, const char *what) {
+    if (rc != PS_OK) {
+        fprintf(stderr, "%s: %s\n", what, err->msg);
+        exit(1);
+    }
+}
+
+/* A 4-node x 4-core cluster with an 8-slot queue and a 16-job backlog;
+ * legacy generator with up to max_new jobs per hour. */
+static ps_env_spec tiny_spec(int max_new, uint64_t seed) {
+    ps_env_spec s = ps_env_spec_default();
+    s.cfg.max_nodes = 4;
+    s.cfg.cores_per_node = 4;
+    s.cfg.max_queue_size = 8;
+    s.cfg.max_backlog_size = 16;
+    s.cfg.max_new_jobs_per_hour = max_new;
+    s.cfg.max_nodes_per_job = 4;
+    s.cfg.max_cores_per_job = 4;
+    s.cfg.max_job_duration = 6;
+    s.seed = seed;
+    return s;
+}
+
+static ps_env *env_new(const ps_env_spec *spec) {
+    ps_env *env = malloc(sizeof *env);
+    ps_error err;
+    if (!env) exit(1);
+    fail_on(ps_env_create(env, spec, &err), &err, "ps_env_create");
+    return env;
+}
+
+static void env_delete(ps_env *env) {
+    ps_env_free(env);
+    free(env);
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* ======================================================= 1. the torch shim */
+
+static void test_tensor_basics(void) {
+    const float v[6] = {1.5f, -2.0f, 3.25f, 0.0f, 1e-3f, -7.0f};
+    at_tensor t = mat(v, 2, 3);
+    CHECK_INT(at_numel(t), 6);
+    CHECK_INT(at_size(t, 0), 2);
+    CHECK_INT(at_size(t, 1), 3);
+    float back[6];
+    get(t, back, 6);
+    CHECK(memcmp(back, v, sizeof v) == 0);
+    /* from_floats copies: changing the source leaves the tensor alone */
+    float src[2] = {4.0f, 5.0f};
+    at_tensor c = vec(src, 2);
+    src[0] = -1.0f;
+    CHECK_NEAR(at_data(c)[0], 4.0, 0);
+    /* at_to_floats refuses a buffer of the wrong size */
+    float small[2];
+    at_to_floats(t, small, 2);
+    CHECK(at_last_error() != NULL);
+    at_clear_error();
+    int64_t iv[4] = {3, -1, 0, 1234567};
+    at_tensor it = imat(iv, 2, 2);
+    float iback[4];
+    get(it, iback, 4);
+    for (int i = 0; i < 4; i++) CHECK_NEAR(iback[i], (double)iv[i], 0);
+    int64_t zd[2] = {2, 2};
+    at_tensor z = K(at_zeros(zd, 2));
+    const float zeros[4] = {0, 0, 0, 0};
+    CHECK_VALUES(z, zeros, 4, 0);
+    CHECK_NEAR(at_item(K(at_sum(t))), 1.5 - 2 + 3.25 + 0 + 1e-3 - 7, 1e-6);
+    release();
+}
+
+static void test_linear(void) {
+    const float x[6] = {1, 2, 3, 4, 5, 6}, w[6] = {1, 0, -1, 0.5f, 0.5f, 0.5f}, b[2] = {0.1f, -0.2f};
+    at_tensor y = K(at_linear(mat(x, 2, 3), mat(w, 2, 3), vec(b, 2)));
+    CHECK_INT(at_size(y, 0), 2);
+    CHECK_INT(at_size(y, 1), 2);
+    /* row 0: 1 - 3 + 0.1, 0.5 * 6 - 0.2; row 1: 4 - 6 + 0.1, 0.5 * 15 - 0.2 */
+    const double want[4] = {-1.9, 2.8, -1.9, 7.3};
+    CHECK_VALUES(y, want, 4, 1e-6);
+    release();
+}
+
+/* x [2, 6] is zero except columns 1 and 4: the column product must equal the
+ * dense one, and so must the gradients, which are zero in the other columns. */
+static void test_linear_cols(void) {
+    const float x[12] = {0, 2, 0, 0, -1, 0, /**/ 0, 0.5f, 0, 0, 3, 0};
+    const float xs[4] = {2, -1, 0.5f, 3};
+    const int64_t idx[2] = {1, 4};
+    float w[18], b[3] = {0.3f, -0.1f, 0.2f};
+    for (int i = 0; i < 18; i++) w[i] = (float)(0.1 * (i % 7) - 0.25 * (i % 3));
+    const float c[6] = {1, -2, 0.5f, 3, 0.25f, -1}; /* dL/dy */
+    at_tensor wd = mat(w, 3, 6), bd = vec(b, 3), ws = mat(w, 3, 6), bs = vec(b, 3);
+    at_requires_grad(wd, 1);
+    at_requires_grad(bd, 1);
+    at_requires_grad(ws, 1);
+    at_requires_grad(bs, 1);
+    int64_t di[1] = {2};
+    at_tensor yd = K(at_linear(mat(x, 2, 6), wd, bd));
+    at_tensor ys = K(at_linear_cols(mat(xs, 2, 2), K(at_from_int64(idx, di, 1)), ws, bs));
+    float vd[6], vs[6];
+    get(yd, vd, 6);
+    get(ys, vs, 6);
+    for (int i = 0; i < 6; i++) CHECK_NEAR(vs[i], vd[i], 1e-6);
+    /* by hand: y[r][o] = b[o] + w[o][1] x[r][1] + w[o][4] x[r][4] */
+    for (int r = 0; r < 2; r++)
+        for (int o = 0; o < 3; o++)
+            CHECK_NEAR(vs[r * 3 + o], b[o] + w[o * 6 + 1] * x[r * 6 + 1] + w[o * 6 + 4] * x[r * 6 + 4], 1e-6);
+    at_backward(K(at_sum(K(at_mul(yd, mat(c, 2, 3))))));
+    at_backward(K(at_sum(K(at_mul(ys, mat(c, 2, 3))))));
+    CHECK(at_last_error() == NULL);
+    float gwd[18], gws[18], gbd[3], gbs[3];
+    CHECK(grad_of(wd, gwd, 18) && grad_of(ws, gws, 18) && grad_of(bd, gbd, 3) && grad_of(bs, gbs, 3));
+    for (int o = 0; o < 3; o++) {
+        /* dL/db[o] = sum_r c[r][o]; dL/dw[o][i] = sum_r c[r][o] x[r][i] */
+        CHECK_NEAR(gbs[o], c[o] + c[3 + o], 1e-6);
+        CHECK_NEAR(gbd[o], gbs[o], 1e-6);
+        for (int i = 0; i < 6; i++) {
+            double want = c[o] * x[i] + c[3 + o] * x[6 + i];
+            CHECK_NEAR(gws[o * 6 + i], want, 1e-6);
+            CHECK_NEAR(gwd[o * 6 + i], want, 1e-6);
+            if (i != 1 && i != 4) CHECK_NEAR(gws[o * 6 + i], 0, 0);
+        }
+    }
+    release();
+}
+
+static void test_elementwise(void) {
+    const float a[3] = {-1, 0, 0.5f}, b[3] = {2, -4, 0.25f};
+    at_tensor ta = vec(a, 3), tb = vec(b, 3);
+    double want[6];
+    for (int i = 0; i < 3; i++) want[i] = tanh(a[i]);
+    CHECK_VALUES(K(at_tanh(ta)), want, 3, 1e-6);
+    for (int i = 0; i < 3; i++) want[i] = exp(a[i]);
+    CHECK_VALUES(K(at_exp(ta)), want, 3, 1e-6);
+    const double add[3] = {1, -4, 0.75}, sub[3] = {-3, 4, 0.25}, mul[3] = {-2, 0, 0.125}, dv[3] = {-0.5, -0.0, 2};
+    CHECK_VALUES(K(at_add(ta, tb)), add, 3, 1e-7);
+    CHECK_VALUES(K(at_sub(ta, tb)), sub, 3, 1e-7);
+    CHECK_VALUES(K(at_mul(ta, tb)), mul, 3, 1e-7);
+    CHECK_VALUES(K(at_div(ta, tb)), dv, 3, 1e-7);
+    const double ms[3] = {2.5, 0, -1.25}, as[3] = {0.5, 1.5, 2};
+    CHECK_VALUES(K(at_mul_scalar(ta, -2.5)), ms, 3, 1e-7);
+    CHECK_VALUES(K(at_add_scalar(ta, 1.5)), as, 3, 1e-7);
+    const double mn[3] = {-1, -4, 0.25}, cl[3] = {-0.5, 0, 0.3};
+    CHECK_VALUES(K(at_minimum(ta, tb)), mn, 3, 0);
+    CHECK_VALUES(K(at_clamp(ta, -0.5, 0.3)), cl, 3, 1e-7);
+    /* broadcasting a row over a matrix */
+    const float m[6] = {1, 2, 3, 4, 5, 6};
+    at_tensor tm = mat(m, 2, 3);
+    const double bc[6] = {0, 2, 3.5, 3, 5, 6.5};
+    CHECK_VALUES(K(at_add(tm, ta)), bc, 6, 1e-7);
+    /* reductions */
+    CHECK_NEAR(at_item(K(at_sum(tm))), 21, 0);
+    CHECK_NEAR(at_item(K(at_mean(tm))), 3.5, 1e-7);
+    const double s0[3] = {5, 7, 9}, s1[2] = {6, 15};
+    at_tensor r0 = K(at_sum_dim(tm, 0)), r1 = K(at_sum_dim(tm, 1));
+    CHECK_INT(at_numel(r0), 3);
+    CHECK_INT(at_numel(r1), 2);
+    CHECK_VALUES(r0, s0, 3, 0);
+    CHECK_VALUES(r1, s1, 2, 0);
+    /* narrow: columns 1..2 of [[1,2,3],[4,5,6]] */
+    at_tensor nr = K(at_narrow(tm, 1, 1, 2));
+    CHECK_INT(at_size(nr, 0), 2);
+    CHECK_INT(at_size(nr, 1), 2);
+    const double nw[4] = {2, 3, 5, 6};
+    CHECK_VALUES(nr, nw, 4, 0);
+    const double nw0[3] = {4, 5, 6};
+    CHECK_VALUES(K(at_narrow(tm, 0, 1, 1)), nw0, 3, 0);
+    /* log_softmax of [1, 2, 3]: x - log(e + e^2 + e^3) = x - 3.40760596444 */
+    const float ls[3] = {1, 2, 3};
+    const double lw[3] = {-2.40760596444438, -1.40760596444438, -0.40760596444438};
+    CHECK_VALUES(K(at_log_softmax(vec(ls, 3), 0)), lw, 3, 1e-6);
+    /* row-wise on a matrix: each row separately */
+    const float ls2[6] = {1, 2, 3, 0, 0, 0};
+    const double lw2[6] = {lw[0], lw[1], lw[2], -log(3.0), -log(3.0), -log(3.0)};
+    CHECK_VALUES(K(at_log_softmax(mat(ls2, 2, 3), 1)), lw2, 6, 1e-6);
+    /* gather and argmax (first maximum on ties, as torch) */
+    const float g[6] = {10, 20, 30, 40, 50, 60};
+    const int64_t gi[2] = {2, 0};
+    const double gw[2] = {30, 40};
+    CHECK_VALUES(K(at_gather(mat(g, 2, 3), 1, imat(gi, 2, 1))), gw, 2, 0);
+    const float am[6] = {1, 5, 5, 7, 0, -1};
+    const double aw[2] = {1, 0};
+    CHECK_VALUES(K(at_argmax(mat(am, 2, 3), 1)), aw, 2, 0);
+    /* detach: same values, no gradient flows */
+    at_tensor leaf = vec(a, 3);
+    at_requires_grad(leaf, 1);
+    at_tensor d = K(at_detach(K(at_mul_scalar(leaf, 2))));
+    const double dw[3] = {-2, 0, 1};
+    CHECK_VALUES(d, dw, 3, 0);
+    release();
+}
+
+/* Gradients through the ops the loss uses: d/dx sum(exp(x) * tanh(x)). */
+static void test_gradients(void) {
+    const float x[3] = {-0.5f, 0.25f, 1.0f};
+    at_tensor t = vec(x, 3);
+    at_requires_grad(t, 1);
+    float gx[3];
+    CHECK(grad_of(t, gx, 3) == 0); /* no gradient before backward */
+    at_backward(K(at_sum(K(at_mul(K(at_exp(t)), K(at_tanh(t)))))));
+    CHECK(grad_of(t, gx, 3));
+    for (int i = 0; i < 3; i++) {
+        double e = exp(x[i]), th = tanh(x[i]);
+        CHECK_NEAR(gx[i], e * th + e * (1 - th * th), 1e-5);
+    }
+    /* log_softmax + gather: d/dz log p_k = onehot(k) - softmax(z) */
+    const float z[3] = {0.5f, -1, 2};
+    const int64_t k[1] = {0};
+    at_tensor tz = mat(z, 1, 3);
+    at_requires_grad(tz, 1);
+    at_backward(K(at_sum(K(at_gather(K(at_log_softmax(tz, 1)), 1, imat(k, 1, 1))))));
+    float gz[3];
+    CHECK(grad_of(tz, gz, 3));
+    double s = exp(0.5) + exp(-1.0) + exp(2.0);
+    CHECK_NEAR(gz[0], 1 - exp(0.5) / s, 1e-6);
+    CHECK_NEAR(gz[1], -exp(-1.0) / s, 1e-6);
+    CHECK_NEAR(gz[2], -exp(2.0) / s, 1e-6);
+    /* clamp passes the gradient inside the range only */
+    const float c[3] = {-1, 0.1f, 2};
+    at_tensor tc = vec(c, 3);
+    at_requires_grad(tc, 1);
+    at_backward(K(at_sum(K(at_clamp(tc, -0.5, 0.5)))));
+    float gc[3];
+    CHECK(grad_of(tc, gc, 3));
+    CHECK_NEAR(gc[0], 0, 0);
+    CHECK_NEAR(gc[1], 1, 0);
+    CHECK_NEAR(gc[2], 0, 0);
+    /* inference mode: a result computed under the guard carries no graph */
+    at_guard guard = at_inference_mode();
+    CHECK(guard != NULL);
+    at_tensor y = K(at_mul_scalar(tc, 3));
+    at_guard_end(guard);
+    const double yw[3] = {-3, 0.3, 6};
+    CHECK_VALUES(y, yw, 3, 1e-6);
+    release();
+}
+
+/* One draw from a [1, n] probability row, as a number. */
+static float draw(at_tensor probs, at_generator g) {
+    at_tensor s = at_multinomial(probs, g);
+    float v = -1;
+    if (s) {
+        get(s, &v, 1);
+        at_free(s);
+    } else {
+        fprintf(stderr, "at_multinomial: %s\n", at_last_error());
+        at_clear_error();
+    }
+    return v;
+}
+
+static void test_multinomial(void) {
+    at_generator g = at_generator_new(42), g1 = at_generator_new(42), g2 = at_generator_new(42),
+                 g3 = at_generator_new(43);
+    CHECK(g && g1 && g2 && g3);
+    /* one-hot rows always give their index */
+    const float onehot[8] = {0, 0, 1, 0, /**/ 1, 0, 0, 0};
+    at_tensor p1 = mat(onehot, 2, 4);
+    int ok = 1;
+    for (int i = 0; i < 50; i++) {
+        at_tensor s = K(at_multinomial(p1, g));
+        float v[2];
+        CHECK_INT(at_size(s, 0), 2);
+        CHECK_INT(at_size(s, 1), 1);
+        get(s, v, 2);
+        ok &= v[0] == 2 && v[1] == 0;
+    }
+    CHECK(ok);
+    /* same seed -> same samples; another seed -> another sequence; the
+     * frequencies follow the probabilities */
+    const float pr[4] = {0.1f, 0.2f, 0.3f, 0.4f};
+    at_tensor p2 = mat(pr, 1, 4);
+    int same = 1, differ = 0, count[4] = {0, 0, 0, 0};
+    const int N = 2000;
+    for (int i = 0; i < N; i++) {
+        float a = draw(p2, g1), b = draw(p2, g2), c = draw(p2, g3);
+        same &= a == b;
+        differ += a != c;
+        if (a >= 0 && a < 4) count[(int)a]++;
+    }
+    CHECK(same);
+    CHECK(differ > 100);
+    /* binomial sd at N = 2000 is at most 0.011: 0.04 is > 3.5 sd */
+    for (int k = 0; k < 4; k++) CHECK_NEAR((double)count[k] / N, pr[k], 0.04);
+    /* unnormalised weights are allowed: zero weight is never drawn */
+    const float w[3] = {0, 5, 5};
+    at_tensor pw = mat(w, 1, 3);
+    int zero = 0;
+    for (int i = 0; i < 200; i++) zero += draw(pw, g) == 0;
+    CHECK_INT(zero, 0);
+    at_generator_free(g);
+    at_generator_free(g1);
+    at_generator_free(g2);
+    at_generator_free(g3);
+    release();
+}
+
+static void test_generator_state(void) {
+    at_generator g = at_generator_new(7), h = at_generator_new(99);
+    const float pr[5] = {1, 1, 1, 1, 1};
+    at_tensor p = mat(pr, 1, 5);
+    for (int i = 0; i < 5; i++) draw(p, g);
+    int64_t n = at_generator_state_size(g);
+    CHECK(n > 0);
+    uint8_t *state = malloc((size_t)n);
+    at_generator_get_state(g, state, n);
+    CHECK(at_last_error() == NULL);
+    float first[30], again[30], other[30];
+    for (int i = 0; i < 30; i++) first[i] = draw(p, g);
+    at_generator_set_state(g, state, n);
+    for (int i = 0; i < 30; i++) again[i] = draw(p, g);
+    at_generator_set_state(h, state, n); /* another generator takes it over */
+    for (int i = 0; i < 30; i++) other[i] = draw(p, h);
+    CHECK(at_last_error() == NULL);
+    CHECK(memcmp(first, again, sizeof first) == 0);
+    CHECK(memcmp(first, other, sizeof first) == 0);
+    /* a state buffer of the wrong size is an error, not a crash */
+    at_generator_get_state(g, state, n - 1);
+    CHECK(at_last_error() != NULL);
+    at_clear_error();
+    free(state);
+    at_generator_free(g);
+    at_generator_free(h);
+    release();
+}
+
+/* W W^T = gain^2 I for a wide matrix; W^T W = gain^2 I for a tall one. */
+static void check_orthogonal(const float *w, int rows, int cols, double gain) {
+    double worst = 0;
+    if (rows <= cols) {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < rows; j++) {
+                double s = 0;
+                for (int k = 0; k < cols; k++) s += (double)w[i * cols + k] * w[j * cols + k];
+                worst = fmax(worst, fabs(s - (i == j ? gain * gain : 0)));
+            }
+    } else {
+        for (int i = 0; i < cols; i++)
+            for (int j = 0; j < cols; j++) {
+                double s = 0;
+                for (int k = 0; k < rows; k++) s += (double)w[k * cols + i] * w[k * cols + j];
+                worst = fmax(worst, fabs(s - (i == j ? gain * gain : 0)));
+            }
+    }
+    CHECK_NEAR(worst, 0, 1e-5);
+}
+
+static void test_orthogonal(void) {
+    at_generator g = at_generator_new(3), g2 = at_generator_new(3);
+    int64_t d[2] = {4, 6}, dt[2] = {6, 4};
+    at_tensor w = K(at_zeros(d, 2)), w2 = K(at_zeros(d, 2)), tall = K(at_zeros(dt, 2));
+    at_orthogonal_(w, 2.0, g);
+    at_orthogonal_(w2, 2.0, g2);
+    at_orthogonal_(tall, 0.5, g);
+    CHECK(at_last_error() == NULL);
+    float a[24], b[24], t[24];
+    get(w, a, 24);
+    get(w2, b, 24);
+    get(tall, t, 24);
+    check_orthogonal(a, 4, 6, 2.0);
+    check_orthogonal(t, 6, 4, 0.5);
+    CHECK(memcmp(a, b, sizeof a) == 0); /* same seed, same matrix */
+    /* not a trivial solution (e.g. a scaled identity): every row has mass
+     * outside its diagonal */
+    int spread = 0;
+    for (int i = 0; i < 4; i++)
+        for (int k = 0; k < 6; k++) spread += k != i && fabsf(a[i * 6 + k]) > 1e-3f;
+    CHECK(spread > 8);
+    /* in place on a leaf that requires grad (how the policy uses it) */
+    at_tensor leaf = K(at_zeros(d, 2));
+    at_requires_grad(leaf, 1);
+    at_orthogonal_(leaf, 1.0, g);
+    CHECK(at_last_error() == NULL);
+    get(leaf, a, 24);
+    check_orthogonal(a, 4, 6, 1.0);
+    at_zero_(leaf);
+    CHECK(at_last_error() == NULL);
+    CHECK_NEAR(at_item(K(at_sum(K(at_mul(leaf, leaf))))), 0, 0);
+    at_generator_free(g);
+    at_generator_free(g2);
+    release();
+}
+
+static void test_errors(void) {
+    at_clear_error();
+    CHECK(at_last_error() == NULL);
+    const float a[3] = {1, 2, 3}, b[5] = {1, 2, 3, 4, 5};
+    at_tensor ta = vec(a, 3), tb = vec(b, 5);
+    at_tensor r = at_add(ta, tb);
+    CHECK(r == NULL);
+    const char *e = at_last_error();
+    CHECK(e != NULL);
+    if (e) {
+        /* libtorch's own message, without the C++ backtrace */
+        CHECK_STR_CONTAINS(e, "size of tensor a (3) must match the size of tensor b (5)");
+        CHECK(strstr(e, "Exception raised from") == NULL);
+    }
+    at_clear_error();
+    CHECK(at_last_error() == NULL);
+    /* other failures: a linear layer of the wrong width, a bad dimension, an
+     * index out of range */
+    const float w[4] = {1, 2, 3, 4};
+    CHECK(at_linear(mat(a, 1, 3), mat(w, 2, 2), vec(w, 2)) == NULL && at_last_error());
+    at_clear_error();
+    CHECK(at_log_softmax(ta, 3) == NULL && at_last_error());
+    at_clear_error();
+    const int64_t bad[1] = {7};
+    CHECK(at_gather(mat(a, 1, 3), 1, imat(bad, 1, 1)) == NULL && at_last_error());
+    at_clear_error();
+    /* tensors.h: ps_torch_error prefixes the message and clears the error */
+    CHECK(at_sub(ta, tb) == NULL);
+    ps_error err;
+    CHECK_INT(ps_torch_error(&err, "demo op"), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "demo op: ");
+    CHECK_STR_CONTAINS(err.msg, "must match");
+    CHECK(at_last_error() == NULL);
+    /* ps_tlist owns what it records, refuses to overflow, passes NULL through */
+    ps_tlist tl = {.n = 0};
+    CHECK(ps_tlist_add(&tl, NULL) == NULL);
+    for (int i = 0; i < PS_TLIST_MAX; i++) ps_tlist_add(&tl, at_from_floats(a, (int64_t[]){3}, 1));
+    CHECK_INT(tl.n, PS_TLIST_MAX);
+    CHECK(ps_tlist_add(&tl, at_from_floats(a, (int64_t[]){3}, 1)) == NULL);
+    CHECK_INT(tl.n, PS_TLIST_MAX);
+    ps_tlist_free(&tl);
+    CHECK_INT(tl.n, 0);
+    release();
+}
+
+/* One Adam step on a known gradient, then a second one: torch.optim.Adam's
+ * formula with bias correction, by hand. */
+static void test_adam(void) {
+    const float p0[3] = {1.0f, -2.0f, 0.5f}, g1[3] = {0.5f, -3.0f, 2.0f}, g2[3] = {-1.0f, 1.0f, 0.25f};
+    const double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+    at_tensor p = vec(p0, 3);
+    at_requires_grad(p, 1);
+    ato_adam o = ato_adam_new(&p, 1, lr, b1, b2, eps);
+    CHECK(o != NULL);
+    CHECK_INT(ato_step_count(o), 0);
+    at_backward(K(at_sum(K(at_mul(p, vec(g1, 3))))));
+    ato_step(o);
+    CHECK_INT(ato_step_count(o), 1);
+    double m[3], v[3], want[3];
+    for (int i = 0; i < 3; i++) {
+        m[i] = (1 - b1) * g1[i];
+        v[i] = (1 - b2) * (double)g1[i] * g1[i];
+        /* m/(1-b1) = g, v/(1-b2) = g^2: the first step is lr * g / (|g| + eps) */
+        want[i] = p0[i] - lr * g1[i] / (fabs(g1[i]) + eps);
+        CHECK_NEAR(want[i], p0[i] - lr * (g1[i] > 0 ? 1 : -1), 1e-6);
+    }
+    CHECK_VALUES(p, want, 3, 1e-6);
+    CHECK_VALUES(K(ato_moment(o, 0, 0)), m, 3, 1e-7);
+    CHECK_VALUES(K(ato_moment(o, 0, 1)), v, 3, 1e-9);
+    ato_zero_grad(o);
+    float none[3];
+    CHECK(grad_of(p, none, 3) == 0); /* zero_grad sets gradients to none */
+    /* second step: the moments decay and the correction is 1 - b^2 */
+    at_backward(K(at_sum(K(at_mul(p, vec(g2, 3))))));
+    ato_step(o);
+    CHECK_INT(ato_step_count(o), 2);
+    for (int i = 0; i < 3; i++) {
+        m[i] = b1 * m[i] + (1 - b1) * g2[i];
+        v[i] = b2 * v[i] + (1 - b2) * (double)g2[i] * g2[i];
+        double mh = m[i] / (1 - b1 * b1), vh = v[i] / (1 - b2 * b2);
+        want[i] -= lr * mh / (sqrt(vh) + eps);
+    }
+    CHECK_VALUES(p, want, 3, 1e-5);
+    /* the learning rate can be changed; a step without gradients moves nothing */
+    ato_zero_grad(o);
+    ato_set_lr(o, 0.0);
+    float before[3], after[3];
+    get(p, before, 3);
+    ato_step(o);
+    get(p, after, 3);
+    CHECK(memcmp(before, after, sizeof before) == 0);
+    ato_set_step_count(o, 17);
+    CHECK_INT(ato_step_count(o), 17);
+    /* a bad moment index is an error */
+    CHECK(ato_moment(o, 5, 0) == NULL && at_last_error());
+    at_clear_error();
+    ato_free(o);
+    release();
+}
+
+static void test_clip_grad_norm(void) {
+    const float a0[2] = {1, 1}, b0[3] = {1, 1, 1}, ga[2] = {3, 0}, gb[3] = {0, 4, 12};
+    at_tensor ps[2] = {vec(a0, 2), vec(b0, 3)};
+    at_requires_grad(ps[0], 1);
+    at_requires_grad(ps[1], 1);
+    ato_adam o = ato_adam_new(ps, 2, 1e-3, 0.9, 0.999, 1e-5);
+    /* gradients: sqrt(9 + 16 + 144) = 13 */
+    at_backward(K(at_add(K(at_sum(K(at_mul(ps[0], vec(ga, 2))))), K(at_sum(K(at_mul(ps[1], vec(gb, 3))))))));
+    CHECK_NEAR(ato_clip_grad_norm(o, 100.0), 13.0, 1e-6);
+    float g[5];
+    grad_of(ps[0], g, 2);
+    grad_of(ps[1], g + 2, 3);
+    const double unchanged[5] = {3, 0, 0, 4, 12};
+    for (int i = 0; i < 5; i++) CHECK_NEAR(g[i], unchanged[i], 0); /* below max: untouched */
+    CHECK_NEAR(ato_clip_grad_norm(o, 6.5), 13.0, 1e-6);
+    grad_of(ps[0], g, 2);
+    grad_of(ps[1], g + 2, 3);
+    double sq = 0;
+    for (int i = 0; i < 5; i++) {
+        CHECK_NEAR(g[i], unchanged[i] * 0.5, 1e-5); /* scaled by 6.5 / 13 */
+        sq += (double)g[i] * g[i];
+    }
+    CHECK_NEAR(sqrt(sq), 6.5, 1e-5);
+    CHECK_NEAR(ato_clip_grad_norm(o, 6.5), 6.5, 1e-5); /* the norm it now has */
+    /* no gradients at all: norm 0 */
+    ato_zero_grad(o);
+    CHECK_NEAR(ato_clip_grad_norm(o, 0.5), 0, 0);
+    ato_free(o);
+    release();
+}
+
+/* ========================================================= 2. PPO pieces */
+
+static void test_gae(void) {
+    /* 4 steps, an episode starts at step 2 (so step 1 ends one); gamma 0.9,
+     * lambda 0.8 (gamma * lambda = 0.72); last value 0.7 */
+    const double r[4] = {1, 0.5, -1, 2}, v[4] = {0.5, 0.4, 0.3, 0.2};
+    const uint8_t start[4] = {1, 0, 1, 0};
+    double adv[4], ret[4];
+    /* last_done = 0: delta3 = 2 + 0.9 * 0.7 - 0.2 = 2.43; delta2 = -1 + 0.9 * 0.2 - 0.3 = -1.12,
+     * A2 = -1.12 + 0.72 * 2.43 = 0.6296; step 1 ends its episode: A1 = 0.5 - 0.4 = 0.1;
+     * delta0 = 1 + 0.9 * 0.4 - 0.5 = 0.86, A0 = 0.86 + 0.72 * 0.1 = 0.932 */
+    ps_gae(r, v, start, 4, 0.7, 0, 0.9, 0.8, adv, ret);
+    const double a0[4] = {0.932, 0.1, 0.6296, 2.43};
+    for (int i = 0; i < 4; i++) {
+        CHECK_NEAR(adv[i], a0[i], 1e-12);
+        CHECK_NEAR(ret[i], a0[i] + v[i], 1e-12);
+    }
+    /* last_done = 1: no bootstrap: A3 = 2 - 0.2 = 1.8, A2 = -1.12 + 0.72 * 1.8 = 0.176 */
+    ps_gae(r, v, start, 4, 0.7, 1, 0.9, 0.8, adv, ret);
+    const double a1[4] = {0.932, 0.1, 0.176, 1.8};
+    for (int i = 0; i < 4; i++) {
+        CHECK_NEAR(adv[i], a1[i], 1e-12);
+        CHECK_NEAR(ret[i], a1[i] + v[i], 1e-12);
+    }
+    /* lambda = 1, gamma = 1, no starts: A_t = sum of future rewards + last
+     * value - V_t (Monte-Carlo return) */
+    const uint8_t none[4] = {0, 0, 0, 0};
+    ps_gae(r, v, none, 4, 0.7, 0, 1.0, 1.0, adv, ret);
+    const double mc[4] = {1 + 0.5 - 1 + 2 + 0.7, 0.5 - 1 + 2 + 0.7, -1 + 2 + 0.7, 2 + 0.7};
+    for (int i = 0; i < 4; i++) CHECK_NEAR(ret[i], mc[i], 1e-12);
+    /* lambda = 0: one-step TD errors */
+    ps_gae(r, v, none, 4, 0.7, 0, 0.9, 0.0, adv, ret);
+    const double td[4] = {1 + 0.9 * 0.4 - 0.5, 0.5 + 0.9 * 0.3 - 0.4, -1 + 0.9 * 0.2 - 0.3, 2 + 0.9 * 0.7 - 0.2};
+    for (int i = 0; i < 4; i++) CHECK_NEAR(adv[i], td[i], 1e-12);
+}
+
+static void test_normalize_and_ev(void) {
+    double a[5] = {1, 2, 3, 4, 10};
+    ps_normalize_advantages(a, 5);
+    /* mean 4, unbiased variance (9 + 4 + 1 + 0 + 36) / 4 = 12.5 */
+    double sd = sqrt(12.5), mean = 0, sq = 0;
+    for (int i = 0; i < 5; i++) mean += a[i] / 5;
+    for (int i = 0; i < 5; i++) sq += (a[i] - mean) * (a[i] - mean);
+    CHECK_NEAR(mean, 0, 1e-12);
+    CHECK_NEAR(sqrt(sq / 4), 1, 1e-8);
+    CHECK_NEAR(a[0], -3 / (sd + 1e-8), 1e-12);
+    CHECK_NEAR(a[4], 6 / (sd + 1e-8), 1e-12);
+    double one[1] = {5};
+    ps_normalize_advantages(one, 1); /* one sample: left alone */
+    CHECK_NEAR(one[0], 5, 0);
+    double flat[3] = {2, 2, 2}; /* zero spread: (A - mean) / 1e-8 = 0, not NaN */
+    ps_normalize_advantages(flat, 3);
+    for (int i = 0; i < 3; i++) CHECK_NEAR(flat[i], 0, 0);
+
+    /* explained variance: returns [2,2,4,4] (var 1), residual [1,0,1,0] (var 0.25) */
+    const double v[4] = {1, 2, 3, 4}, r[4] = {2, 2, 4, 4};
+    CHECK_NEAR(ps_explained_variance(v, r, 4), 0.75, 1e-12);
+    CHECK_NEAR(ps_explained_variance(r, r, 4), 1.0, 1e-12);
+    const double z[3] = {0, 0, 0}, r3[3] = {1, 2, 3};
+    CHECK_NEAR(ps_explained_variance(z, r3, 3), 0.0, 1e-12);
+    const double bad[3] = {3, 2, 1}; /* residual [-2, 0, 2]: var 8/3 vs 2/3 */
+    CHECK_NEAR(ps_explained_variance(bad, r3, 3), 1 - 4.0, 1e-12);
+    const double c[3] = {5, 5, 5};
+    CHECK(isnan(ps_explained_variance(v, c, 3)));
+}
+
+/* The clipped surrogate on 4 samples, by hand, and its gradient. */
+static void test_ppo_loss(void) {
+    ps_ppo_config c = ps_ppo_config_default();
+    c.ent_coef = 0.01;
+    const float logp[4] = {-1.0f, -0.5f, -2.0f, -1.2f}, ent[4] = {1.0f, 0.5f, 2.0f, 1.5f},
+                val[4] = {0.5f, 1.0f, -1.0f, 0.0f};
+    const double old[4] = {-1.0, -0.8, -1.5, -1.25}, adv[4] = {1, 2, -1, -0.5}, ret[4] = {1, 0, -0.5, 0.25};
+    ps_policy_eval ev = {vec(logp, 4), vec(ent, 4), vec(val, 4)};
+    at_requires_grad(ev.logp, 1);
+    at_requires_grad(ev.entropy, 1);
+    at_requires_grad(ev.value, 1);
+    ps_tlist tl = {.n = 0};
+    ps_ppo_loss L;
+    ps_error err;
+    CHECK_INT(ps_ppo_loss_compute(&c, &ev, old, adv, ret, 4, &tl, &L, &err), PS_OK);
+    /* ratios exp([0, 0.3, -0.5, 0.05]) = [1, 1.3499, 0.6065, 1.0513]:
+     * sample 1 (A > 0, ratio > 1.2) and sample 2 (A < 0, ratio < 0.8) take
+     * the clipped value; the others the plain one */
+    double ratio[4], pg = 0, kl = 0;
+    for (int i = 0; i < 4; i++) ratio[i] = exp((double)logp[i] - old[i]);
+    double surr[4] = {adv[0] * ratio[0], adv[1] * 1.2, adv[2] * 0.8, adv[3] * ratio[3]};
+    for (int i = 0; i < 4; i++) {
+        pg -= surr[i] / 4;
+        kl += ((ratio[i] - 1) - log(ratio[i])) / 4;
+    }
+    CHECK_NEAR(pg, -(1 + 2.4 - 0.8 - 0.5 * exp(0.05)) / 4, 1e-6);
+    double vloss = (0.25 + 1 + 0.25 + 0.0625) / 4; /* (R - V)^2: 0.5, -1, 0.5, 0.25 */
+    CHECK_NEAR(L.policy_loss, pg, 1e-6);
+    CHECK_NEAR(L.value_loss, vloss, 1e-6);
+    CHECK_NEAR(L.entropy_loss, -1.25, 1e-6);
+    CHECK_NEAR(L.approx_kl, kl, 1e-6);
+    CHECK_NEAR(L.clip_fraction, 0.5, 0);
+    CHECK_NEAR(at_item(L.loss), pg + 0.01 * -1.25 + 0.5 * vloss, 1e-6);
+    /* gradients: d/dlogp_i = -A_i ratio_i / B where unclipped, 0 where
+     * clipped; d/dV_i = vf_coef * 2 (V_i - R_i) / B; d/dH_i = -ent_coef / B */
+    at_backward(L.loss);
+    float gl[4], gv[4], ge[4];
+    CHECK(grad_of(ev.logp, gl, 4) && grad_of(ev.value, gv, 4) && grad_of(ev.entropy, ge, 4));
+    const double want_gl[4] = {-adv[0] * ratio[0] / 4, 0, 0, -adv[3] * ratio[3] / 4};
+    for (int i = 0; i < 4; i++) {
+        CHECK_NEAR(gl[i], want_gl[i], 1e-6);
+        CHECK_NEAR(gv[i], 0.5 * 2 * (val[i] - ret[i]) / 4, 1e-6);
+        CHECK_NEAR(ge[i], -0.01 / 4, 1e-7);
+    }
+    ps_tlist_free(&tl);
+    /* identical old and new log-probabilities: ratio 1, no clipping, zero KL,
+     * policy loss = -mean(A) */
+    const double same[4] = {-1.0, -0.5, -2.0, -1.2};
+    CHECK_INT(ps_ppo_loss_compute(&c, &ev, same, adv, ret, 4, &tl, &L, &err), PS_OK);
+    CHECK_NEAR(L.policy_loss, -(1 + 2 - 1 - 0.5) / 4, 1e-6);
+    CHECK_NEAR(L.approx_kl, 0, 1e-7);
+    CHECK_NEAR(L.clip_fraction, 0, 0);
+    ps_tlist_free(&tl);
+    /* a shape mismatch (B says 3, tensors hold 4) is an error with a message */
+    CHECK_INT(ps_ppo_loss_compute(&c, &ev, old, adv, ret, 3, &tl, &L, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "PPO loss");
+    CHECK(at_last_error() == NULL);
+    ps_tlist_free(&tl);
+    release();
+}
+
+/* obs_dim 7, nvec {3, 4, 2}, hidden {5}: names, sizes, initialisation. */
+static void test_policy_structure(void) {
+    at_generator g = at_generator_new(1);
+    ps_policy p;
+    ps_error err;
+    const int nvec[3] = {3, 4, 2}, hidden[1] = {5};
+    fail_on(ps_policy_create(&p, 7, nvec, hidden, 1, g, &err), &err, "ps_policy_create");
+    CHECK_INT(p.n_params, 8);
+    CHECK_INT(p.n_logits, 9);
+    const char *names[8] = {"pi.0.weight", "pi.0.bias", "vf.0.weight", "vf.0.bias",
+                            "action.weight", "action.bias", "value.weight", "value.bias"};
+    const int64_t sizes[8] = {35, 5, 35, 5, 45, 9, 5, 1};
+    for (int i = 0; i < 8; i++) {
+        CHECK(!strcmp(p.names[i], names[i]));
+        CHECK_INT(at_numel(p.params[i]), sizes[i]);
+    }
+    /* 2 (7*5 + 5) + (5*9 + 9) + (5 + 1) */
+    CHECK_INT(ps_policy_param_count(&p), 140);
+    /* orthogonal gains sqrt(2) (hidden), 0.01 (action), 1 (value); biases 0 */
+    check_orthogonal(param(&p, "pi.0.weight"), 5, 7, sqrt(2.0));
+    check_orthogonal(param(&p, "vf.0.weight"), 5, 7, sqrt(2.0));
+    check_orthogonal(param(&p, "action.weight"), 9, 5, 0.01);
+    check_orthogonal(param(&p, "value.weight"), 1, 5, 1.0);
+    int nonzero_bias = 0;
+    for (int i = 1; i < 8; i += 2)
+        for (int64_t k = 0; k < at_numel(p.params[i]); k++) nonzero_bias += at_data(p.params[i])[k] != 0.0f;
+    CHECK_INT(nonzero_bias, 0);
+    /* the policy and value trunks are initialised differently */
+    CHECK(memcmp(param(&p, "pi.0.weight"), param(&p, "vf.0.weight"), 35 * sizeof(float)) != 0);
+    /* bad architectures are refused */
+    ps_policy q;
+    const int none[1] = {0}, many[5] = {4, 4, 4, 4, 4};
+    CHECK_INT(ps_policy_create(&q, 7, nvec, none, 1, g, &err), PS_ERR);
+    CHECK_INT(ps_policy_create(&q, 7, nvec, many, 5, g, &err), PS_ERR);
+    CHECK_INT(ps_policy_create(&q, 7, nvec, many, 0, g, &err), PS_ERR);
+    ps_policy_free(&p);
+    at_generator_free(g);
+}
+
+/* ps_policy_evaluate's log-probability and entropy are the sums over the
+ * three categoricals, and its value is the value head, all by hand. */
+static void test_policy_evaluate_by_hand(void) {
+    at_generator g = at_generator_new(2);
+    ps_policy p;
+    ps_error err;
+    const int nvec[3] = {3, 4, 2}, hidden[1] = {5};
+    fail_on(ps_policy_create(&p, 7, nvec, hidden, 1, g, &err), &err, "ps_policy_create");
+    randomize_policy(&p, 5, 1.0);
+    enum { B = 3 };
+    const float obs[B * 7] = {0.5f, 0, 0, -1.0f, 0, 2.0f, 0, /**/ 0, 0, 0, 0, 0, 0, 0, /**/ 1, 1, 0, 0, 0, 0, 0.25f};
+    const int64_t act[B * 3] = {0, 3, 1, /**/ 2, 0, 0, /**/ 1, 2, 1};
+    ps_batch batch;
+    fail_on(ps_batch_build(&batch, obs, B, 7, &err), &err, "ps_batch_build");
+    /* non-zero columns of the batch: 0, 1, 3, 5, 6 -> 5 of 7, the dense path */
+    ps_tlist tl = {.n = 0};
+    ps_policy_eval ev;
+    fail_on(ps_policy_evaluate(&p, &batch, act, &tl, &ev, &err), &err, "ps_policy_evaluate");
+    float lp[B], h[B], v[B];
+    get(ev.logp, lp, B);
+    get(ev.entropy, h, B);
+    get(ev.value, v, B);
+    double spread = 0;
+    for (int r = 0; r < B; r++) {
+        double logits[9], value, wl, wh;
+        hand_forward(&p, obs + 7 * r, logits, &value);
+        hand_dist(&p, logits, act + 3 * r, &wl, &wh);
+        CHECK_NEAR(lp[r], wl, 1e-5);
+        CHECK_NEAR(h[r], wh, 1e-5);
+        CHECK_NEAR(v[r], value, 1e-5);
+        spread += fabs(wh - (log(3.0) + log(4.0) + log(2.0)));
+    }
+    CHECK(spread > 0.05); /* the logits are far from uniform: a real test */
+    ps_tlist_free(&tl);
+    ps_batch_free(&batch);
+    ps_policy_free(&p);
+    at_generator_free(g);
+}
+
+/* ps_batch_build picks columns; the sparse first layer equals the dense one
+ * in values and in every parameter's gradient. */
+static void sparse_vs_dense(const ps_policy *pc, const float *obs, int B, const int64_t *act) {
+    ps_policy *p = (ps_policy *)pc;
+    ps_error err;
+    ato_adam opt = ato_adam_new(p->params, p->n_params, 1e-3, 0.9, 0.999, 1e-5);
+    float *grads[2][PS_MAX_PARAMS];
+    float vals[2][3][64];
+    for (int pass = 0; pass < 2; pass++) {
+        ps_tlist tl = {.n = 0};
+        ps_policy_eval ev;
+        ps_batch batch = {0, 0, NULL, NULL};
+        ato_zero_grad(opt);
+        if (pass == 0) {
+            fail_on(ps_batch_build(&batch, obs, B, p->obs_dim, &err), &err, "ps_batch_build");
+            fail_on(ps_policy_evaluate(p, &batch, act, &tl, &ev, &err), &err, "ps_policy_evaluate");
+        } else {
+            fail_on(ps_policy_evaluate_dense(p, obs, B, act, &tl, &ev, &err), &err, "ps_policy_evaluate_dense");
+        }
+        get(ev.logp, vals[pass][0], B);
+        get(ev.entropy, vals[pass][1], B);
+        get(ev.value, vals[pass][2], B);
+        /* a loss that involves all three outputs */
+        at_tensor l = K(at_add(K(at_add(K(at_sum(ev.logp)), K(at_mul_scalar(K(at_sum(ev.entropy)), 0.3)))),
+                               K(at_mul_scalar(K(at_sum(ev.value)), 0.7))));
+        at_backward(l);
+        CHECK(at_last_error() == NULL);
+        for (int i = 0; i < p->n_params; i++) {
+            int64_t n = at_numel(p->params[i]);
+            grads[pass][i] = calloc((size_t)n, sizeof(float));
+            CHECK(grad_of(p->params[i], grads[pass][i], n));
+        }
+        ps_tlist_free(&tl);
+        ps_batch_free(&batch);
+        release();
+    }
+    for (int k = 0; k < 3; k++)
+        for (int r = 0; r < B; r++) CHECK_NEAR(vals[0][k][r], vals[1][k][r], 1e-5);
+    double total = 0;
+    for (int i = 0; i < p->n_params; i++) {
+        int64_t n = at_numel(p->params[i]);
+        double worst = 0;
+        for (int64_t j = 0; j < n; j++) {
+            worst = fmax(worst, fabs((double)grads[0][i][j] - grads[1][i][j]));
+            total += fabs(grads[1][i][j]);
+        }
+        if (worst > 1e-5) fprintf(stderr, "gradient of %s differs by %g\n", p->names[i], worst);
+        CHECK_NEAR(worst, 0, 1e-5);
+        free(grads[0][i]);
+        free(grads[1][i]);
+    }
+    CHECK(total > 1e-3); /* gradients are not all zero */
+    ato_free(opt);
+}
+
+static void test_policy_sparse_dense(void) {
+    at_generator g = at_generator_new(4);
+    ps_policy p;
+    ps_error err;
+    const int nvec[3] = {3, 4, 2}, hidden[2] = {6, 5};
+    fail_on(ps_policy_create(&p, 12, nvec, hidden, 2, g, &err), &err, "ps_policy_create");
+    randomize_policy(&p, 8, 0.8);
+    enum { B = 5, D = 12 };
+    float obs[B * D];
+    memset(obs, 0, sizeof obs);
+    const int cols[4] = {0, 3, 7, 8};
+    ps_rng r;
+    ps_rng_seed(&r, 3, 1);
+    for (int i = 0; i < B; i++)
+        for (int k = 0; k < 4; k++)
+            if (ps_rng_uniform(&r) < 0.7) obs[i * D + cols[k]] = (float)uniform(&r, -2, 2);
+    obs[0 * D + 3] = 1.5f; /* every chosen column non-zero somewhere */
+    obs[1 * D + 0] = -0.5f;
+    obs[2 * D + 7] = 0.75f;
+    obs[3 * D + 8] = 2.0f;
+    const int64_t act[B * 3] = {0, 1, 0, 1, 3, 1, 2, 2, 0, 0, 0, 1, 2, 1, 1};
+    ps_batch batch;
+    fail_on(ps_batch_build(&batch, obs, B, D, &err), &err, "ps_batch_build");
+    CHECK_INT(batch.B, B);
+    CHECK_INT(batch.K, 4);
+    CHECK(batch.idx != NULL);
+    if (batch.idx) {
+        float idx[4];
+        get(batch.idx, idx, 4);
+        for (int k = 0; k < 4; k++) CHECK_NEAR(idx[k], cols[k], 0);
+        float xs[B * 4];
+        get(batch.xs, xs, B * 4);
+        for (int i = 0; i < B; i++)
+            for (int k = 0; k < 4; k++) CHECK_NEAR(xs[i * 4 + k], obs[i * D + cols[k]], 0);
+    }
+    ps_batch_free(&batch);
+    sparse_vs_dense(&p, obs, B, act);
+    /* a batch with most columns non-zero takes the dense path: same results */
+    float full[B * D];
+    for (int i = 0; i < B * D; i++) full[i] = (float)uniform(&r, -1, 1);
+    fail_on(ps_batch_build(&batch, full, B, D, &err), &err, "ps_batch_build");
+    CHECK(batch.idx == NULL);
+    CHECK_INT(batch.K, D);
+    ps_batch_free(&batch);
+    sparse_vs_dense(&p, full, B, act);
+    /* an all-zero batch still works (one column) */
+    float zero[B * D];
+    memset(zero, 0, sizeof zero);
+    fail_on(ps_batch_build(&batch, zero, B, D, &err), &err, "ps_batch_build");
+    CHECK_INT(batch.K, 1);
+    ps_batch_free(&batch);
+    sparse_vs_dense(&p, zero, B, act);
+    ps_policy_free(&p);
+    at_generator_free(g);
+}
+
+/* The C rollout forward (ps_policy_act) against the shim reference and the
+ * hand forward; sampling frequencies follow the policy's probabilities. */
+static void test_policy_act(void) {
+    at_generator g = at_generator_new(6);
+    ps_policy p;
+    ps_error err;
+    enum { D = 20 };
+    const int nvec[3] = {3, 6, 2}, hidden[2] = {8, 7};
+    fail_on(ps_policy_create(&p, D, nvec, hidden, 2, g, &err), &err, "ps_policy_create");
+    randomize_policy(&p, 9, 0.7);
+    ps_rng r, act_rng;
+    ps_rng_seed(&r, 10, 1);
+    ps_rng_seed(&act_rng, 11, 1);
+    for (int trial = 0; trial < 12; trial++) {
+        float obs[D];
+        for (int d = 0; d < D; d++) obs[d] = ps_rng_uniform(&r) < 0.3 ? (float)uniform(&r, -3, 3) : 0.0f;
+        int a[3], b[3];
+        double lp, v, lpr, vr, value;
+        fail_on(ps_policy_act(&p, obs, 1, &act_rng, a, &lp, &v, &err), &err, "ps_policy_act");
+        fail_on(ps_policy_act_reference(&p, obs, 1, g, b, &lpr, &vr, &err), &err, "ps_policy_act_reference");
+        CHECK(a[0] == b[0] && a[1] == b[1] && a[2] == b[2]);
+        CHECK_NEAR(lp, lpr, 1e-4);
+        CHECK_NEAR(v, vr, 1e-4);
+        /* against the hand forward: argmax per component and its log-prob */
+        double logits[11], hv, hl, hh;
+        hand_forward(&p, obs, logits, &hv);
+        int64_t best[3];
+        for (int c = 0, off = 0; c < 3; off += nvec[c++]) {
+            best[c] = 0;
+            for (int k = 1; k < nvec[c]; k++)
+                if (logits[off + k] > logits[off + best[c]]) best[c] = k;
+            CHECK_INT(a[c], best[c]);
+        }
+        hand_dist(&p, logits, best, &hl, &hh);
+        CHECK_NEAR(lp, hl, 1e-4);
+        CHECK_NEAR(v, hv, 1e-4);
+        fail_on(ps_policy_value(&p, obs, &value, &err), &err, "ps_policy_value");
+        CHECK_NEAR(value, v, 0);
+        /* sampled actions: in range, and their log-probability is theirs */
+        int64_t s[3];
+        fail_on(ps_policy_act(&p, obs, 0, &act_rng, a, &lp, &v, &err), &err, "ps_policy_act");
+        fail_on(ps_policy_act_reference(&p, obs, 0, g, b, &lpr, &vr, &err), &err, "ps_policy_act_reference");
+        for (int c = 0; c < 3; c++) {
+            CHECK(a[c] >= 0 && a[c] < nvec[c]);
+            CHECK(b[c] >= 0 && b[c] < nvec[c]);
+            s[c] = a[c];
+        }
+        hand_dist(&p, logits, s, &hl, &hh);
+        CHECK_NEAR(lp, hl, 1e-4);
+        for (int c = 0; c < 3; c++) s[c] = b[c];
+        hand_dist(&p, logits, s, &hl, &hh);
+        CHECK_NEAR(lpr, hl, 1e-4);
+    }
+    /* sampling frequencies of the C sampler for one observation */
+    float obs[D];
+    memset(obs, 0, sizeof obs);
+    obs[2] = 1.5f;
+    obs[11] = -2.0f;
+    double logits[11], hv;
+    hand_forward(&p, obs, logits, &hv);
+    enum { N = 6000 };
+    int count[11] = {0};
+    for (int i = 0; i < N; i++) {
+        int a[3];
+        double lp, v;
+        fail_on(ps_policy_act(&p, obs, 0, &act_rng, a, &lp, &v, &err), &err, "ps_policy_act");
+        count[a[0]]++;
+        count[3 + a[1]]++;
+        count[9 + a[2]]++;
+    }
+    for (int c = 0, off = 0; c < 3; off += nvec[c++]) {
+        double s = 0;
+        for (int k = 0; k < nvec[c]; k++) s += exp(logits[off + k]);
+        for (int k = 0; k < nvec[c]; k++) /* sd <= 0.0065 at N = 6000 */
+            CHECK_NEAR((double)count[off + k] / N, exp(logits[off + k]) / s, 0.025);
+    }
+    /* ties: with a zero action head every logit is 0; the deterministic
+     * action is the first index of each component (torch's argmax) and its
+     * log-probability -log(3 * 6 * 2) */
+    for (int i = param_index(&p, "action.weight"); i <= param_index(&p, "action.bias"); i++)
+        memset(at_data(p.params[i]), 0, (size_t)at_numel(p.params[i]) * sizeof(float));
+    {
+        int a[3] = {-1, -1, -1}, b[3] = {-1, -1, -1};
+        double lp, v, lpr, vr;
+        fail_on(ps_policy_act(&p, obs, 1, &act_rng, a, &lp, &v, &err), &err, "ps_policy_act");
+        fail_on(ps_policy_act_reference(&p, obs, 1, g, b, &lpr, &vr, &err), &err, "ps_policy_act_reference");
+        CHECK(a[0] == 0 && a[1] == 0 && a[2] == 0);
+        CHECK(b[0] == 0 && b[1] == 0 && b[2] == 0);
+        CHECK_NEAR(lp, -log(36.0), 1e-6);
+        CHECK_NEAR(lpr, -log(36.0), 1e-6);
+    }
+    /* the default network: spec 12.2's parameter count */
+    ps_policy big;
+    const int nv[3] = {3, 335, 2}, hd[2] = {64, 64};
+    ps_config cfg = ps_config_default();
+    CHECK_INT(ps_obs_layout_for(&cfg).size, 10364);
+    fail_on(ps_policy_create(&big, 10364, nv, hd, 2, g, &err), &err, "ps_policy_create");
+    CHECK_INT(ps_policy_param_count(&big), 1357205);
+    CHECK_INT(big.n_logits, 340);
+    ps_policy_free(&big);
+    ps_policy_free(&p);
+    at_generator_free(g);
+}
+
+
+/* A policy with obs_dim 7, nvec {3, 4, 2}, hidden {5} and random weights;
+ * the same seed gives the same network. */
+static void tiny_policy(ps_policy *p, uint64_t seed) {
+    at_generator g = at_generator_new(seed);
+    ps_error err;
+    const int nvec[3] = {3, 4, 2}, hidden[1] = {5};
+    fail_on(ps_policy_create(p, 7, nvec, hidden, 1, g, &err), &err, "ps_policy_create");
+    randomize_policy(p, seed, 0.8);
+    at_generator_free(g);
+}
+
+static int same_policy(const ps_policy *a, const ps_policy *b) {
+    for (int i = 0; i < a->n_params; i++)
+        if (memcmp(at_data(a->params[i]), at_data(b->params[i]), (size_t)at_numel(a->params[i]) * sizeof(float)))
+            return 0;
+    return 1;
+}
+
+/* A rollout of n steps with sparse observations, valid actions, and
+ * log-probabilities near the policy's own. */
+static void fake_rollout(ps_rollout *r, int n, uint64_t seed) {
+    ps_error err;
+    fail_on(ps_rollout_init(r, n, 7, &err), &err, "ps_rollout_init");
+    ps_rng g;
+    ps_rng_seed(&g, seed, 1);
+    const int nvec[3] = {3, 4, 2};
+    for (int i = 0; i < n; i++) {
+        for (int d = 0; d < 7; d++) r->obs[i * 7 + d] = ps_rng_uniform(&g) < 0.4 ? (float)uniform(&g, -2, 2) : 0.0f;
+        for (int c = 0; c < 3; c++) r->actions[3 * i + c] = ps_rng_int(&g, 0, nvec[c] - 1);
+        r->logp[i] = -log(24.0) + uniform(&g, -0.5, 0.5);
+        r->values[i] = uniform(&g, -1, 1);
+        r->advantages[i] = uniform(&g, -2, 2);
+        r->returns[i] = r->values[i] + r->advantages[i];
+        r->rewards[i] = uniform(&g, -1, 1);
+        r->episode_starts[i] = i == 0;
+    }
+    r->n = n;
+}
+
+/* ps_ppo_update = per epoch and minibatch: normalise the minibatch's
+ * advantages, the PPO loss, backward, clip the global norm, one Adam step. */
+static void test_ppo_update(void) {
+    ps_error err;
+    ps_rollout r;
+    fake_rollout(&r, 8, 12);
+    ps_ppo_config c = ps_ppo_config_default();
+    c.n_epochs = 1;
+    c.batch_size = 8;
+    c.ent_coef = 0.02;
+    c.max_grad_norm = 0.3;
+    ps_policy p, q;
+    tiny_policy(&p, 3);
+    tiny_policy(&q, 3);
+    CHECK(same_policy(&p, &q));
+    ato_adam op = ato_adam_new(p.params, p.n_params, c.learning_rate, c.adam_beta1, c.adam_beta2, c.adam_eps);
+    ato_adam oq = ato_adam_new(q.params, q.n_params, c.learning_rate, c.adam_beta1, c.adam_beta2, c.adam_eps);
+    ps_rng shuffle;
+    ps_rng_seed(&shuffle, 1, 1);
+    ps_update_stats st;
+    fail_on(ps_ppo_update(&p, op, &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
+    CHECK_INT(st.n_updates, 1);
+    CHECK_INT(ato_step_count(op), 1);
+    /* the same by hand on q */
+    double adv[8];
+    memcpy(adv, r.advantages, sizeof adv);
+    ps_normalize_advantages(adv, 8);
+    ps_batch batch;
+    fail_on(ps_batch_build(&batch, r.obs, 8, 7, &err), &err, "ps_batch_build");
+    ps_tlist tl = {.n = 0};
+    ps_policy_eval ev;
+    ps_ppo_loss L;
+    fail_on(ps_policy_evaluate(&q, &batch, r.actions, &tl, &ev, &err), &err, "ps_policy_evaluate");
+    fail_on(ps_ppo_loss_compute(&c, &ev, r.logp, adv, r.returns, 8, &tl, &L, &err), &err, "ps_ppo_loss_compute");
+    ato_zero_grad(oq);
+    at_backward(L.loss);
+    double norm = ato_clip_grad_norm(oq, c.max_grad_norm);
+    ato_step(oq);
+    CHECK(at_last_error() == NULL);
+    CHECK(norm > c.max_grad_norm); /* the clipping mattered */
+    CHECK(same_policy(&p, &q));
+    CHECK_NEAR(st.policy_loss, L.policy_loss, 1e-7);
+    CHECK_NEAR(st.value_loss, L.value_loss, 1e-7);
+    CHECK_NEAR(st.entropy_loss, L.entropy_loss, 1e-7);
+    CHECK_NEAR(st.approx_kl, L.approx_kl, 1e-9);
+    CHECK_NEAR(st.clip_fraction, L.clip_fraction, 0);
+    CHECK_NEAR(st.loss, at_item(L.loss), 1e-7);
+    CHECK_NEAR(st.grad_norm, norm, 1e-9);
+    CHECK_NEAR(st.explained_variance, ps_explained_variance(r.values, r.returns, 8), 1e-12);
+    /* the rollout's own advantages are left as they were (normalised copies) */
+    CHECK(r.advantages[0] != adv[0]);
+    ps_tlist_free(&tl);
+    ps_batch_free(&batch);
+    ato_free(op);
+    ato_free(oq);
+    ps_policy_free(&p);
+    ps_policy_free(&q);
+
+    /* minibatches of 3 over 8 rows (3, 3, 2), 2 epochs: 6 gradient steps;
+     * the order comes from the shuffle generator */
+    c.n_epochs = 2;
+    c.batch_size = 3;
+    ps_policy x[3];
+    ato_adam ox[3];
+    const uint64_t shuffle_seed[3] = {5, 5, 6};
+    for (int k = 0; k < 3; k++) {
+        tiny_policy(&x[k], 3);
+        ox[k] = ato_adam_new(x[k].params, x[k].n_params, c.learning_rate, c.adam_beta1, c.adam_beta2, c.adam_eps);
+        ps_rng_seed(&shuffle, shuffle_seed[k], 1);
+        fail_on(ps_ppo_update(&x[k], ox[k], &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
+        CHECK_INT(st.n_updates, 6);
+        CHECK_INT(ato_step_count(ox[k]), 6);
+        CHECK(isfinite(st.policy_loss) && isfinite(st.value_loss) && st.clip_fraction >= 0 && st.clip_fraction <= 1);
+    }
+    CHECK(same_policy(&x[0], &x[1]));
+    CHECK(!same_policy(&x[0], &x[2]));
+    for (int k = 0; k < 3; k++) {
+        ato_free(ox[k]);
+        ps_policy_free(&x[k]);
+    }
+    ps_rollout_free(&r);
+}
+
+/* ============================================================ 3. learning */
+
+static void test_rewards_known(void) {
+    /* the premise of the learning test: with no arrivals, all nodes off is
+     * worth +0.7 a step, all on and idle 0.7 tanh(-3.5) - 0.1 */
+    ps_env_spec spec = tiny_spec(0, 1);
+    ps_env *env = env_new(&spec);
+    float *obs = malloc((size_t)ps_env_obs_size(env) * sizeof *obs);
+    ps_env_reset(env, NULL, -1, obs);
+    ps_step_info in;
+    ps_error err;
+    ps_action on = {2, 3, 0}, off = {0, 3, 0}, keep = {1, 0, 1};
+    double all_on = 0.7 * tanh(-3.5) - 0.1;
+    CHECK_NEAR(all_on, -0.798725, 1e-6);
+    for (int i = 0; i < 3; i++) {
+        fail_on(ps_env_step(env, on, obs, &in, &err), &err, "ps_env_step");
+        CHECK_NEAR(in.reward, all_on, 1e-12);
+        CHECK_INT(in.on, 4);
+    }
+    for (int i = 0; i < 3; i++) {
+        fail_on(ps_env_step(env, off, obs, &in, &err), &err, "ps_env_step");
+        CHECK_NEAR(in.reward, 0.7, 1e-12);
+        CHECK_INT(in.on, 0);
+    }
+    fail_on(ps_env_step(env, keep, obs, &in, &err), &err, "ps_env_step");
+    CHECK_NEAR(in.reward, 0.7, 1e-12);
+    CHECK_INT(in.new_jobs, 0);
+    free(obs);
+    env_delete(env);
+}
+
+typedef struct hook_log {
+    ps_trainer *t;
+    int steps, episodes, updates, bad_episode_sum;
+    double ep_reward, last_truncated_bootstrap;
+    int64_t last_n_updates;
+    int update_timesteps_ok;
+} hook_log;
+
+static void log_step(void *user, const ps_env *env, const ps_step_info *in) {
+    hook_log *h = user;
+    (void)env;
+    h->steps++;
+    h->ep_reward += in->reward;
+    if (in->truncated) {
+        /* the trainer bootstraps this step with gamma * V(terminal obs):
+         * the observation it just received, with the policy as it is now */
+        double v;
+        ps_error err;
+        fail_on(ps_policy_value(&h->t->policy, h->t->obs, &v, &err), &err, "ps_policy_value");
+        h->last_truncated_bootstrap = in->reward + h->t->ppo.gamma * v;
+    }
+}
+
+static void log_episode(void *user, const ps_env *env, const ps_episode_record *rec) {
+    hook_log *h = user;
+    (void)env;
+    h->episodes++;
+    /* the record's total is the sum of the step rewards of the episode */
+    if (fabs(rec->total_reward - h->ep_reward) > 1e-9 * fmax(1, fabs(h->ep_reward))) h->bad_episode_sum++;
+    h->ep_reward = 0;
+}
+
+static int log_update(void *user, const ps_update_stats *s, int64_t num_timesteps) {
+    hook_log *h = user;
+    h->updates++;
+    h->update_timesteps_ok &= num_timesteps == (int64_t)h->updates * 64; /* one rollout per update */
+    h->last_n_updates = s->n_updates;
+    return 0;
+}
+
+/* Mean reward of the policy over `steps` steps of a fresh env. */
+static double eval_policy(ps_policy *p, const ps_env_spec *spec, int steps, int deterministic, int *all_off_steps) {
+    ps_env *env = env_new(spec);
+    float *obs = malloc((size_t)ps_env_obs_size(env) * sizeof *obs);
+    ps_rng r;
+    ps_rng_seed(&r, 1, 1);
+    ps_env_reset(env, NULL, -1, obs);
+    double sum = 0;
+    *all_off_steps = 0;
+    for (int i = 0; i < steps; i++) {
+        int a[3];
+        double lp, v;
+        ps_error err;
+        ps_step_info in;
+        fail_on(ps_policy_act(p, obs, deterministic, &r, a, &lp, &v, &err), &err, "ps_policy_act");
+        ps_action act = {a[0], a[1], a[2]};
+        fail_on(ps_env_step(env, act, obs, &in, &err), &err, "ps_env_step");
+        sum += in.reward;
+        *all_off_steps += in.on == 0;
+    }
+    free(obs);
+    env_delete(env);
+    return sum / steps;
+}
+
+static double eval_fixed(const ps_env_spec *spec, int steps, int policy /* 0 random, 1 always on */) {
+    ps_env *env = env_new(spec);
+    float *obs = malloc((size_t)ps_env_obs_size(env) * sizeof *obs);
+    ps_rng r;
+    ps_rng_seed(&r, 2, 1);
+    ps_env_reset(env, NULL, -1, obs);
+    double sum = 0;
+    for (int i = 0; i < steps; i++) {
+        ps_error err;
+        ps_step_info in;
+        ps_action act = {2, env->cfg.max_nodes - 1, 0};
+        if (policy == 0) act = ps_action_random(&r, &env->cfg);
+        fail_on(ps_env_step(env, act, obs, &in, &err), &err, "ps_env_step");
+        sum += in.reward;
+    }
+    free(obs);
+    env_delete(env);
+    return sum / steps;
+}
+
+static void test_learning(void) {
+    double t0 = now_s();
+    ps_env_spec spec = tiny_spec(0, 1);
+    ps_env *env = env_new(&spec);
+    ps_ppo_config c = ps_ppo_config_default();
+    const int hidden[2] = {32, 32};
+    ps_trainer t;
+    ps_error err;
+    fail_on(ps_trainer_create(&t, env, &c, hidden, 2, 7, &err), &err, "ps_trainer_create");
+    CHECK_INT(t.policy.obs_dim, 65); /* 1 + 4 * 8 + 4 + 4 + 24 */
+    hook_log h = {.t = &t, .update_timesteps_ok = 1};
+    ps_train_hooks hooks = {&h, log_step, log_episode, log_update};
+    /* untrained, the action head's logits are ~0 (gain 0.01): sampling is
+     * about uniform, so the stochastic policy does as badly as random */
+    int off_before;
+    double before = eval_policy(&t.policy, &spec, 336, 0, &off_before);
+    int stopped;
+    uint64_t seed = 7;
+    const int64_t steps = 4000; /* 63 rollouts of 64 = 4032 steps */
+    fail_on(ps_trainer_learn(&t, steps, &seed, &hooks, &stopped, &err), &err, "ps_trainer_learn");
+    CHECK_INT(stopped, 0);
+    CHECK_INT(t.num_timesteps, 4032);
+    CHECK_INT(h.steps, 4032);
+    CHECK_INT(h.updates, 63);
+    CHECK(h.update_timesteps_ok);
+    CHECK_INT(t.n_updates, 630); /* 10 epochs x 1 minibatch per rollout */
+    CHECK_INT(h.last_n_updates, 630);
+    CHECK_INT(ato_step_count(t.opt), 630);
+    CHECK_INT(h.episodes, 4032 / 336);
+    CHECK_INT(h.bad_episode_sum, 0);
+    int off_steps, off_sampled;
+    double learned = eval_policy(&t.policy, &spec, 336, 1, &off_steps);
+    double sampled = eval_policy(&t.policy, &spec, 336, 0, &off_sampled);
+    double random = eval_fixed(&spec, 336, 0), always_on = eval_fixed(&spec, 336, 1);
+    printf("learning: sampled %.3f before, %.3f after; deterministic %.3f (%d/336 steps all off); random %.3f, "
+           "always-on %.3f; %.1f s\n",
+           before, sampled, learned, off_steps, random, always_on, now_s() - t0);
+    CHECK_NEAR(always_on, 0.7 * tanh(-3.5) - 0.1, 1e-12);
+    CHECK(before < random + 0.3);
+    CHECK(sampled > before + 0.5);
+    CHECK(learned > random + 0.3);
+    CHECK(learned > always_on + 1.0);
+    CHECK(learned > 0.6); /* the optimum is 0.7 */
+    CHECK(off_steps > 300);
+    ps_trainer_free(&t);
+    env_delete(env);
+}
+
+/* The trainer's rollout bookkeeping around an episode end (spec 12.2): the
+ * truncated step's reward carries gamma * V(terminal obs), the next step
+ * starts an episode, the counters follow learn()'s step target. */
+static void test_trainer_truncation(void) {
+    ps_env_spec spec = tiny_spec(2, 3);
+    ps_env *env = env_new(&spec);
+    ps_ppo_config c = ps_ppo_config_default();
+    const int hidden[1] = {16};
+    ps_trainer t;
+    ps_error err;
+    fail_on(ps_trainer_create(&t, env, &c, hidden, 1, 5, &err), &err, "ps_trainer_create");
+    hook_log h = {.t = &t, .update_timesteps_ok = 1};
+    ps_train_hooks hooks = {&h, log_step, log_episode, log_update};
+    int stopped;
+    /* 336 steps -> 6 rollouts = 384 steps; the last rollout holds steps
+     * 321..384, the episode ends at step 336 = index 15 */
+    fail_on(ps_trainer_learn(&t, 336, NULL, &hooks, &stopped, &err), &err, "ps_trainer_learn");
+    CHECK_INT(t.num_timesteps, 384);
+    CHECK_INT(h.episodes, 1);
+    CHECK_INT(h.bad_episode_sum, 0);
+    const ps_rollout *r = &t.rollout;
+    CHECK_INT(r->n, 64);
+    CHECK_NEAR(r->rewards[15], h.last_truncated_bootstrap, 1e-12);
+    int starts = 0;
+    for (int i = 0; i < 64; i++) starts += r->episode_starts[i];
+    CHECK_INT(starts, 1);
+    CHECK_INT(r->episode_starts[16], 1);
+    /* actions recorded are valid */
+    int bad = 0;
+    for (int i = 0; i < 64; i++)
+        bad += r->actions[3 * i] < 0 || r->actions[3 * i] > 2 || r->actions[3 * i + 1] < 0 ||
+               r->actions[3 * i + 1] > 3 || r->actions[3 * i + 2] < 0 || r->actions[3 * i + 2] > 1;
+    CHECK_INT(bad, 0);
+    /* a second call continues: +1 step target -> one more rollout */
+    fail_on(ps_trainer_learn(&t, 1, NULL, &hooks, &stopped, &err), &err, "ps_trainer_learn");
+    CHECK_INT(t.num_timesteps, 448);
+    CHECK_INT(t.n_updates, 70);
+    CHECK_INT(r->episode_starts[0], 0);
+    ps_trainer_free(&t);
+    env_delete(env);
+}
+
+static int stop_now(void *user, const ps_update_stats *s, int64_t n) {
+    (void)s;
+    (void)n;
+    return ++*(int *)user >= 2;
+}
+
+static void test_trainer_stop(void) {
+    ps_env_spec spec = tiny_spec(2, 3);
+    ps_env *env = env_new(&spec);
+    ps_ppo_config c = ps_ppo_config_default();
+    const int hidden[1] = {8};
+    ps_trainer t;
+    ps_error err;
+    fail_on(ps_trainer_create(&t, env, &c, hidden, 1, 5, &err), &err, "ps_trainer_create");
+    int calls = 0, stopped = 0;
+    ps_train_hooks hooks = {&calls, NULL, NULL, stop_now};
+    fail_on(ps_trainer_learn(&t, 100000, NULL, &hooks, &stopped, &err), &err, "ps_trainer_learn");
+    CHECK_INT(stopped, 1);
+    CHECK_INT(calls, 2);
+    CHECK_INT(t.num_timesteps, 128);
+    ps_trainer_free(&t);
+    env_delete(env);
+}
+
+/* ============================================== 4. determinism, checkpoints */
+
+static int same_params(const ps_trainer *a, const ps_trainer *b, int with_moments) {
+    if (a->policy.n_params != b->policy.n_params) return 0;
+    for (int i = 0; i < a->policy.n_params; i++) {
+        int64_t n = at_numel(a->policy.params[i]);
+        if (n != at_numel(b->policy.params[i])) return 0;
+        if (memcmp(at_data(a->policy.params[i]), at_data(b->policy.params[i]), (size_t)n * sizeof(float))) return 0;
+        for (int w = 0; with_moments && w < 2; w++) {
+            at_tensor ma = ato_moment(a->opt, i, w), mb = ato_moment(b->opt, i, w);
+            int eq = memcmp(at_data(ma), at_data(mb), (size_t)n * sizeof(float)) == 0;
+            at_free(ma);
+            at_free(mb);
+            if (!eq) return 0;
+        }
+    }
+    return 1;
+}
+
+typedef struct run {
+    ps_env *env;
+    ps_trainer t;
+} run;
+
+static void run_new(run *r, const ps_env_spec *spec, const int *hidden, int n_hidden, uint64_t seed) {
+    ps_error err;
+    ps_ppo_config c = ps_ppo_config_default();
+    c.ent_coef = 0.01;
+    r->env = env_new(spec);
+    fail_on(ps_trainer_create(&r->t, r->env, &c, hidden, n_hidden, seed, &err), &err, "ps_trainer_create");
+}
+
+static void run_learn(run *r, int64_t steps, uint64_t seed) {
+    ps_error err;
+    int stopped;
+    fail_on(ps_trainer_learn(&r->t, steps, &seed, NULL, &stopped, &err), &err, "ps_trainer_learn");
+}
+
+static void run_free(run *r) {
+    ps_trainer_free(&r->t);
+    env_delete(r->env);
+}
+
+static void test_determinism(void) {
+    ps_env_spec spec = tiny_spec(3, 21);
+    const int hidden[2] = {16, 16};
+    run a, b, c;
+    run_new(&a, &spec, hidden, 2, 42);
+    run_new(&b, &spec, hidden, 2, 42);
+    run_new(&c, &spec, hidden, 2, 43);
+    CHECK(same_params(&a.t, &b.t, 1)); /* same initialisation */
+    CHECK(!same_params(&a.t, &c.t, 0));
+    run_learn(&a, 256, 42);
+    run_learn(&b, 256, 42);
+    run_learn(&c, 256, 42);
+    CHECK_INT(a.t.n_updates, 40);
+    CHECK(same_params(&a.t, &b.t, 1));
+    CHECK(!same_params(&a.t, &c.t, 0));
+    CHECK(memcmp(&a.t.action_rng, &b.t.action_rng, sizeof a.t.action_rng) == 0);
+    CHECK(memcmp(a.t.rollout.rewards, b.t.rollout.rewards, 64 * sizeof(double)) == 0);
+    /* jobs did arrive: the env matters to the outcome */
+    CHECK(a.env->metrics.cum.agent.submitted > 0);
+    CHECK_INT(a.env->metrics.cum.agent.submitted, b.env->metrics.cum.agent.submitted);
+    /* parameters moved */
+    run fresh;
+    run_new(&fresh, &spec, hidden, 2, 42);
+    CHECK(!same_params(&a.t, &fresh.t, 0));
+    run_free(&fresh);
+    run_free(&a);
+    run_free(&b);
+    run_free(&c);
+}
+
+static char tmpdir[256];
+
+/* A path in the test's temporary folder (a fresh string each call; the few
+ * made stay allocated until the process ends). */
+static const char *tmp_path(const char *name) {
+    static char buf[16][512];
+    static int k;
+    if (k == 16) exit(1);
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+    return buf[k++];
+}
+
+static long file_size(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fclose(f);
+    return n;
+}
+
+static int copy_with_flip(const char *from, const char *to, const char *anchor, long delta) {
+    long n = file_size(from);
+    FILE *f = n > 0 ? fopen(from, "rb") : NULL;
+    if (!f) return -1;
+    unsigned char *buf = malloc((size_t)n);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) n = -1;
+    fclose(f);
+    long at = -1;
+    size_t alen = strlen(anchor);
+    for (long i = 0; i + (long)alen <= n && at < 0; i++)
+        if (!memcmp(buf + i, anchor, alen)) at = i + (long)alen + delta;
+    if (at < 0 || at >= n) {
+        free(buf);
+        return -1;
+    }
+    buf[at] ^= 0x5a;
+    FILE *o = fopen(to, "wb");
+    fwrite(buf, 1, (size_t)n, o);
+    fclose(o);
+    free(buf);
+    return 0;
+}
+
+static void test_checkpoint(void) {
+    ps_env_spec spec = tiny_spec(3, 21);
+    const int hidden[2] = {16, 16};
+    ps_weights w = {0.5, 0.25, 0.125, 0.0625, 0.0625};
+    const char *path = tmp_path("a.zip");
+    ps_error err;
+    run a, b;
+    run_new(&a, &spec, hidden, 2, 42);
+    run_learn(&a, 128, 42);
+    fail_on(ps_checkpoint_save(path, &a.t, 100000, 3, &w, "{\"prices\":\"p.csv\"}", &err), &err,
+            "ps_checkpoint_save");
+    ps_checkpoint_info info;
+    fail_on(ps_checkpoint_peek(path, &info, &err), &err, "ps_checkpoint_peek");
+    CHECK_INT(info.n_hidden, 2);
+    CHECK_INT(info.hidden[0], 16);
+    CHECK_INT(info.hidden[1], 16);
+    CHECK_INT(info.obs_dim, 65);
+    CHECK(info.nvec[0] == 3 && info.nvec[1] == 4 && info.nvec[2] == 2);
+    CHECK_NEAR(info.ent_coef, 0.01, 0);
+    CHECK_INT(info.nominal_steps, 100000);
+    CHECK_INT(info.num_timesteps, 128);
+    CHECK_INT(info.iteration, 3);
+    CHECK_INT(info.n_updates, 20);
+    CHECK_NEAR(info.weights.efficiency, 0.5, 0);
+    CHECK_NEAR(info.weights.price, 0.25, 0);
+    CHECK_NEAR(info.weights.idle, 0.125, 0);
+    CHECK_NEAR(info.weights.job_age, 0.0625, 0);
+    CHECK_NEAR(info.weights.drop, 0.0625, 0);
+
+    /* load into a trainer made with another seed: everything comes back */
+    run_new(&b, &spec, hidden, 2, 999);
+    CHECK(!same_params(&a.t, &b.t, 0));
+    memset(&info, 0, sizeof info);
+    fail_on(ps_checkpoint_load(path, &b.t, &info, &err), &err, "ps_checkpoint_load");
+    CHECK(same_params(&a.t, &b.t, 1));
+    CHECK_INT(ato_step_count(b.t.opt), ato_step_count(a.t.opt));
+    CHECK_INT(ato_step_count(b.t.opt), 20);
+    CHECK_INT(b.t.num_timesteps, 128);
+    CHECK_INT(b.t.n_updates, 20);
+    CHECK(memcmp(&a.t.action_rng, &b.t.action_rng, sizeof a.t.action_rng) == 0);
+    CHECK(memcmp(&a.t.shuffle_rng, &b.t.shuffle_rng, sizeof a.t.shuffle_rng) == 0);
+    CHECK_INT(info.iteration, 3);
+    /* the C forward's transposed copy was refreshed: same actions and values */
+    float obs[65];
+    memset(obs, 0, sizeof obs);
+    obs[0] = 2;
+    obs[40] = 1;
+    int x[3], y[3];
+    double lx, vx, ly, vy;
+    ps_rng r1, r2;
+    ps_rng_seed(&r1, 1, 1);
+    r2 = r1;
+    fail_on(ps_policy_act(&a.t.policy, obs, 1, &r1, x, &lx, &vx, &err), &err, "act");
+    fail_on(ps_policy_act(&b.t.policy, obs, 1, &r2, y, &ly, &vy, &err), &err, "act");
+    CHECK(x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && lx == ly && vx == vy);
+
+    /* continuing both from the same env state (a fresh env each, as on
+     * resume) gives bit-identical training: nothing that matters was lost */
+    ps_env *env2 = env_new(&spec);
+    env_delete(a.env);
+    a.env = env2;
+    a.t.env = env2;
+    a.t.started = 0;
+    run_learn(&a, 192, 5);
+    run_learn(&b, 192, 5);
+    CHECK_INT(a.t.num_timesteps, 320);
+    CHECK_INT(b.t.num_timesteps, 320);
+    CHECK(same_params(&a.t, &b.t, 1));
+    CHECK_INT(ato_step_count(b.t.opt), 50);
+    CHECK(memcmp(&a.t.action_rng, &b.t.action_rng, sizeof a.t.action_rng) == 0);
+
+    /* save -> load -> save writes the same tensors (file sizes equal) */
+    const char *path2 = tmp_path("b.zip"), *path3 = tmp_path("c.zip");
+    fail_on(ps_checkpoint_save(path2, &b.t, 300000, 3, &w, NULL, &err), &err, "save");
+    run c;
+    run_new(&c, &spec, hidden, 2, 1);
+    fail_on(ps_checkpoint_load(path2, &c.t, &info, &err), &err, "load");
+    fail_on(ps_checkpoint_save(path3, &c.t, 300000, 3, &w, NULL, &err), &err, "save");
+    CHECK(file_size(path2) > 0 && file_size(path2) == file_size(path3));
+    CHECK(same_params(&b.t, &c.t, 1));
+    run_free(&c);
+
+    /* a corrupted byte inside a tensor's data: refused, the path named */
+    const char *bad = tmp_path("corrupt.zip");
+    CHECK(copy_with_flip(path, bad, "policy/pi.0.weight.bin", 200) == 0);
+    run d;
+    run_new(&d, &spec, hidden, 2, 1);
+    int rc = ps_checkpoint_load(bad, &d.t, &info, &err);
+    CHECK_INT(rc, PS_ERR);
+    if (rc == PS_ERR) CHECK_STR_CONTAINS(err.msg, bad);
+    CHECK(at_last_error() == NULL);
+    /* a corrupted JSON entry, a truncated file, a missing file, not a zip */
+    CHECK(copy_with_flip(path, bad, "progress.json", 40) == 0);
+    rc = ps_checkpoint_load(bad, &d.t, &info, &err);
+    CHECK_INT(rc, PS_ERR);
+    if (rc == PS_ERR) CHECK_STR_CONTAINS(err.msg, bad);
+    CHECK(truncate(bad, file_size(path) / 2) == 0);
+    rc = ps_checkpoint_load(bad, &d.t, &info, &err);
+    CHECK_INT(rc, PS_ERR);
+    if (rc == PS_ERR) CHECK_STR_CONTAINS(err.msg, bad);
+    const char *missing = tmp_path("missing.zip");
+    rc = ps_checkpoint_peek(missing, &info, &err);
+    CHECK_INT(rc, PS_ERR);
+    if (rc == PS_ERR) CHECK_STR_CONTAINS(err.msg, missing);
+    FILE *f = fopen(bad, "w");
+    fputs("not a zip at all\n", f);
+    fclose(f);
+    rc = ps_checkpoint_load(bad, &d.t, &info, &err);
+    CHECK_INT(rc, PS_ERR);
+    if (rc == PS_ERR) CHECK_STR_CONTAINS(err.msg, bad);
+    /* the refused loads left d's network as it was built */
+    run d0;
+    run_new(&d0, &spec, hidden, 2, 1);
+    CHECK(same_params(&d.t, &d0.t, 1));
+    CHECK_INT(d.t.num_timesteps, 0);
+    run_free(&d0);
+    run_free(&d);
+
+    /* another architecture: refused */
+    run e;
+    const int other[1] = {16};
+    run_new(&e, &spec, other, 1, 1);
+    rc = ps_checkpoint_load(path, &e.t, &info, &err);
+    CHECK_INT(rc, PS_ERR);
+    if (rc == PS_ERR) {
+        CHECK_STR_CONTAINS(err.msg, path);
+        CHECK_STR_CONTAINS(err.msg, "architecture");
+    }
+    run_free(&e);
+    const int wider[2] = {16, 32};
+    run_new(&e, &spec, wider, 2, 1);
+    CHECK_INT(ps_checkpoint_load(path, &e.t, &info, &err), PS_ERR);
+    run_free(&e);
+    /* another cluster (5 nodes: other observation and action sizes): refused */
+    ps_env_spec spec5 = spec;
+    spec5.cfg.max_nodes = 5;
+    run_new(&e, &spec5, hidden, 2, 1);
+    rc = ps_checkpoint_load(path, &e.t, &info, &err);
+    CHECK_INT(rc, PS_ERR);
+    if (rc == PS_ERR) CHECK_STR_CONTAINS(err.msg, path);
+    run_free(&e);
+
+    run_free(&a);
+    run_free(&b);
+    unlink(path);
+    unlink(path2);
+    unlink(path3);
+    unlink(bad);
+}
+
+/* =================================================================== main */
+
+typedef struct test_case {
+    const char *name;
+    void (*fn)(void);
+} test_case;
+
+int main(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    at_set_num_threads(1);
+    const char *base = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/test_rl_XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    const test_case tests[] = {
+        {"tensor_basics", test_tensor_basics},
+        {"linear", test_linear},
+        {"linear_cols", test_linear_cols},
+        {"elementwise", test_elementwise},
+        {"gradients", test_gradients},
+        {"multinomial", test_multinomial},
+        {"generator_state", test_generator_state},
+        {"orthogonal", test_orthogonal},
+        {"errors", test_errors},
+        {"adam", test_adam},
+        {"clip_grad_norm", test_clip_grad_norm},
+        {"gae", test_gae},
+        {"normalize_and_ev", test_normalize_and_ev},
+        {"ppo_loss", test_ppo_loss},
+        {"policy_structure", test_policy_structure},
+        {"policy_evaluate_by_hand", test_policy_evaluate_by_hand},
+        {"policy_sparse_dense", test_policy_sparse_dense},
+        {"policy_act", test_policy_act},
+        {"ppo_update", test_ppo_update},
+        {"rewards_known", test_rewards_known},
+        {"trainer_truncation", test_trainer_truncation},
+        {"trainer_stop", test_trainer_stop},
+        {"learning", test_learning},
+        {"determinism", test_determinism},
+        {"checkpoint", test_checkpoint},
+    };
+    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+        double t0 = now_s();
+        int before = check_failures_;
+        tests[i].fn();
+        printf("%-26s %s  %.2f s\n", tests[i].name, check_failures_ == before ? "ok  " : "FAIL", now_s() - t0);
+        fflush(stdout);
+    }
+    rmdir(tmpdir);
+    free(kept);
+    return check_summary("test_rl");
+}

@@ -1,0 +1,273 @@
+#!/bin/sh
+# `powersched train` end to end (spec 12.3-12.5): the session layout, the
+# checkpoint archive, bit-reproducible runs with --seed, resume (latest and
+# --model), refusal of a corrupted checkpoint, bad flags, Ctrl-C.
+# Every run works in its own folder under OUT_DIR (sessions/ is relative).
+# usage: train_test.sh POWERSCHED OUT_DIR
+set -u
+ps=$1 out=$2
+case $ps in /*) ;; *) ps=$(pwd)/$ps ;; esac
+case $out in /*) ;; *) out=$(pwd)/$out ;; esac
+rm -rf "$out"
+mkdir -p "$out"
+fails=0 n=0
+
+fail() {
+    fails=$((fails + 1))
+    echo "FAIL: $*"
+}
+
+# check DESCRIPTION -- command...: the command must succeed (status 0).
+check() {
+    what=$1
+    shift
+    n=$((n + 1))
+    if ! "$@" > /dev/null 2>&1; then fail "$what"; fi
+}
+
+# train DIR STATUS ARGS...: runs `powersched train ARGS` in DIR (created),
+# output in DIR/stdout and DIR/stderr; the exit status must be STATUS
+# ("fail": any failure that is not a crash).
+train() {
+    dir=$1 want=$2
+    shift 2
+    n=$((n + 1))
+    mkdir -p "$dir"
+    (cd "$dir" && "$ps" train "$@" > stdout 2> stderr)
+    got=$?
+    if [ "$want" = fail ]; then
+        [ "$got" -ne 0 ] || fail "train $* (in $dir) succeeded, want a failure"
+    elif [ "$got" -ne "$want" ]; then
+        fail "train $* (in $dir) -> status $got, want $want"
+        tail -5 "$dir/stdout" "$dir/stderr"
+    fi
+    if [ "$got" -ge 128 ]; then fail "CRASH: train $*"; fi
+}
+
+# expect_error DIR PATTERN ARGS...: a usage error (status 2) with PATTERN on stderr.
+expect_error() {
+    dir=$1 pat=$2
+    shift 2
+    train "$dir" 2 "$@"
+    n=$((n + 1))
+    grep -q -e "$pat" "$dir/stderr" || { fail "train $*: stderr lacks '$pat'"; cat "$dir/stderr"; }
+}
+
+# grep_in FILE PATTERN: FILE contains PATTERN.
+grep_in() {
+    n=$((n + 1))
+    grep -q -e "$2" "$1" || fail "$1 lacks '$2'"
+}
+
+# lines FILE N: FILE has N lines.
+lines() {
+    n=$((n + 1))
+    got=$(wc -l 2> /dev/null < "$1" || echo missing)
+    [ "$got" = "$2" ] || fail "$1 has $got lines, want $2"
+}
+
+# zips DIR: number of checkpoints in DIR.
+zips() { find "$1" -maxdepth 1 -name '*.zip' | wc -l; }
+
+have_unzip=0
+command -v unzip > /dev/null 2>&1 && have_unzip=1
+prefix=e0.7_p0.2_i0.1_a0.0_d0.0
+run="--session s --iteration-steps 128 --seed 3 --net-arch 16"
+
+# --- a fresh session: two iterations of 128 steps
+a=$out/a
+# shellcheck disable=SC2086
+train "$a" 0 $run --iter-limit 2
+models=$a/sessions/s/models/$prefix logs=$a/sessions/s/logs/$prefix
+check "128.zip written" test -s "$models/128.zip"
+check "256.zip written" test -s "$models/256.zip"
+check "only two checkpoints" test "$(zips "$models")" -eq 2
+check "config.json written" test -s "$a/sessions/s/config.json"
+grep_in "$a/sessions/s/config.json" '"net_arch":[[:space:]]*"16"'
+grep_in "$a/sessions/s/config.json" '"seed":[[:space:]]*"3"'
+grep_in "$a/sessions/s/config.json" '"iteration_steps":[[:space:]]*128'
+grep_in "$a/stdout" "New model: net-arch 16"
+grep_in "$a/stdout" "Checkpoint: sessions/s/models/$prefix/256.zip"
+# one row per update (64 steps, 10 gradient steps each); no episode has
+# ended yet (336 steps), so episodes.csv holds its header only
+lines "$logs/updates.csv" 5
+lines "$logs/episodes.csv" 1
+grep_in "$logs/updates.csv" '^steps,n_updates,policy_loss,value_loss,entropy_loss,approx_kl,clip_fraction,loss,explained_variance,grad_norm,learning_rate,steps_per_s$'
+grep_in "$logs/episodes.csv" '^steps,episode,agent_cost,'
+n=$((n + 1))
+[ "$(cut -d, -f1,2 "$logs/updates.csv" | tr '\n' ' ')" = "steps,n_updates 64,10 128,20 192,30 256,40 " ] ||
+    fail "updates.csv steps/n_updates: $(cut -d, -f1,2 "$logs/updates.csv" | tr '\n' ' ')"
+n=$((n + 1))
+awk -F, 'NR > 1 && (NF != 12 || $3 == "nan" || $4 == "nan" || $4 < 0) { bad = 1 } END { exit bad }' "$logs/updates.csv" ||
+    fail "updates.csv has malformed or NaN rows"
+if [ $have_unzip = 1 ]; then
+    unzip -l "$models/128.zip" > "$a/listing" 2>&1
+    for entry in config.json progress.json policy/pi.0.weight.bin policy/pi.0.bias.bin policy/vf.0.weight.bin \
+        policy/action.weight.bin policy/value.bias.bin optimizer/pi.0.weight.exp_avg.bin \
+        optimizer/value.bias.exp_avg_sq.bin; do
+        grep_in "$a/listing" " $entry\$"
+    done
+    unzip -p "$models/256.zip" progress.json > "$a/progress.json" 2>&1
+    grep_in "$a/progress.json" '"nominal_steps":[[:space:]]*256'
+    grep_in "$a/progress.json" '"num_timesteps":[[:space:]]*256'
+    grep_in "$a/progress.json" '"n_updates":[[:space:]]*40'
+    grep_in "$a/progress.json" '"iteration":[[:space:]]*2'
+    unzip -p "$models/128.zip" config.json > "$a/ckpt_config.json" 2>&1
+    grep_in "$a/ckpt_config.json" '"format":[[:space:]]*"powersched-checkpoint"'
+    grep_in "$a/ckpt_config.json" '"obs_dim":[[:space:]]*10364'
+    # 2 x (10364*16 + 16) + (16*340 + 340) + (16 + 1) parameters, float32
+    check "pi.0.weight holds 10364 x 16 floats" grep -q ' 663296 .* policy/pi.0.weight.bin$' "$a/listing"
+    check "unzip -t accepts the archive" unzip -tq "$models/256.zip"
+else
+    echo "note: unzip not found; archive listing not checked"
+fi
+
+# --- the same run in another folder: byte-identical checkpoints, same logs
+b=$out/b
+# shellcheck disable=SC2086
+train "$b" 0 $run --iter-limit 2
+for k in 128 256; do
+    check "second run: $k.zip byte-identical" cmp "$models/$k.zip" "$b/sessions/s/models/$prefix/$k.zip"
+done
+cut -d, -f1-11 "$logs/updates.csv" > "$out/updates_a"
+cut -d, -f1-11 "$b/sessions/s/logs/$prefix/updates.csv" > "$out/updates_b"
+check "second run: same updates.csv (but steps/s)" cmp "$out/updates_a" "$out/updates_b"
+check "second run: same config.json" cmp "$a/sessions/s/config.json" "$b/sessions/s/config.json"
+
+# --- resume from the latest: --iter-limit 3 runs iteration 3 only
+cp "$models/128.zip" "$out/128.orig"
+cp "$models/256.zip" "$out/256.orig"
+# shellcheck disable=SC2086
+train "$a" 0 $run --iter-limit 3
+grep_in "$a/stdout" "Resuming from sessions/s/models/$prefix/256.zip (256 steps taken, iteration 2)"
+check "resume wrote 384.zip" test -s "$models/384.zip"
+check "resume: three checkpoints" test "$(zips "$models")" -eq 3
+check "resume left 128.zip alone" cmp "$models/128.zip" "$out/128.orig"
+check "resume left 256.zip alone" cmp "$models/256.zip" "$out/256.orig"
+n=$((n + 1))
+grep -q "Iteration 1:\|Iteration 2:" "$a/stdout" && fail "resume repeated iterations 1-2"
+grep_in "$a/stdout" "Iteration 3: 128 steps from 256"
+# the logs are appended to, and the counters continue
+lines "$logs/updates.csv" 7
+n=$((n + 1))
+[ "$(tail -1 "$logs/updates.csv" | cut -d, -f1,2)" = "384,60" ] ||
+    fail "updates.csv after resume ends with $(tail -1 "$logs/updates.csv" | cut -d, -f1,2), want 384,60"
+if [ $have_unzip = 1 ]; then
+    unzip -p "$models/384.zip" progress.json > "$a/progress.json" 2>&1
+    grep_in "$a/progress.json" '"num_timesteps":[[:space:]]*384'
+    grep_in "$a/progress.json" '"iteration":[[:space:]]*3'
+fi
+# resuming past the limit does nothing
+# shellcheck disable=SC2086
+train "$a" 0 $run --iter-limit 3
+check "nothing past the limit" test "$(zips "$models")" -eq 3
+n=$((n + 1))
+grep -q "^Iteration [0-9]*:" "$a/stdout" && fail "a run already at --iter-limit trained again"
+
+# --- --model 128 with --iter-limit 2 resumes from 128.zip (in the copy b)
+mb=$b/sessions/s/models/$prefix
+# shellcheck disable=SC2086
+train "$b" 0 $run --iter-limit 2 --model 128
+grep_in "$b/stdout" "Resuming from sessions/s/models/$prefix/128.zip (128 steps taken, iteration 1)"
+grep_in "$b/stdout" "Iteration 2: 128 steps from 128"
+grep_in "$b/stdout" "Checkpoint: sessions/s/models/$prefix/256.zip"
+check "--model 128: no 384.zip" test ! -e "$mb/384.zip"
+check "--model 128: 128.zip untouched" cmp "$mb/128.zip" "$out/128.orig"
+# a missing --model falls back to the latest with a warning
+# shellcheck disable=SC2086
+train "$b" 0 $run --iter-limit 2 --model 999
+grep_in "$b/stderr" "999.zip not found; using the latest, 256.zip"
+
+# --- --seed-sweep puts the session under seed_<seed>/
+train "$out/sweep" 0 --session w --iteration-steps 64 --iter-limit 1 --seed 5 --seed-sweep --net-arch 8
+check "--seed-sweep: sessions/w/seed_5/models/.../64.zip" test -s "$out/sweep/sessions/w/seed_5/models/$prefix/64.zip"
+
+# --- an episode end writes a row to episodes.csv (336 steps)
+e=$out/episode
+train "$e" 0 --session s --iteration-steps 384 --iter-limit 1 --seed 3 --net-arch 8
+el=$e/sessions/s/logs/$prefix/episodes.csv
+lines "$el" 2
+n=$((n + 1))
+[ "$(sed -n 2p "$el" | cut -d, -f1,2)" = "336,1" ] || fail "episodes.csv row: $(sed -n 2p "$el" | cut -d, -f1,2), want 336,1"
+n=$((n + 1))
+[ "$(head -1 "$el" | tr ',' '\n' | wc -l)" = "$(sed -n 2p "$el" | tr ',' '\n' | wc -l)" ] ||
+    fail "episodes.csv: header and row have different column counts"
+# resumed from 384.zip, the step and episode counters continue (spec 12.5
+# set_progress: step 384, episode 384 div 336 = 1): the next episode ends at
+# step 384 + 336 = 720 and is episode 2
+train "$e" 0 --session s --iteration-steps 384 --iter-limit 2 --seed 3 --net-arch 8
+lines "$el" 3
+n=$((n + 1))
+[ "$(sed -n 3p "$el" | cut -d, -f1,2)" = "720,2" ] || fail "episodes.csv after resume: $(sed -n 3p "$el" | cut -d, -f1,2), want 720,2"
+
+# --- a corrupted checkpoint: a clear error naming the file, non-zero exit
+cp "$models/384.zip" "$out/384.orig"
+size=$(wc -c < "$models/384.zip")
+printf '\001\002\003\004\005\006\007\010' | dd of="$models/384.zip" bs=1 seek=$((size / 2)) conv=notrunc 2> /dev/null
+check "the corruption changed the file" sh -c "! cmp -s '$models/384.zip' '$out/384.orig'"
+# shellcheck disable=SC2086
+train "$a" fail $run --iter-limit 4
+grep_in "$a/stderr" "sessions/s/models/$prefix/384.zip"
+check "no checkpoint after the refusal" test ! -e "$models/512.zip"
+
+# --- bad flags: usage errors, nothing trained
+expect_error "$out/bad" "--device cuda" --session x --device cuda
+expect_error "$out/bad" "--device: 'gpu'" --session x --device gpu
+expect_error "$out/bad" "--render: 'bogus'" --session x --render bogus
+expect_error "$out/bad" "--seed-sweep requires --seed" --session x --seed-sweep
+expect_error "$out/bad" "--net-arch: '0'" --session x --net-arch 0 --seed 1
+expect_error "$out/bad" "--net-arch: 'x'" --session x --net-arch x --seed 1
+expect_error "$out/bad" "--net-arch: '64,,64'" --session x --net-arch 64,,64 --seed 1
+expect_error "$out/bad" "--net-arch: '1,2,3,4,5'" --session x --net-arch 1,2,3,4,5 --seed 1
+expect_error "$out/bad" "--iteration-steps" --session x --iteration-steps 10
+expect_error "$out/bad" "unknown option '--bogus'" --session x --bogus
+expect_error "$out/bad" "--session" --session a/b
+# a rejected flag leaves nothing behind (no session folder, no config.json)
+check "rejected flags created no session" test ! -e "$out/bad/sessions/x"
+train "$out/help" 0 --help
+grep_in "$out/help/stdout" "--net-arch"
+grep_in "$out/help/stdout" "--iter-limit"
+
+# --- Ctrl-C: the current update finishes, a checkpoint is written, status 0
+c=$out/sigint
+mkdir -p "$c"
+(cd "$c" && exec "$ps" train --session s --iteration-steps 100000 --iter-limit 1 --seed 3 --net-arch 16 \
+    > stdout 2> stderr) &
+pid=$!
+cl=$c/sessions/s/logs/$prefix/updates.csv
+i=0 # wait for training to be under way (at most 30 s), then a bit more
+while [ $i -lt 300 ] && [ "$(wc -l 2> /dev/null < "$cl" || echo 0)" -lt 3 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+sleep 1
+kill -INT $pid
+i=0 # it must end by itself soon (at most 30 s)
+while [ $i -lt 300 ] && kill -0 $pid 2> /dev/null; do
+    sleep 0.1
+    i=$((i + 1))
+done
+if kill -0 $pid 2> /dev/null; then
+    fail "train did not stop within 30 s of SIGINT"
+    kill -KILL $pid
+fi
+wait $pid
+status=$?
+n=$((n + 1))
+[ $status -eq 0 ] || { fail "SIGINT: exit status $status, want 0"; tail -5 "$c/stderr"; }
+grep_in "$c/stdout" "Training interrupted by user."
+ckpt=$(find "$c/sessions/s/models/$prefix" -name '*.zip' 2> /dev/null | head -1)
+ckpt=${ckpt##*/}
+n=$((n + 1))
+case $ckpt in
+[1-9]*.zip) [ $((${ckpt%.zip} % 64)) -eq 0 ] || fail "SIGINT checkpoint $ckpt: not a whole number of rollouts" ;;
+*) fail "SIGINT: no checkpoint written (models: '$ckpt')" ;;
+esac
+grep_in "$c/stdout" "Checkpoint: sessions/s/models/$prefix/$ckpt"
+cp "$c/stdout" "$c/stdout.sigint"
+# and it loads
+train "$c" 0 --session s --iteration-steps 64 --iter-limit 1 --model "${ckpt%.zip}"
+grep_in "$c/stdout" "Resuming from sessions/s/models/$prefix/$ckpt"
+
+echo "train_test: $n checks, $fails failed"
+[ $fails -eq 0 ]
