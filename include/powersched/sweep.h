@@ -1,0 +1,31 @@
+/* sweep.h - the reward-weight grid of train_iter (spec 12.8). Weights are in
+ * canonical order: efficiency, price, idle, job_age, drop. */
+#ifndef POWERSCHED_SWEEP_H
+#define POWERSCHED_SWEEP_H
+
+#include "powersched/error.h"
+
+#define PS_N_WEIGHTS 5
+
+typedef struct ps_weight_combo {
+    double w[PS_N_WEIGHTS];
+} ps_weight_combo;
+
+/* Index of a weight name (efficiency, price, idle, job-age, drop; job_age
+ * accepted too), or -1. */
+int ps_weight_index(const char *name);
+
+/* Python's round(x, 2), with -0.0 written as 0.0 (the prototype's "-0.00"
+ * runs went to a folder of their own). */
+double ps_round2(double x);
+
+/* All combinations (malloc'ed, *n of them): g = linspace(0, 1, int(1/step) + 1);
+ * free weights enumerated over g in itertools.product order (last fastest),
+ * the last free weight takes round(1 - the others, 2) and is kept within
+ * [0, 1]; every weight rounded to 2 decimals. With all five fixed, the one
+ * combination is kept only if they sum to 1 (+-1e-9). fixed: n_fixed indices
+ * with their values (sum <= 1). */
+int ps_sweep_grid(double step, const int *fixed, const double *values, int n_fixed, ps_weight_combo **out, int *n,
+                  ps_error *err);
+
+#endif

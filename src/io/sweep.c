@@ -1,0 +1,90 @@
+/* sweep.c - train_iter's weight grid (spec 12.8). */
+#include "powersched/sweep.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int ps_weight_index(const char *name) {
+    const char *names[PS_N_WEIGHTS] = {"efficiency", "price", "idle", "job-age", "drop"};
+    for (int i = 0; i < PS_N_WEIGHTS; i++)
+        if (!strcmp(name, names[i])) return i;
+    return !strcmp(name, "job_age") ? 3 : -1;
+}
+
+double ps_round2(double x) {
+    double r = nearbyint(x * 100) / 100; /* round half to even, like Python */
+    return r == 0 ? 0.0 : r;
+}
+
+typedef struct grid_state {
+    ps_weight_combo *v;
+    int n, cap;
+} grid_state;
+
+static int push(grid_state *g, const double *w) {
+    if (g->n == g->cap) {
+        int ncap = g->cap ? 2 * g->cap : 256;
+        ps_weight_combo *v = realloc(g->v, (size_t)ncap * sizeof *v);
+        if (!v) return -1;
+        g->v = v;
+        g->cap = ncap;
+    }
+    for (int i = 0; i < PS_N_WEIGHTS; i++) g->v[g->n].w[i] = ps_round2(w[i]);
+    g->n++;
+    return 0;
+}
+
+int ps_sweep_grid(double step, const int *fixed, const double *values, int n_fixed, ps_weight_combo **out, int *n,
+                  ps_error *err) {
+    *out = NULL;
+    *n = 0;
+    if (!(step > 0 && step <= 1)) return ps_error_set(err, "--step %g must be in (0, 1]", step);
+    int m = (int)(1.0 / step) + 1, is_fixed[PS_N_WEIGHTS] = {0};
+    double w[PS_N_WEIGHTS] = {0}, fixed_sum = 0;
+    for (int k = 0; k < n_fixed; k++) {
+        if (fixed[k] < 0 || fixed[k] >= PS_N_WEIGHTS || is_fixed[fixed[k]])
+            return ps_error_set(err, "--fix-weights: unknown or repeated weight");
+        if (!(values[k] >= 0 && values[k] <= 1)) return ps_error_set(err, "--fix-values: %g is outside [0, 1]", values[k]);
+        is_fixed[fixed[k]] = 1;
+        w[fixed[k]] = values[k];
+        fixed_sum += values[k];
+    }
+    if (fixed_sum > 1 + 1e-9) return ps_error_set(err, "--fix-values sum to %g, more than 1", fixed_sum);
+    int free_idx[PS_N_WEIGHTS], n_free = 0;
+    for (int i = 0; i < PS_N_WEIGHTS; i++)
+        if (!is_fixed[i]) free_idx[n_free++] = i;
+    grid_state g = {NULL, 0, 0};
+    if (n_free == 0) {
+        if (fabs(fixed_sum - 1) <= 1e-9 && push(&g, w) != 0) return ps_error_set(err, "out of memory");
+        *out = g.v;
+        *n = g.n;
+        return PS_OK;
+    }
+    /* odometer over the first n_free - 1 free weights, the last one fastest */
+    int dims = n_free - 1, k[PS_N_WEIGHTS] = {0};
+    for (;;) {
+        double rest = 1;
+        for (int i = 0; i < PS_N_WEIGHTS; i++)
+            if (is_fixed[i]) rest -= w[i];
+        for (int j = 0; j < dims; j++) {
+            w[free_idx[j]] = k[j] * (1.0 / (m - 1)); /* numpy linspace: k * delta ... */
+            if (k[j] == m - 1) w[free_idx[j]] = 1.0;  /* ... ending exactly at 1 */
+            rest -= w[free_idx[j]];
+        }
+        double last = ps_round2(rest);
+        if (last >= 0 && last <= 1) {
+            w[free_idx[dims]] = last;
+            if (push(&g, w) != 0) {
+                free(g.v);
+                return ps_error_set(err, "out of memory");
+            }
+        }
+        int j = dims - 1;
+        while (j >= 0 && ++k[j] == m) k[j--] = 0;
+        if (j < 0) break;
+    }
+    *out = g.v;
+    *n = g.n;
+    return PS_OK;
+}
