@@ -11,6 +11,7 @@ int cmd_sanity(int argc, char **argv);
 int cmd_workloadgen(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_train_iter(int argc, char **argv);
 
 /* Prints "powersched <cmd>: <msg>" on stderr and returns status. */
 int ps_cli_fail(const char *cmd, const ps_error *err, int status);

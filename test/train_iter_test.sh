@@ -1,0 +1,75 @@
+#!/bin/sh
+# `powersched train-iter`: the Slurm job-array script for a known plan, local
+# runs in parallel with one deliberately failing run, collection of the
+# finished runs' evaluation summaries, and bad flag combinations.
+# usage: train_iter_test.sh POWERSCHED OUT_DIR
+set -u
+ps=$1 out=$2
+rm -rf "$out" && mkdir -p "$out" && cd "$out" || exit 2
+fails=0 n=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+check() { n=$((n + 1)); "$@" || fail "$*"; }
+has() { n=$((n + 1)); grep -q -e "$1" "$2" || { fail "'$1' not in $2"; sed 's/^/    /' "$2" | head -20; }; }
+
+small="--iteration-steps 64 --net-arch 8 --seed 1 --fix-weights idle,job-age,drop --fix-values 0,0,0 --step 0.5"
+
+# --- Slurm: plan + sbatch job array, nothing run here.
+"$ps" train-iter --session sl --iter-limit-per-step 2 $small --slurm --slurm-partition gpu --slurm-time 01:00:00 \
+    --slurm-cpus 2 --slurm-max-parallel 2 --slurm-extra '--mem=2G;--qos=short' --evaluate-savings > slurm.out 2>&1 ||
+    fail "train-iter --slurm: $(tail -3 slurm.out)"
+sd=$(ls -d sessions/sl/sweeps/* 2>/dev/null | head -1)
+check test -f "$sd/sweep.sbatch"
+has '^#SBATCH --array=0-2%2$' "$sd/sweep.sbatch"
+has '^#SBATCH --partition=gpu$' "$sd/sweep.sbatch"
+has '^#SBATCH --time=01:00:00$' "$sd/sweep.sbatch"
+has '^#SBATCH --cpus-per-task=2$' "$sd/sweep.sbatch"
+has '^#SBATCH --mem=2G$' "$sd/sweep.sbatch"
+has '^#SBATCH --qos=short$' "$sd/sweep.sbatch"
+has "^#SBATCH --output=.*/logs/task_%a.out$" "$sd/sweep.sbatch"
+has "train-iter --run-row '.*' \"\$SLURM_ARRAY_TASK_ID\"" "$sd/sweep.sbatch"
+check test "$(wc -l < "$sd/plan.csv")" -eq 4
+has '^0,0.00,1.00,0.00,0.00,0.00$' "$sd/plan.csv"
+has '^2,1.00,0.00,0.00,0.00,0.00$' "$sd/plan.csv"
+has '^--iter-limit$' "$sd/train_args.txt"
+has '^--eval-months$' "$sd/eval_args.txt"
+n=$((n + 1))
+grep -q -e '--net-arch' "$sd/eval_args.txt" && fail "train-only flags forwarded to evaluate-savings"
+check test ! -d sessions/sl/models
+# A task runs its row by itself (what each array task does).
+"$ps" train-iter --run-row "$(pwd)/$sd" 1 > task1.out 2>&1 || fail "--run-row: $(tail -3 task1.out)"
+check test -f sessions/sl/models/e0.5_p0.5_i0.0_a0.0_d0.0/128.zip
+check test -f sessions/sl/plots-eval/m128_e0p5_p0p5_i0_ja0/summary.json
+
+# --- local: 3 runs, 2 at a time; run 1's session holds a corrupt checkpoint.
+mkdir -p sessions/lo/models/e0.5_p0.5_i0.0_a0.0_d0.0
+printf 'corrupt' > sessions/lo/models/e0.5_p0.5_i0.0_a0.0_d0.0/64.zip
+"$ps" train-iter --session lo --iter-limit-per-step 1 $small --parallel 2 --evaluate-savings --eval-months 0.5 \
+    > local.out 2> local.err
+status=$?
+check test "$status" -eq 1
+has '1 done (.*), 1 running, 1 queued' local.err
+has '^    0 .* ok$' local.out
+has '^    1 .*FAILED (status' local.out
+has '64.zip' local.out
+check test -f sessions/lo/models/e0.0_p1.0_i0.0_a0.0_d0.0/64.zip
+check test -f sessions/lo/models/e1.0_p0.0_i0.0_a0.0_d0.0/64.zip
+ld=$(ls -d sessions/lo/sweeps/* | head -1)
+"$ps" train-iter --collect "$ld" > collect.out 2>&1
+check test $? -eq 1
+has 'Collected 3 runs (1 without an evaluation summary)' collect.out
+has '^0,0.00,1.00,0.00,0.00,0.00,ok,' "$ld/collect.csv"
+has '^1,0.50,0.50,0.00,0.00,0.00,missing,' "$ld/collect.csv"
+
+# --- bad flags
+expect2() { n=$((n + 1)); "$ps" train-iter "$@" > bad.out 2>&1; [ $? -eq 2 ] || fail "train-iter $* should exit 2: $(tail -2 bad.out)"; }
+expect2 --iter-limit-per-step 1
+expect2 --session x
+expect2 --session x --iter-limit-per-step 1 --fix-weights idle,drop --fix-values 0
+expect2 --session x --iter-limit-per-step 1 --fix-weights speed --fix-values 0
+expect2 --session x --iter-limit-per-step 1 --fix-weights idle,drop --fix-values 0.6,0.6
+expect2 --session x --iter-limit-per-step 1 --submit
+expect2 --session x --iter-limit-per-step 1 --workload-gen poisson --job-arrival-scale 2
+expect2 --session x --iter-limit-per-step 1 --efficiency-weight 0.5
+expect2 --collect "$(pwd)"
+echo "train-iter: $n checks, $fails failed"
+[ "$fails" -eq 0 ]
