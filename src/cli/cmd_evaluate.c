@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "checkpoint.h"
+#include "evaluate.h"
 #include "commands.h"
 #include "options.h"
 #include "powersched/episode_plot.h"
@@ -38,29 +38,8 @@ typedef struct eval_args {
     int plot_dashboard, dashboard_hours, threads;
 } eval_args;
 
-typedef struct evaluator {
-    ps_trainer t; /* holds the loaded network */
-    int has_model;
-    ps_rng rng;   /* for --policy random */
-} evaluator;
-
-static int next_action(evaluator *ev, const eval_args *a, ps_env *env, const float *obs, ps_action *act,
-                       ps_error *err) {
-    if (ev->has_model) {
-        int x[3];
-        double logp, value;
-        if (ps_policy_act(&ev->t.policy, obs, 1, NULL, x, &logp, &value, err) != PS_OK) return PS_ERR;
-        *act = (ps_action){x[0], x[1], x[2]};
-    } else if (!strcmp(a->policy, "random")) {
-        *act = ps_action_random(&ev->rng, &env->cfg);
-    } else {
-        *act = (ps_action){2, env->cfg.max_nodes - 1, 1};
-    }
-    return PS_OK;
-}
-
 /* Loads the session's checkpoint; fills the model part of the folder name. */
-static int load_model(evaluator *ev, const eval_args *a, const ps_session *s, ps_env *env, char *model_name,
+static int load_model(ps_evaluator *ev, const eval_args *a, const ps_session *s, ps_env *env, char *model_name,
                       size_t size, ps_error *err) {
     char path[4600];
     int64_t steps = ps_session_pick_model(s, a->model, path, sizeof path, stderr);
@@ -68,14 +47,7 @@ static int load_model(evaluator *ev, const eval_args *a, const ps_session *s, ps
         return ps_error_set(err, "no checkpoint in %s (train first: powersched train --session %s, with the same "
                             "reward weights)", s->models_dir, a->session);
     ps_checkpoint_info info;
-    if (ps_checkpoint_peek(path, &info, err) != PS_OK) return PS_ERR;
-    ps_ppo_config ppo = ps_ppo_config_default();
-    if (info.obs_dim != ps_env_obs_size(env) || info.nvec[1] != env->cfg.max_nodes)
-        return ps_error_set(err, "%s: the model was trained for %d observations and %d nodes; this cluster has %d "
-                            "and %d", path, info.obs_dim, info.nvec[1], ps_env_obs_size(env), env->cfg.max_nodes);
-    if (ps_trainer_create(&ev->t, env, &ppo, info.hidden, info.n_hidden, 0, err) != PS_OK) return PS_ERR;
-    if (ps_checkpoint_load(path, &ev->t, &info, err) != PS_OK) return PS_ERR;
-    ev->has_model = 1;
+    if (ps_evaluator_load(ev, env, path, &info, err) != PS_OK) return PS_ERR;
     snprintf(model_name, size, "%lld", (long long)steps);
     printf("Model: %s (%lld steps trained)\n", path, (long long)info.num_timesteps);
     return PS_OK;
@@ -199,39 +171,40 @@ static int write_outputs(const char *dir, const ps_env *env, const ps_eval_summa
     return PS_OK;
 }
 
-static int run_episodes(evaluator *ev, const eval_args *a, ps_env *env, ps_episode_series *series, ps_error *err) {
-    float *obs = calloc((size_t)ps_env_obs_size(env), sizeof *obs);
-    if (!obs) return ps_error_set(err, "out of memory");
+/* What the hooks need: the series of the running episode and the trace. */
+typedef struct eval_run {
+    ps_episode_series *series;
+    FILE *trace;
+    int tty;
+} eval_run;
+
+static void on_step(void *user, const ps_env *env, ps_action act, const ps_step_info *in) {
+    eval_run *r = user;
+    if (env->metrics.current_hour == 1) ps_series_clear(r->series);
+    ps_series_add(r->series, env, in);
+    if (r->trace) ps_trace_row(r->trace, env, act, in);
+}
+
+static void on_episode(void *user, const ps_env *env, int done, int total) {
+    eval_run *r = user;
+    if (r->tty) fprintf(stderr, "\r\033[K");
+    char line[2048];
+    ps_episode_summary_line(&env->episodes[env->n_episodes - 1], line, sizeof line);
+    printf("%s\n", line);
+    fflush(stdout);
+    if (r->tty && done < total) fprintf(stderr, "  evaluated %d / %d episodes", done, total);
+}
+
+static int run_episodes(ps_evaluator *ev, const eval_args *a, ps_env *env, ps_episode_series *series, ps_error *err) {
     ps_atomic_file trace = {0};
-    int rc = *a->trace ? ps_atomic_open(&trace, a->trace, err) : PS_OK;
+    if (*a->trace && ps_atomic_open(&trace, a->trace, err) != PS_OK) return PS_ERR;
     if (trace.fp) ps_trace_header(trace.fp);
-    uint64_t seed = a->sim.seed;
-    ps_env_reset(env, &seed, -1, obs);
-    int episodes = (int)llround(2 * a->months), tty = isatty(STDERR_FILENO);
-    for (int e = 0; e < episodes && rc == PS_OK; e++) {
-        ps_env_reset(env, NULL, -1, obs);
-        ps_series_clear(series);
-        for (int h = 0; h < env->cfg.episode_hours && rc == PS_OK; h++) {
-            ps_action act;
-            ps_step_info in;
-            rc = next_action(ev, a, env, obs, &act, err);
-            if (rc == PS_OK) rc = ps_env_step(env, act, obs, &in, err);
-            if (rc != PS_OK) break;
-            ps_series_add(series, env, &in);
-            if (trace.fp) ps_trace_row(trace.fp, env, act, &in);
-        }
-        if (rc != PS_OK) break;
-        if (tty) fprintf(stderr, "\r\033[K");
-        char line[2048];
-        ps_episode_summary_line(&env->episodes[env->n_episodes - 1], line, sizeof line);
-        printf("%s\n", line);
-        fflush(stdout);
-        if (tty) fprintf(stderr, "  evaluated %d / %d episodes", e + 1, episodes);
-    }
-    if (tty) fprintf(stderr, "\r\033[K");
+    eval_run r = {series, trace.fp, isatty(STDERR_FILENO)};
+    ps_eval_hooks hooks = {&r, on_step, on_episode};
+    int rc = ps_evaluator_run(ev, env, a->months, a->sim.seed, &hooks, err);
+    if (r.tty) fprintf(stderr, "\r\033[K");
     if (rc == PS_OK && trace.fp) rc = ps_atomic_commit(&trace, err);
     ps_atomic_abort(&trace);
-    free(obs);
     return rc;
 }
 
@@ -246,9 +219,8 @@ static int evaluate(eval_args *a, ps_error *err) {
     if (!strcmp(a->policy, "model") && access(s.root, F_OK) != 0)
         return ps_error_set(err, "no session %s (looked for %s)", a->session, s.root), 1;
     ps_env *env = malloc(sizeof *env);
-    evaluator ev;
-    memset(&ev, 0, sizeof ev);
-    ps_rng_seed(&ev.rng, a->sim.seed, PS_STREAM_POLICY);
+    ps_evaluator ev;
+    ps_evaluator_heuristic(&ev, !strcmp(a->policy, "random") ? PS_EVAL_RANDOM : PS_EVAL_ALWAYS_ON, a->sim.seed);
     ps_episode_series series = {0};
     char model[64], dirname[256], dir[4800];
     snprintf(model, sizeof model, "%s", a->policy);
@@ -277,7 +249,7 @@ static int evaluate(eval_args *a, ps_error *err) {
     }
     if (rc == PS_OK) printf("Evaluation complete!\n");
     ps_series_free(&series);
-    if (ev.has_model) ps_trainer_free(&ev.t);
+    ps_evaluator_free(&ev);
     if (env) ps_env_free(env);
     free(env);
     return rc == PS_OK ? 0 : 1;

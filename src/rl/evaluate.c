@@ -1,0 +1,68 @@
+/* evaluate.c - evaluation episodes with a model or a heuristic. */
+#include "evaluate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ps_evaluator_heuristic(ps_evaluator *e, ps_eval_policy kind, uint64_t seed) {
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    ps_rng_seed(&e->rng, seed, PS_STREAM_POLICY);
+}
+
+int ps_evaluator_load(ps_evaluator *e, ps_env *env, const char *path, ps_checkpoint_info *info, ps_error *err) {
+    memset(e, 0, sizeof *e);
+    if (ps_checkpoint_peek(path, info, err) != PS_OK) return PS_ERR;
+    if (info->obs_dim != ps_env_obs_size(env) || info->nvec[1] != env->cfg.max_nodes)
+        return ps_error_set(err, "%s: the model was trained for %d observations and %d nodes; this cluster has %d "
+                            "and %d", path, info->obs_dim, info->nvec[1], ps_env_obs_size(env), env->cfg.max_nodes);
+    ps_ppo_config ppo = ps_ppo_config_default();
+    if (ps_trainer_create(&e->t, env, &ppo, info->hidden, info->n_hidden, 0, err) != PS_OK) return PS_ERR;
+    if (ps_checkpoint_load(path, &e->t, info, err) != PS_OK) {
+        ps_trainer_free(&e->t);
+        return PS_ERR;
+    }
+    e->kind = PS_EVAL_MODEL;
+    return PS_OK;
+}
+
+void ps_evaluator_free(ps_evaluator *e) {
+    if (e->kind == PS_EVAL_MODEL) ps_trainer_free(&e->t);
+    memset(e, 0, sizeof *e);
+}
+
+static int next_action(ps_evaluator *e, const ps_env *env, const float *obs, ps_action *act, ps_error *err) {
+    if (e->kind == PS_EVAL_MODEL) {
+        int x[3];
+        double logp, value;
+        if (ps_policy_act(&e->t.policy, obs, 1, NULL, x, &logp, &value, err) != PS_OK) return PS_ERR;
+        *act = (ps_action){x[0], x[1], x[2]};
+    } else if (e->kind == PS_EVAL_RANDOM) {
+        *act = ps_action_random(&e->rng, &env->cfg);
+    } else {
+        *act = (ps_action){2, env->cfg.max_nodes - 1, 1}; /* all on, refill: the baseline's schedule */
+    }
+    return PS_OK;
+}
+
+int ps_evaluator_run(ps_evaluator *e, ps_env *env, double months, uint64_t seed, const ps_eval_hooks *h,
+                     ps_error *err) {
+    float *obs = calloc((size_t)ps_env_obs_size(env), sizeof *obs);
+    if (!obs) return ps_error_set(err, "out of memory");
+    ps_env_reset(env, &seed, -1, obs);
+    int episodes = (int)llround(2 * months), rc = PS_OK;
+    for (int ep = 0; ep < episodes && rc == PS_OK; ep++) {
+        ps_env_reset(env, NULL, -1, obs);
+        for (int hour = 0; hour < env->cfg.episode_hours && rc == PS_OK; hour++) {
+            ps_action act;
+            ps_step_info in;
+            rc = next_action(e, env, obs, &act, err);
+            if (rc == PS_OK) rc = ps_env_step(env, act, obs, &in, err);
+            if (rc == PS_OK && h && h->on_step) h->on_step(h->user, env, act, &in);
+        }
+        if (rc == PS_OK && h && h->on_episode) h->on_episode(h->user, env, ep + 1, episodes);
+    }
+    free(obs);
+    return rc;
+}

@@ -1,0 +1,35 @@
+/* evaluate.h - running a policy over evaluation episodes (spec 12.7): a
+ * trained model's deterministic policy, or a heuristic, from a fresh
+ * timeline reset with a seed. Shared by evaluate-savings and analyze. */
+#ifndef POWERSCHED_RL_EVALUATE_H
+#define POWERSCHED_RL_EVALUATE_H
+
+#include "checkpoint.h"
+
+typedef enum ps_eval_policy { PS_EVAL_MODEL, PS_EVAL_ALWAYS_ON, PS_EVAL_RANDOM } ps_eval_policy;
+
+typedef struct ps_evaluator {
+    ps_eval_policy kind;
+    ps_trainer t;   /* holds the network (PS_EVAL_MODEL) */
+    ps_rng rng;     /* PS_EVAL_RANDOM's actions */
+} ps_evaluator;
+
+/* Called after every step and after every episode (either may be NULL). */
+typedef struct ps_eval_hooks {
+    void *user;
+    void (*on_step)(void *user, const ps_env *env, ps_action action, const ps_step_info *info);
+    void (*on_episode)(void *user, const ps_env *env, int done, int total);
+} ps_eval_hooks;
+
+/* A heuristic evaluator (no network); seed drives PS_EVAL_RANDOM. */
+void ps_evaluator_heuristic(ps_evaluator *e, ps_eval_policy kind, uint64_t seed);
+/* Loads the checkpoint at path for an env of this shape. */
+int ps_evaluator_load(ps_evaluator *e, ps_env *env, const char *path, ps_checkpoint_info *info, ps_error *err);
+void ps_evaluator_free(ps_evaluator *e);
+
+/* Resets env with seed, then runs round(2 * months) episodes (a reset before
+ * each); the records land in env->episodes. */
+int ps_evaluator_run(ps_evaluator *e, ps_env *env, double months, uint64_t seed, const ps_eval_hooks *hooks,
+                     ps_error *err);
+
+#endif
