@@ -12,6 +12,7 @@ int cmd_workloadgen(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_train_iter(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 
 /* Prints "powersched <cmd>: <msg>" on stderr and returns status. */
 int ps_cli_fail(const char *cmd, const ps_error *err, int status);

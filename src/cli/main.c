@@ -14,6 +14,7 @@ typedef struct command {
 static const command COMMANDS[] = {
     {"train", cmd_train, "train the PPO agent; sessions, checkpoints, resume, metrics, plots"},
     {"train-iter", cmd_train_iter, "reward-weight sweeps: one training run per combination, here or on Slurm"},
+    {"analyze", cmd_analyze, "analyze arrival-scale|lambda|seed: evaluate a model across a sweep, statistics and trend plots"},
     {"evaluate-savings", cmd_evaluate, "evaluate a trained model (or heuristic) against both baselines over months"},
     {"simulate", cmd_simulate, "run the cluster simulator with a fixed policy; per-episode costs, optional trace"},
     {"checkenv", cmd_checkenv, "check the environment's contract: spaces, reset/step, observation bounds, invariants"},
