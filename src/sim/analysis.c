@@ -26,7 +26,7 @@ void ps_mean_std(const double *x, int n, double *mean, double *std) {
 typedef double (*episode_fn)(const ps_episode_record *r, double wait_delta);
 
 static void stat(const ps_episode_record *r, int n, double wait_delta, episode_fn f, double *m, double *sd) {
-    double *x = malloc((size_t)(n > 0 ? n : 1) * sizeof *x);
+    double *x = calloc((size_t)(n > 0 ? n : 1), sizeof *x);
     if (!x) {
         *m = *sd = NAN;
         return;
