@@ -20,6 +20,8 @@ int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err);
 int ps_atomic_commit(ps_atomic_file *f, ps_error *err);
 /* Closes and removes the temp file (safe on an unopened/committed file). */
 void ps_atomic_abort(ps_atomic_file *f);
+/* Writes text (NULL: out of memory) as the whole file, atomically. */
+int ps_atomic_write_text(const char *path, const char *text, ps_error *err);
 
 /* CRC-32 (zlib) of n little-endian int32 values. */
 uint32_t ps_crc32_i32(const int32_t *v, size_t n);

@@ -242,12 +242,7 @@ static int write_json(const char *dir, const analyze_args *a, const char *model,
     char *text = cJSON_Print(root), path[4600];
     cJSON_Delete(root);
     snprintf(path, sizeof path, "%s/summary.json", dir);
-    ps_atomic_file f;
-    int rc = text ? ps_atomic_open(&f, path, err) : ps_error_set(err, "out of memory");
-    if (rc == PS_OK) {
-        fprintf(f.fp, "%s\n", text);
-        rc = ps_atomic_commit(&f, err);
-    }
+    int rc = ps_atomic_write_text(path, text, err);
     free(text);
     return rc;
 }

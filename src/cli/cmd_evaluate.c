@@ -155,11 +155,7 @@ static int write_outputs(const char *dir, const ps_env *env, const ps_eval_summa
     if (ps_atomic_commit(&f, err) != PS_OK) return PS_ERR;
     char *json = summary_json(s, model, a);
     snprintf(path, sizeof path, "%s/summary.json", dir);
-    int rc = json ? ps_atomic_open(&f, path, err) : ps_error_set(err, "out of memory");
-    if (rc == PS_OK) {
-        fprintf(f.fp, "%s\n", json);
-        rc = ps_atomic_commit(&f, err);
-    }
+    int rc = ps_atomic_write_text(path, json, err);
     free(json);
     if (rc != PS_OK) return rc;
     char title[512];

@@ -183,12 +183,7 @@ static int write_config(const train_run *r, const train_args *a, uint64_t seed, 
     cJSON_Delete(root);
     char path[4608];
     snprintf(path, sizeof path, "%s/config.json", r->sess.root);
-    ps_atomic_file f;
-    int rc = text ? ps_atomic_open(&f, path, err) : ps_error_set(err, "out of memory");
-    if (rc == PS_OK) {
-        fprintf(f.fp, "%s\n", text);
-        rc = ps_atomic_commit(&f, err);
-    }
+    int rc = ps_atomic_write_text(path, text, err);
     free(text);
     return rc;
 }

@@ -44,3 +44,11 @@ void ps_atomic_abort(ps_atomic_file *f) {
         unlink(f->tmp_path);
     }
 }
+
+int ps_atomic_write_text(const char *path, const char *text, ps_error *err) {
+    if (!text) return ps_error_set(err, "%s: out of memory", path);
+    ps_atomic_file f;
+    if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
+    fputs(text, f.fp);
+    return ps_atomic_commit(&f, err);
+}

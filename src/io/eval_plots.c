@@ -47,13 +47,6 @@ static int write_summary_data(const char *path, const ps_episode_record *r, int 
     return ps_atomic_commit(&f, err);
 }
 
-static int write_text(const char *path, const char *text, ps_error *err) {
-    ps_atomic_file f;
-    if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
-    fputs(text, f.fp);
-    return ps_atomic_commit(&f, err);
-}
-
 static int render(const char *dir, const char *script, int *rendered, ps_error *err) {
     if (!ps_gnuplot_available()) return PS_OK;
     if (ps_gnuplot_render(dir, script, err) != PS_OK) return PS_ERR;
@@ -80,7 +73,7 @@ int ps_eval_plots(const char *dir, const char *title, const ps_episode_record *r
              "     '' using 2:6 axes x1y2 with lines dt 3 title 'monthly %% vs baseline\\_off'\n",
              title);
     snprintf(path, sizeof path, "%s/cumulative_savings.gp", dir);
-    if (write_text(path, script, err) != PS_OK || render(dir, "cumulative_savings.gp", rendered, err) != PS_OK)
+    if (ps_atomic_write_text(path, script, err) != PS_OK || render(dir, "cumulative_savings.gp", rendered, err) != PS_OK)
         return PS_ERR;
     snprintf(path, sizeof path, "%s/episode_summary.dat", dir);
     if (write_summary_data(path, r, n, err) != PS_OK) return PS_ERR;
@@ -103,7 +96,7 @@ int ps_eval_plots(const char *dir, const char *title, const ps_episode_record *r
              "unset multiplot\n",
              title);
     snprintf(path, sizeof path, "%s/episode_summary.gp", dir);
-    if (write_text(path, script, err) != PS_OK || render(dir, "episode_summary.gp", rendered, err) != PS_OK)
+    if (ps_atomic_write_text(path, script, err) != PS_OK || render(dir, "episode_summary.gp", rendered, err) != PS_OK)
         return PS_ERR;
     return PS_OK;
 }
