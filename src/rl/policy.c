@@ -86,6 +86,7 @@ void ps_policy_free(ps_policy *p) {
     for (int i = 0; i < p->n_params; i++) at_free(p->params[i]);
     free(p->w1t[0]);
     free(p->w1t[1]);
+    free(p->nonzero);
     memset(p, 0, sizeof *p);
 }
 
@@ -272,8 +273,8 @@ static float dot(const float *a, const float *b, int n) {
  * microseconds than the same forward as shim ops). logits: n_logits floats. */
 static int c_forward(ps_policy *p, const float *obs, float *logits, double *value, ps_error *err) {
     int D = p->obs_dim, K = 0;
-    int *idx = malloc((size_t)D * sizeof *idx);
-    if (!idx) return ps_error_set(err, "out of memory");
+    if (!p->nonzero && !(p->nonzero = malloc((size_t)D * sizeof *p->nonzero))) return ps_error_set(err, "out of memory");
+    int *idx = p->nonzero;
     for (int d = 0; d < D; d++)
         if (obs[d] != 0.0f) idx[K++] = d;
     float h[2][4096], next[4096];
@@ -295,7 +296,6 @@ static int c_forward(ps_policy *p, const float *obs, float *logits, double *valu
             memcpy(h[net], next, (size_t)p->hidden[layer] * sizeof next[0]);
         }
     }
-    free(idx);
     int last = p->hidden[p->n_hidden - 1];
     const float *wa = at_data(p->params[action_layer(p)]), *ba = at_data(p->params[action_layer(p) + 1]);
     const float *wv = at_data(p->params[value_layer(p)]), *bv = at_data(p->params[value_layer(p) + 1]);

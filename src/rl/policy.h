@@ -31,6 +31,7 @@ typedef struct ps_policy {
      * for the C forward (contiguous rows per input); ps_policy_refresh
      * rebuilds them after the weights change. */
     float *w1t[2];
+    int *nonzero; /* scratch of the C forward: indices of non-zero inputs */
 } ps_policy;
 
 /* Call after the parameters changed (an update, a load). */
