@@ -39,19 +39,10 @@ static int evaluate(const ps_env_spec *spec, double *seconds, ps_error *err) {
 
 int main(int argc, char **argv) {
     const char *shared = argc > 1 ? argv[1] : "../shared";
-    char prices[4096], log[4096];
-    snprintf(prices, sizeof prices, "%s/data/prices_2023.csv", shared);
-    snprintf(log, sizeof log, "%s/data/allusers-gpu-30.log", shared);
     at_set_num_threads(1);
-    ps_env_spec spec = ps_env_spec_default();
-    if (bench_exists(prices) && bench_exists(log)) {
-        spec.prices_path = prices;
-        spec.workload.jobs_path = log;
-        spec.workload.replay_mode = PS_REPLAY_EXACT;
-        printf("# real prices + exact replay of %s\n", log);
-    } else {
-        printf("# %s absent: synthetic prices and the legacy generator\n", log);
-    }
+    char prices[4096], log[4096];
+    ps_env_spec spec;
+    bench_real_data(shared, &spec, prices, log);
     double s[RUNS];
     ps_error err;
     for (int r = 0; r < RUNS; r++)

@@ -24,17 +24,8 @@ int main(int argc, char **argv) {
     long steps = argc > 2 ? atol(argv[2]) : 2048;
     at_set_num_threads(1);
     char prices[4096], log[4096];
-    snprintf(prices, sizeof prices, "%s/data/prices_2023.csv", shared);
-    snprintf(log, sizeof log, "%s/data/allusers-gpu-30.log", shared);
-    ps_env_spec spec = ps_env_spec_default();
-    if (bench_exists(prices) && bench_exists(log)) {
-        spec.prices_path = prices;
-        spec.workload.jobs_path = log;
-        spec.workload.replay_mode = PS_REPLAY_EXACT;
-        printf("# real prices + exact replay of %s\n", log);
-    } else {
-        printf("# %s absent: synthetic prices and the legacy generator\n", log);
-    }
+    ps_env_spec spec;
+    bench_real_data(shared, &spec, prices, log);
     ps_error err;
     ps_env env;
     ps_trainer t;

@@ -181,24 +181,32 @@ static const char *value_name(sweep_kind k) {
     return k == SWEEP_SCALE ? "job_arrival_scale" : k == SWEEP_LAMBDA ? "lambda" : "seed";
 }
 
+/* The statistics as a table: with sep "," and every mode, summary.csv; with
+ * sep " " and one mode, the data of that mode's trendline plot. */
+static void write_table(FILE *fp, const analyze_args *a, const point *pts, int n, const char *sep, const char *only) {
+    fprintf(fp, "%s%s", only ? "# " : "mode,", value_name(a->kind));
+#define HEAD(x) fprintf(fp, "%s%s", sep, #x);
+    STAT_FIELDS(HEAD)
+#undef HEAD
+    fputc('\n', fp);
+    for (int i = 0; i < n; i++) {
+        if (only && strcmp(pts[i].mode, only)) continue;
+        const ps_point_stats *s = &pts[i].stats;
+        if (!only) fprintf(fp, "%s,", pts[i].mode);
+        fprintf(fp, "%.6f", pts[i].value);
+#define ROW(x) fprintf(fp, "%s%.6f", sep, (double)s->x);
+        STAT_FIELDS(ROW)
+#undef ROW
+        fputc('\n', fp);
+    }
+}
+
 static int write_csv(const char *dir, const analyze_args *a, const point *pts, int n, ps_error *err) {
     char path[4600];
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     ps_atomic_file f;
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
-    fprintf(f.fp, "mode,%s", value_name(a->kind));
-#define HEAD(x) fprintf(f.fp, ",%s", #x);
-    STAT_FIELDS(HEAD)
-#undef HEAD
-    fputc('\n', f.fp);
-    for (int i = 0; i < n; i++) {
-        const ps_point_stats *s = &pts[i].stats;
-        fprintf(f.fp, "%s,%.6f", pts[i].mode, pts[i].value);
-#define ROW(x) fprintf(f.fp, ",%.6f", (double)s->x);
-        STAT_FIELDS(ROW)
-#undef ROW
-        fputc('\n', f.fp);
-    }
+    write_table(f.fp, a, pts, n, ",", NULL);
     return ps_atomic_commit(&f, err);
 }
 
@@ -277,20 +285,7 @@ static int write_plot(const char *dir, const analyze_args *a, const char *mode, 
     snprintf(path, sizeof path, "%s/%s.dat", dir, name);
     ps_atomic_file f;
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
-    fprintf(f.fp, "# %s", value_name(a->kind));
-#define HEAD(x) fprintf(f.fp, " %s", #x);
-    STAT_FIELDS(HEAD)
-#undef HEAD
-    fputc('\n', f.fp);
-    for (int i = 0; i < n; i++) {
-        if (strcmp(pts[i].mode, mode)) continue;
-        const ps_point_stats *s = &pts[i].stats;
-        fprintf(f.fp, "%.6f", pts[i].value);
-#define ROW(x) fprintf(f.fp, " %.6g", (double)s->x);
-        STAT_FIELDS(ROW)
-#undef ROW
-        fputc('\n', f.fp);
-    }
+    write_table(f.fp, a, pts, n, " ", mode);
     if (ps_atomic_commit(&f, err) != PS_OK) return PS_ERR;
     snprintf(path, sizeof path, "%s/%s.gp", dir, name);
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
