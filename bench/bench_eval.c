@@ -11,11 +11,11 @@
 
 #define RUNS 5
 
-static int evaluate(const ps_env_spec *spec, double *seconds, ps_error *err) {
+static int evaluate(const ps_scenario_spec *spec, double *seconds, ps_error *err) {
     double t0 = bench_now();
     ps_env env;
     ps_trainer t;
-    if (ps_env_create(&env, spec, err) != PS_OK) return PS_ERR;
+    if (ps_env_open(&env, spec, NULL, err) != PS_OK) return PS_ERR;
     ps_ppo_config ppo = ps_ppo_config_default();
     int hidden[2] = {64, 64}, rc = ps_trainer_create(&t, &env, &ppo, hidden, 2, 1, err);
     float *obs = calloc((size_t)ps_env_obs_size(&env), sizeof *obs);
@@ -41,7 +41,7 @@ int main(int argc, char **argv) {
     const char *shared = argc > 1 ? argv[1] : "../shared";
     at_set_num_threads(1);
     char prices[4096], log[4096];
-    ps_env_spec spec;
+    ps_scenario_spec spec;
     bench_real_data(shared, &spec, prices, log);
     double s[RUNS];
     ps_error err;

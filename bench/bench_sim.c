@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "bench_util.h"
+#include "powersched/scenario.h"
 #include "powersched/env.h"
 
 #define RUNS 7
@@ -32,10 +33,10 @@ static int run_steps(ps_env *env, ps_rng *rng, float *obs, long steps) {
 }
 
 /* Median steps/s of RUNS runs of `steps` steps after `warmup` steps. */
-static int bench(const char *name, const ps_env_spec *spec, long warmup, long steps) {
+static int bench(const char *name, const ps_scenario_spec *spec, long warmup, long steps) {
     ps_env *env = malloc(sizeof *env);
     ps_error err;
-    if (!env || ps_env_create(env, spec, &err) != PS_OK) {
+    if (!env || ps_env_open(env, spec, NULL, &err) != PS_OK) {
         fprintf(stderr, "bench %s: %s\n", name, env ? err.msg : "out of memory");
         free(env);
         return 1;
@@ -76,7 +77,7 @@ int main(int argc, char **argv) {
         if (!bench_exists(prices) || !bench_exists(log)) {
             printf("# bench sim.replay skipped: %s or %s not found\n", prices, log);
         } else {
-            ps_env_spec s = ps_env_spec_default();
+            ps_scenario_spec s = ps_scenario_spec_default();
             s.prices_path = prices;
             s.workload.jobs_path = log;
             s.workload.replay_mode = PS_REPLAY_EXACT;
@@ -84,14 +85,14 @@ int main(int argc, char **argv) {
         }
     }
     if (!*only || !strcmp(only, "sim.full")) {
-        ps_env_spec s = ps_env_spec_default();
+        ps_scenario_spec s = ps_scenario_spec_default();
         rc |= bench("sim.full", &s, 1000, 5000);
     }
     if (!*only || !strcmp(only, "sim.hourly")) {
         if (!bench_exists(prices) || !bench_exists(log)) {
             printf("# bench sim.hourly skipped: %s or %s not found\n", prices, log);
         } else {
-            ps_env_spec s = ps_env_spec_default();
+            ps_scenario_spec s = ps_scenario_spec_default();
             s.prices_path = prices;
             s.workload.hourly_path = log;
             rc |= bench("sim.hourly", &s, 2000, 100000);
@@ -101,7 +102,7 @@ int main(int argc, char **argv) {
     const char *names[2] = {"sim.poisson200", "sim.poisson1500"};
     for (int i = 0; i < 2; i++) {
         if (*only && strcmp(only, names[i])) continue;
-        ps_env_spec s = ps_env_spec_default();
+        ps_scenario_spec s = ps_scenario_spec_default();
         s.prices_path = bench_exists(prices) ? prices : "";
         ps_wg_config gen = ps_wg_config_default(PS_WG_POISSON);
         gen.lambda = lambdas[i];

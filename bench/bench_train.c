@@ -24,12 +24,12 @@ int main(int argc, char **argv) {
     long steps = argc > 2 ? atol(argv[2]) : 2048;
     at_set_num_threads(1);
     char prices[4096], log[4096];
-    ps_env_spec spec;
+    ps_scenario_spec spec;
     bench_real_data(shared, &spec, prices, log);
     ps_error err;
     ps_env env;
     ps_trainer t;
-    if (ps_env_create(&env, &spec, &err) != PS_OK) {
+    if (ps_env_open(&env, &spec, NULL, &err) != PS_OK) {
         fprintf(stderr, "bench_train: %s\n", err.msg);
         return 1;
     }

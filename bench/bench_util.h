@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "powersched/scenario.h"
 #include "powersched/env.h"
 
 static inline double bench_now(void) {
@@ -34,10 +35,10 @@ static inline int bench_exists(const char *path) {
 /* The ordinary case of the benchmarks: 2023 prices and the exact replay of
  * the GPU log from SHARED/data, or (absent) synthetic prices and the legacy
  * generator. The paths live in the caller's buffers (the spec points there). */
-static inline void bench_real_data(const char *shared, ps_env_spec *spec, char prices[4096], char log[4096]) {
+static inline void bench_real_data(const char *shared, ps_scenario_spec *spec, char prices[4096], char log[4096]) {
     snprintf(prices, 4096, "%s/data/prices_2023.csv", shared);
     snprintf(log, 4096, "%s/data/allusers-gpu-30.log", shared);
-    *spec = ps_env_spec_default();
+    *spec = ps_scenario_spec_default();
     if (bench_exists(prices) && bench_exists(log)) {
         spec->prices_path = prices;
         spec->workload.jobs_path = log;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "powersched/scenario.h"
 #include "powersched/env.h"
 #include "powersched/workload.h"
 
@@ -158,8 +159,8 @@ static void test_legacy_structure(void) {
 
 /* ------------------------------------------------------ through the env */
 
-static ps_env_spec small_spec(double scale, uint64_t seed) {
-    ps_env_spec s = ps_env_spec_default();
+static ps_scenario_spec small_spec(double scale, uint64_t seed) {
+    ps_scenario_spec s = ps_scenario_spec_default();
     s.cfg.max_nodes = 4;
     s.cfg.max_queue_size = 8;
     s.cfg.max_backlog_size = 5;
@@ -174,9 +175,9 @@ static ps_env_spec small_spec(double scale, uint64_t seed) {
 static void test_env_scale(void) {
     ps_env e1, e2, e0;
     ps_error err = {{0}};
-    ps_env_spec s1 = small_spec(1, 8), s2 = small_spec(2, 8), s0 = small_spec(0, 8);
-    if (ps_env_create(&e1, &s1, &err) != PS_OK || ps_env_create(&e2, &s2, &err) != PS_OK ||
-        ps_env_create(&e0, &s0, &err) != PS_OK) {
+    ps_scenario_spec s1 = small_spec(1, 8), s2 = small_spec(2, 8), s0 = small_spec(0, 8);
+    if (ps_env_open(&e1, &s1, NULL, &err) != PS_OK || ps_env_open(&e2, &s2, NULL, &err) != PS_OK ||
+        ps_env_open(&e0, &s0, NULL, &err) != PS_OK) {
         fprintf(stderr, "%s\n", err.msg);
         CHECK(0);
         return;
@@ -208,10 +209,10 @@ static void test_env_scale(void) {
     /* validation: finite and >= 0 */
     const double bad_scales[3] = {-0.5, NAN, INFINITY};
     for (int k = 0; k < 3; k++) {
-        ps_env_spec s = small_spec(bad_scales[k], 1);
+        ps_scenario_spec s = small_spec(bad_scales[k], 1);
         ps_env e;
         err.msg[0] = '\0';
-        CHECK_INT(ps_env_create(&e, &s, &err), PS_ERR);
+        CHECK_INT(ps_env_open(&e, &s, NULL, &err), PS_ERR);
         CHECK_STR_CONTAINS(err.msg, "scale");
     }
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "powersched/scenario.h"
 #include "powersched/env.h"
 
 static void write_log(const char *path, const char *rows) {
@@ -15,7 +16,7 @@ static void write_log(const char *path, const char *rows) {
 }
 
 static int make_env(ps_env *env, const char *log) {
-    ps_env_spec s = ps_env_spec_default();
+    ps_scenario_spec s = ps_scenario_spec_default();
     s.cfg.max_nodes = 2;
     s.cfg.cores_per_node = 4;
     s.cfg.max_cores_per_job = 4;
@@ -24,7 +25,7 @@ static int make_env(ps_env *env, const char *log) {
     s.workload.jobs_path = log;
     s.workload.replay_mode = PS_REPLAY_EXACT;
     ps_error err;
-    if (ps_env_create(env, &s, &err) != PS_OK) {
+    if (ps_env_open(env, &s, NULL, &err) != PS_OK) {
         fprintf(stderr, "%s\n", err.msg);
         return -1;
     }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "powersched/scenario.h"
 #include "powersched/env.h"
 #include "powersched/workload.h"
 
@@ -172,7 +173,7 @@ static void test_legacy_with_durations(void) {
 static void test_env_durations(void) {
     char path[4096];
     snprintf(path, sizeof path, "%s/durations.txt", fixtures);
-    ps_env_spec spec = ps_env_spec_default();
+    ps_scenario_spec spec = ps_scenario_spec_default();
     spec.cfg.max_nodes = 4;
     spec.cfg.max_queue_size = 8;
     spec.cfg.max_backlog_size = 5;
@@ -181,7 +182,7 @@ static void test_env_durations(void) {
     spec.seed = 1;
     ps_env env, fresh;
     ps_error err = {{0}};
-    if (ps_env_create(&env, &spec, &err) != PS_OK) {
+    if (ps_env_open(&env, &spec, NULL, &err) != PS_OK) {
         fprintf(stderr, "%s\n", err.msg);
         CHECK(0);
         return;
@@ -203,7 +204,7 @@ static void test_env_durations(void) {
     uint64_t seed = 2;
     ps_env_reset(&env, &seed, -1, NULL);
     spec.seed = 2;
-    if (ps_env_create(&fresh, &spec, &err) == PS_OK) {
+    if (ps_env_open(&fresh, &spec, NULL, &err) == PS_OK) {
         CHECK(memcmp(&env.rng, &fresh.rng, sizeof env.rng) == 0); /* the env stream: re-created */
         ps_env_free(&fresh);
     }

@@ -114,6 +114,9 @@ static void test_arrival_scale(const char *log) {
     spec.arrival_scale = 1.0;
     CHECK(ps_workload_create(&w1, &cfg, &spec, &err) == PS_OK);
     CHECK(w1.kind == PS_SOURCE_HOURLY);
+    ps_job_source s1, s3;
+    CHECK(ps_workload_source(&w1, &s1, &err) == PS_OK);
+    CHECK(ps_workload_source(&w3, &s3, &err) == PS_OK);
     ps_rng r1, r3, aux;
     ps_rng_seed(&aux, 9, 2);
     ps_rng_seed(&r1, 9, 1);
@@ -121,8 +124,8 @@ static void test_arrival_scale(const char *log) {
     ps_joblist l1 = {0}, l3 = {0};
     for (int hour = 0; hour < 48; hour++) {
         l1.n = l3.n = 0;
-        CHECK(ps_workload_generate(&w1, hour, &r1, &aux, &l1) == 0);
-        CHECK(ps_workload_generate(&w3, hour, &r3, &aux, &l3) == 0);
+        CHECK(s1.ops->next(s1.state, hour, &r1, &aux, &l1) == 0);
+        CHECK(s3.ops->next(s3.state, hour, &r3, &aux, &l3) == 0);
         CHECK_INT(l3.n, 3 * l1.n);
         for (int c = 0; c < 3 && l3.n == 3 * l1.n; c++)
             CHECK(l1.n == 0 || !memcmp(l3.v + c * l1.n, l1.v, (size_t)l1.n * sizeof *l1.v));
@@ -130,6 +133,8 @@ static void test_arrival_scale(const char *log) {
     }
     ps_joblist_free(&l1);
     ps_joblist_free(&l3);
+    s1.ops->free(s1.state);
+    s3.ops->free(s3.state);
     ps_workload_free(&w1);
     ps_workload_free(&w3);
 }

@@ -32,9 +32,9 @@ static void print_list(const char *what, const ps_joblist *l) {
 }
 
 /* Next bin of s into a fresh list, compared with want. */
-static void expect_next(ps_jobs_sampler *s, int n, const int (*want)[3]) {
+static void expect_next(const ps_jobs_sampler *s, int *pos, int n, const int (*want)[3]) {
     ps_joblist l = {0};
-    CHECK_INT(ps_jobs_sampler_next(s, &l), 0);
+    CHECK_INT(ps_jobs_sampler_next(s, pos, &l), 0);
     int ok = list_is(&l, n, want);
     CHECK(ok);
     if (!ok) print_list("got", &l);
@@ -74,39 +74,42 @@ static void test_two_bins(void) {
 
     /* raw replay: bins in UTC hours, jobs in file order within a bin */
     ps_jobs_sampler s;
+    int pos = 0;
     CHECK_INT(ps_jobs_sampler_create(&s, path, PS_REPLAY_EXACT, &err), PS_OK);
     CHECK_INT(s.n_bins, 3); /* two hours and the empty trailing bin */
     CHECK_INT(s.first_hour, 484600);
     CHECK_INT(ps_jobs_sampler_pass_jobs(&s), 5);
     CHECK_INT(s.max_raw_per_bin, 3);
     for (int pass = 0; pass < 2; pass++) {
-        expect_next(&s, 3, RAW1);
-        expect_next(&s, 2, RAW2);
-        expect_next(&s, 0, NULL);
+        expect_next(&s, &pos, 3, RAW1);
+        expect_next(&s, &pos, 2, RAW2);
+        expect_next(&s, &pos, 0, NULL);
     }
-    CHECK_INT(s.position, 0);
+    CHECK_INT(pos, 0);
     ps_jobs_sampler_free(&s);
 
     /* template replay: bin 1 -> (1 h, 1 x 16) for the two 30-min jobs (16
      * core-hours) and (2 h, 1 x 8); bin 2 sorted by core-minutes */
+    pos = 0;
     CHECK_INT(ps_jobs_sampler_create(&s, path, PS_REPLAY_TEMPLATES, &err), PS_OK);
     CHECK_INT(ps_jobs_sampler_pass_jobs(&s), 4);
     CHECK_INT(s.max_jobs_per_bin, 2);
     CHECK_INT(s.max_templates_per_bin, 2);
     for (int pass = 0; pass < 2; pass++) {
-        expect_next(&s, 2, TPL1);
-        expect_next(&s, 2, TPL2);
-        expect_next(&s, 0, NULL);
+        expect_next(&s, &pos, 2, TPL1);
+        expect_next(&s, &pos, 2, TPL2);
+        expect_next(&s, &pos, 0, NULL);
     }
     ps_jobs_sampler_free(&s);
 
     /* exact-replay aggregate == template replay */
+    pos = 0;
     CHECK_INT(ps_jobs_sampler_create(&s, path, PS_REPLAY_EXACT_AGGREGATE, &err), PS_OK);
     CHECK_INT(ps_jobs_sampler_pass_jobs(&s), 4);
-    expect_next(&s, 2, TPL1);
-    expect_next(&s, 2, TPL2);
-    expect_next(&s, 0, NULL);
-    expect_next(&s, 2, TPL1);
+    expect_next(&s, &pos, 2, TPL1);
+    expect_next(&s, &pos, 2, TPL2);
+    expect_next(&s, &pos, 0, NULL);
+    expect_next(&s, &pos, 2, TPL1);
     ps_jobs_sampler_free(&s);
 
     /* core-hours: templates keep the true 32 core-hours of bin 1 */
@@ -264,6 +267,7 @@ static void test_real_log(void) {
     }
     ps_error err = {{0}};
     ps_jobs_sampler raw, tpl, agg;
+    int pos_r = 0, pos_t = 0, pos_a = 0;
     CHECK_INT(ps_jobs_sampler_create(&raw, path, PS_REPLAY_EXACT, &err), PS_OK);
     CHECK_INT(ps_jobs_sampler_create(&tpl, path, PS_REPLAY_TEMPLATES, &err), PS_OK);
     CHECK_INT(ps_jobs_sampler_create(&agg, path, PS_REPLAY_EXACT_AGGREGATE, &err), PS_OK);
@@ -292,9 +296,9 @@ static void test_real_log(void) {
     int max_raw = 0, agg_diff = 0, max_d = 0, bad_shape = 0;
     for (int b = 0; b < 789; b++) {
         lr.n = lt.n = la.n = 0;
-        ps_jobs_sampler_next(&raw, &lr);
-        ps_jobs_sampler_next(&tpl, &lt);
-        ps_jobs_sampler_next(&agg, &la);
+        ps_jobs_sampler_next(&raw, &pos_r, &lr);
+        ps_jobs_sampler_next(&tpl, &pos_t, &lt);
+        ps_jobs_sampler_next(&agg, &pos_a, &la);
         if (b == 0) {
             for (int i = 0; i < lr.n; i++) ps_joblist_push(&first_r, lr.v[i]);
             for (int i = 0; i < lt.n; i++) ps_joblist_push(&first_t, lt.v[i]);
@@ -328,10 +332,10 @@ static void test_real_log(void) {
     CHECK_INT(cores1, 10); /* the NCPUS = 0 rows, clamped to 1 core */
     CHECK_INT(max_d, 169);
     CHECK_INT(bad_shape, 0);
-    CHECK_INT(raw.position, 0);
+    CHECK_INT(pos_r, 0);
     lr.n = lt.n = 0;
-    ps_jobs_sampler_next(&raw, &lr);
-    ps_jobs_sampler_next(&tpl, &lt);
+    ps_jobs_sampler_next(&raw, &pos_r, &lr);
+    ps_jobs_sampler_next(&tpl, &pos_t, &lt);
     CHECK(lists_equal(&lr, &first_r));
     CHECK(lists_equal(&lt, &first_t));
     CHECK(first_r.n > 0);

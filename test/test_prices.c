@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "powersched/price_file.h"
+#include "powersched/scenario.h"
 #include "powersched/prices.h"
 
 static const char *shared_dir;
@@ -38,7 +40,6 @@ static void test_percentile(void) {
     CHECK_INT(ps_prices_init(&p, v, 5, &err), PS_OK);
     CHECK_NEAR(p.min_price, -10 + 20 * 0.04, 1e-12); /* h = 0.04 */
     CHECK_NEAR(p.max_price, 50 - 20 * 0.04, 1e-12);  /* h = 3.96 */
-    ps_prices_free(&p);
     /* an empty external series is an error */
     CHECK_INT(ps_prices_init(&p, v, 0, &err), PS_ERR);
     CHECK(err.msg[0] != '\0');
@@ -84,11 +85,10 @@ static void test_window_billing(void) {
     ps_prices_reset(&p, -1);
     CHECK_NEAR(p.window[0], 10.0, 0);
     CHECK_NEAR(ps_prices_advance(&p), 1.0, 0);
-    /* the series is copied: changing the caller's array changes nothing */
+    /* the series is borrowed, not copied (envs share one loaded series) */
     v[5] = 99;
     ps_prices_reset(&p, 5);
-    CHECK_NEAR(p.window[0], 6.0, 0);
-    ps_prices_free(&p);
+    CHECK_NEAR(p.window[0], 99.0, 0);
 
     /* prices are stored as float32: -5.17 is billed as (double)(float)-5.17 */
     float w[3] = {0.0f, -5.17f, 0.1f};
@@ -96,7 +96,6 @@ static void test_window_billing(void) {
     double got = ps_prices_advance(&p);
     CHECK(got == (double)-5.17f);
     CHECK(got != -5.17);
-    ps_prices_free(&p);
 }
 
 /* ------------------------------------------------------- history quirk */
@@ -141,7 +140,6 @@ static void test_history(void) {
     ps_prices_reset(&p, 50);
     CHECK_INT(p.hist_len, 0);
     CHECK_NEAR(ps_prices_context(&p), mean_range(51, 74), 1e-5);
-    ps_prices_free(&p);
 
     /* the window mean is a float32 mean: one value that float32 cannot add exactly */
     float u[24];
@@ -149,7 +147,6 @@ static void test_history(void) {
     CHECK_INT(ps_prices_init(&p, u, 24, &err), PS_OK);
     float m = ps_prices_window_mean(&p);
     CHECK_NEAR(m, 0.1f, 1e-7);
-    ps_prices_free(&p);
 }
 
 /* ----------------------------------------------------------- synthetic */
@@ -186,7 +183,6 @@ static void test_synthetic(void) {
     CHECK_INT(p.price_index, 1024);
     CHECK(p.window[0] == (float)ps_prices_synthetic(1000));
     CHECK(ps_prices_advance(&p) == (double)(float)ps_prices_synthetic(1001));
-    ps_prices_free(&p);
 }
 
 /* ---------------------------------------------------------------- CSV */
@@ -300,7 +296,6 @@ static int test_real_csv(void) {
     CHECK(p.window[0] == v[0] && p.window[23] == v[23]);
     ps_prices_reset(&p, 8760 + 5);
     CHECK(p.window[0] == v[5]);
-    ps_prices_free(&p);
     free(v);
     return 0;
 }

@@ -21,6 +21,7 @@
 #include "check.h"
 #include "checkpoint.h"
 #include "policy.h"
+#include "powersched/scenario.h"
 #include "powersched/env.h"
 #include "ppo.h"
 #include "tensors.h"
@@ -183,8 +184,8 @@ static void fail_on(int rc, const ps_error *err, const char *what) {
 
 /* A 4-node x 4-core cluster with an 8-slot queue and a 16-job backlog;
  * legacy generator with up to max_new jobs per hour. */
-static ps_env_spec tiny_spec(int max_new, uint64_t seed) {
-    ps_env_spec s = ps_env_spec_default();
+static ps_scenario_spec tiny_spec(int max_new, uint64_t seed) {
+    ps_scenario_spec s = ps_scenario_spec_default();
     s.cfg.max_nodes = 4;
     s.cfg.cores_per_node = 4;
     s.cfg.max_queue_size = 8;
@@ -197,11 +198,11 @@ static ps_env_spec tiny_spec(int max_new, uint64_t seed) {
     return s;
 }
 
-static ps_env *env_new(const ps_env_spec *spec) {
+static ps_env *env_new(const ps_scenario_spec *spec) {
     ps_env *env = malloc(sizeof *env);
     ps_error err;
     if (!env) exit(1);
-    fail_on(ps_env_create(env, spec, &err), &err, "ps_env_create");
+    fail_on(ps_env_open(env, spec, NULL, &err), &err, "ps_env_create");
     return env;
 }
 
@@ -1241,7 +1242,7 @@ static void test_ppo_update(void) {
 static void test_rewards_known(void) {
     /* the premise of the learning test: with no arrivals, all nodes off is
      * worth +0.7 a step, all on and idle 0.7 tanh(-3.5) - 0.1 */
-    ps_env_spec spec = tiny_spec(0, 1);
+    ps_scenario_spec spec = tiny_spec(0, 1);
     ps_env *env = env_new(&spec);
     float *obs = malloc((size_t)ps_env_obs_size(env) * sizeof *obs);
     ps_env_reset(env, NULL, -1, obs);
@@ -1308,7 +1309,7 @@ static int log_update(void *user, const ps_update_stats *s, int64_t num_timestep
 }
 
 /* Mean reward of the policy over `steps` steps of a fresh env. */
-static double eval_policy(ps_policy *p, const ps_env_spec *spec, int steps, int deterministic, int *all_off_steps) {
+static double eval_policy(ps_policy *p, const ps_scenario_spec *spec, int steps, int deterministic, int *all_off_steps) {
     ps_env *env = env_new(spec);
     float *obs = malloc((size_t)ps_env_obs_size(env) * sizeof *obs);
     ps_rng r;
@@ -1332,7 +1333,7 @@ static double eval_policy(ps_policy *p, const ps_env_spec *spec, int steps, int 
     return sum / steps;
 }
 
-static double eval_fixed(const ps_env_spec *spec, int steps, int policy /* 0 random, 1 always on */) {
+static double eval_fixed(const ps_scenario_spec *spec, int steps, int policy /* 0 random, 1 always on */) {
     ps_env *env = env_new(spec);
     float *obs = malloc((size_t)ps_env_obs_size(env) * sizeof *obs);
     ps_rng r;
@@ -1354,7 +1355,7 @@ static double eval_fixed(const ps_env_spec *spec, int steps, int policy /* 0 ran
 
 static void test_learning(void) {
     double t0 = now_s();
-    ps_env_spec spec = tiny_spec(0, 1);
+    ps_scenario_spec spec = tiny_spec(0, 1);
     ps_env *env = env_new(&spec);
     ps_ppo_config c = ps_ppo_config_default();
     const int hidden[2] = {32, 32};
@@ -1404,7 +1405,7 @@ static void test_learning(void) {
  * truncated step's reward carries gamma * V(terminal obs), the next step
  * starts an episode, the counters follow learn()'s step target. */
 static void test_trainer_truncation(void) {
-    ps_env_spec spec = tiny_spec(2, 3);
+    ps_scenario_spec spec = tiny_spec(2, 3);
     ps_env *env = env_new(&spec);
     ps_ppo_config c = ps_ppo_config_default();
     const int hidden[1] = {16};
@@ -1449,7 +1450,7 @@ static int stop_now(void *user, const ps_update_stats *s, int64_t n) {
 }
 
 static void test_trainer_stop(void) {
-    ps_env_spec spec = tiny_spec(2, 3);
+    ps_scenario_spec spec = tiny_spec(2, 3);
     ps_env *env = env_new(&spec);
     ps_ppo_config c = ps_ppo_config_default();
     const int hidden[1] = {8};
@@ -1490,7 +1491,7 @@ typedef struct run {
     ps_trainer t;
 } run;
 
-static void run_new(run *r, const ps_env_spec *spec, const int *hidden, int n_hidden, uint64_t seed) {
+static void run_new(run *r, const ps_scenario_spec *spec, const int *hidden, int n_hidden, uint64_t seed) {
     ps_error err;
     ps_ppo_config c = ps_ppo_config_default();
     c.ent_coef = 0.01;
@@ -1510,7 +1511,7 @@ static void run_free(run *r) {
 }
 
 static void test_determinism(void) {
-    ps_env_spec spec = tiny_spec(3, 21);
+    ps_scenario_spec spec = tiny_spec(3, 21);
     const int hidden[2] = {16, 16};
     run a, b, c;
     run_new(&a, &spec, hidden, 2, 42);
@@ -1584,7 +1585,7 @@ static int copy_with_flip(const char *from, const char *to, const char *anchor, 
 }
 
 static void test_checkpoint(void) {
-    ps_env_spec spec = tiny_spec(3, 21);
+    ps_scenario_spec spec = tiny_spec(3, 21);
     const int hidden[2] = {16, 16};
     ps_weights w = {0.5, 0.25, 0.125, 0.0625, 0.0625};
     const char *path = tmp_path("a.zip");
@@ -1717,7 +1718,7 @@ static void test_checkpoint(void) {
     CHECK_INT(ps_checkpoint_load(path, &e.t, &info, &err), PS_ERR);
     run_free(&e);
     /* another cluster (5 nodes: other observation and action sizes): refused */
-    ps_env_spec spec5 = spec;
+    ps_scenario_spec spec5 = spec;
     spec5.cfg.max_nodes = 5;
     run_new(&e, &spec5, hidden, 2, 1);
     rc = ps_checkpoint_load(path, &e.t, &info, &err);

@@ -1,9 +1,15 @@
 /* env.h - the cluster environment (spec 2): construction, reset, step, the
  * flattened observation and the always-on baseline simulated alongside.
  *
- * Ownership: ps_env_create allocates everything the env needs (prices, both
- * cluster sides, the job source, RNG streams); ps_env_free releases it. The
- * observation buffer is owned by the caller (ps_env_obs_size floats); the env
+ * Data in, data out (PufferLib style): the env takes a loaded price series,
+ * which it only reads (any number of envs may share one), and a job source
+ * behind a function table, which it owns from then on. It opens no files;
+ * src/io/scenario.c turns options and files into those. Finished episode
+ * records go out with the step's info; the caller keeps what it wants.
+ *
+ * Ownership: ps_env_create allocates both cluster sides, the RNG streams and
+ * the observation bookkeeping; ps_env_free releases them and the job source.
+ * The observation buffer is owned by the caller (ps_env_obs_size floats); the env
  * only writes into it. Passing the same buffer every step lets the env rewrite
  * only the queue rows that changed. A ps_env must not be copied or moved after
  * ps_env_create: its parts point at its own config. */
@@ -15,24 +21,23 @@
 #include "powersched/cluster.h"
 #include "powersched/config.h"
 #include "powersched/error.h"
+#include "powersched/job_source.h"
 #include "powersched/metrics.h"
 #include "powersched/prices.h"
 #include "powersched/reward.h"
 #include "powersched/rng.h"
-#include "powersched/workload.h"
 
 typedef struct ps_env_spec {
     ps_config cfg;
     ps_weights weights;
-    const char *prices_path;          /* "" or NULL: synthetic prices */
-    const float *price_values;        /* alternative to prices_path (tests) */
-    size_t n_price_values;
-    ps_workload_spec workload;
-    uint64_t seed;                    /* env RNG seed until reset(seed) */
+    const float *prices;   /* hourly EUR/MWh, borrowed for the env's life; NULL: synthetic */
+    size_t n_prices;
+    ps_job_source source;  /* moved into the env (freed by ps_env_free, also on error) */
+    uint64_t seed;         /* env RNG seed until reset(seed) */
 } ps_env_spec;
 
-/* Defaults: contract constants and weights, synthetic prices, legacy
- * generator, scale 1, seed 0. */
+/* Defaults: contract constants and weights, synthetic prices, no job
+ * source (no arrivals), seed 0. */
 ps_env_spec ps_env_spec_default(void);
 
 /* [action_type, magnitude, do_refill]: type 0 off / 1 keep / 2 on,
@@ -66,6 +71,9 @@ typedef struct ps_step_info {
     int baseline_used_nodes;
     int64_t baseline_used_cores;
     int truncated;
+    /* The finished episode's record when truncated, else NULL. It points
+     * into the env and stays valid until the next step or reset. */
+    const ps_episode_record *episode;
 } ps_step_info;
 
 typedef struct ps_env {
@@ -74,18 +82,18 @@ typedef struct ps_env {
     ps_obs_layout layout;
     ps_prices prices;
     ps_side agent, baseline;
-    ps_workload workload;
+    ps_job_source source;
     ps_rng rng;      /* the env stream (reference: np_random) */
     ps_rng aux_rng;  /* the durations sampler's stream (reference: numpy global) */
     int64_t current_step, current_episode, episode_idx, next_job_id;
     ps_metrics metrics;
     ps_joblist new_jobs;
-    ps_episode_record *episodes; /* one per finished episode, never cleared */
-    int n_episodes, episodes_cap;
+    ps_episode_record last_episode; /* handed out by the step that finishes it */
     const float *obs_buf;        /* buffer written last, and its queue rows */
     uint64_t *obs_rows;
 } ps_env;
 
+/* Takes spec->source in every case (freed on error too). */
 int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err);
 void ps_env_free(ps_env *env);
 

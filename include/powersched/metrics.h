@@ -75,6 +75,15 @@ extern const int ps_episode_field_count;
 void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_totals *ep,
                              const ps_totals *cum, int max_nodes, int cores_per_node);
 
+/* A growable list of episode records, for callers that keep them. */
+typedef struct ps_episode_list {
+    ps_episode_record *v;
+    int n, cap;
+} ps_episode_list;
+/* Appends a copy; returns 0, or -1 when out of memory. */
+int ps_episode_list_push(ps_episode_list *l, const ps_episode_record *r);
+void ps_episode_list_free(ps_episode_list *l);
+
 /* Python's `{:,.Nf}`: thousands separators, N decimals; "n/a" for NaN. */
 void ps_format_thousands(double v, int decimals, char *out, size_t size);
 

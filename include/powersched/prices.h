@@ -1,5 +1,6 @@
 /* prices.h - electricity prices (spec 7): the 24-hour window, billing timing,
- * the window-END history quirk, percentile bounds, synthetic model, CSV reader. */
+ * the window-END history quirk, percentile bounds, synthetic model. Reading
+ * files is src/io's (price_file.h). */
 #ifndef POWERSCHED_PRICES_H
 #define POWERSCHED_PRICES_H
 
@@ -9,7 +10,7 @@
 #include "powersched/error.h"
 
 typedef struct ps_prices {
-    float *values;  /* owned copy of the external series; NULL = synthetic */
+    const float *values;  /* the external series, borrowed; NULL = synthetic */
     size_t n;
     float window[PS_PRICE_WINDOW];      /* element 0 = price billed this step */
     double history[PS_PRICE_WINDOW];    /* ring: values appended at the window END */
@@ -18,10 +19,10 @@ typedef struct ps_prices {
     double min_price, max_price;        /* 1st / 99th percentile (16 / 24 synthetic) */
 } ps_prices;
 
-/* Builds from an external series (copied; n > 0) or, with values == NULL, the
- * synthetic model. Ends with ps_prices_reset(p, 0). Returns PS_OK/PS_ERR. */
+/* Builds from an external series (borrowed: it must outlive p; n > 0) or,
+ * with values == NULL, the synthetic model. Ends with ps_prices_reset(p, 0).
+ * Holds no memory of its own. Returns PS_OK/PS_ERR. */
 int ps_prices_init(ps_prices *p, const float *values, size_t n, ps_error *err);
-void ps_prices_free(ps_prices *p);
 
 /* Window = prices[s .. s+23] (mod n for external), history cleared. */
 void ps_prices_reset(ps_prices *p, long long start);
@@ -47,12 +48,5 @@ typedef struct ps_price_stats {
     double min, max, mean, median, std, p1, p99;
 } ps_price_stats;
 void ps_prices_stats(const ps_prices *p, ps_price_stats *out);
-
-/* Reads a price CSV: optional UTF-8 BOM, a header line, then one row per hour
- * whose second comma-separated field is the price (the date is ignored).
- * Rejects missing files, empty files, rows without a second field and
- * non-numeric, NaN or infinite prices, naming file and line. On success
- * *values is malloc'ed (caller frees) and *n > 0. */
-int ps_prices_load_csv(const char *path, float **values, size_t *n, ps_error *err);
 
 #endif

@@ -1,7 +1,10 @@
 /* workload.h - where each hour's new jobs come from (spec 8): the Slurm sacct
  * log reader, the jobs sampler (template replay, exact replay, exact replay
  * aggregate), the durations sampler, the legacy uniform generator and the job
- * arrival scale. Every object here is owned by one env; none is global. */
+ * arrival scale, and the job sources an env steps through (job_source.h).
+ * Loaded data (logs, templates, histograms) is read-only once built, so any
+ * number of envs can share it; what changes while stepping lives in the job
+ * source each env owns (ps_workload_source). Nothing here is global. */
 #ifndef POWERSCHED_WORKLOAD_H
 #define POWERSCHED_WORKLOAD_H
 
@@ -10,6 +13,7 @@
 #include "powersched/config.h"
 #include "powersched/error.h"
 #include "powersched/hourly.h"
+#include "powersched/job_source.h"
 #include "powersched/rng.h"
 #include "powersched/workloadgen.h"
 
@@ -53,8 +57,8 @@ typedef enum ps_replay_mode {
 } ps_replay_mode;
 
 /* One-hour bins from the first to one past the last submit hour (UTC), each
- * with its raw jobs and its templates; a position that advances one bin per
- * step and wraps. */
+ * with its raw jobs and its templates. Read-only once created: each reader
+ * keeps its own position, which advances one bin per step and wraps. */
 typedef struct ps_jobs_sampler {
     ps_sacct_log log;        /* jobs sorted into bins (stable) */
     int n_bins;
@@ -62,15 +66,15 @@ typedef struct ps_jobs_sampler {
     ps_template *templates;
     int *tpl_start;          /* [n_bins + 1] offsets into templates */
     int64_t first_hour;      /* epoch hour of bin 0 */
-    int position;
     ps_replay_mode mode;
     int max_raw_per_bin, max_jobs_per_bin, max_templates_per_bin;
 } ps_jobs_sampler;
 
 int ps_jobs_sampler_create(ps_jobs_sampler *s, const char *path, ps_replay_mode mode, ps_error *err);
 void ps_jobs_sampler_free(ps_jobs_sampler *s);
-/* Appends the next bin's jobs (mode rules of spec 8.4) and advances. */
-int ps_jobs_sampler_next(ps_jobs_sampler *s, ps_joblist *out);
+/* Appends the jobs of bin *position (mode rules of spec 8.4) and advances
+ * *position (wrapping). */
+int ps_jobs_sampler_next(const ps_jobs_sampler *s, int *position, ps_joblist *out);
 /* Jobs one replay pass emits in the sampler's mode. */
 int64_t ps_jobs_sampler_pass_jobs(const ps_jobs_sampler *s);
 
@@ -135,8 +139,9 @@ typedef enum ps_source_kind {
  * prints them. Returns the number of lines written to notes (at most 4). */
 int ps_workload_resolve(const ps_workload_spec *spec, ps_source_kind *kind, char notes[4][160]);
 
+/* The loaded data of the chosen source; read-only after ps_workload_create. */
 typedef struct ps_workload {
-    const ps_config *cfg;
+    ps_config cfg;
     ps_source_kind kind;
     ps_jobs_sampler jobs;
     ps_hourly hourly;
@@ -148,11 +153,10 @@ typedef struct ps_workload {
 
 int ps_workload_create(ps_workload *w, const ps_config *cfg, const ps_workload_spec *spec, ps_error *err);
 void ps_workload_free(ps_workload *w);
-/* Appends this hour's new jobs (spec 2.6 step 7). `hour` is the hour within
- * the episode minus one (0..335; the hourly sampler's day phase). `rng` is
- * the env stream, `aux_rng` the durations sampler's own stream (the
- * reference's global one). */
-int ps_workload_generate(ps_workload *w, int hour, ps_rng *rng, ps_rng *aux_rng, ps_joblist *out);
+/* A job source for one env reading w (which must outlive it): the chosen
+ * source then the arrival scale (spec 2.6 step 7, 8.6). Its own state is
+ * the log position. Returns PS_ERR only when out of memory. */
+int ps_workload_source(const ps_workload *w, ps_job_source *out, ps_error *err);
 /* Human-readable description of the source (for start-up lines). */
 const char *ps_workload_describe(const ps_workload *w);
 

@@ -61,8 +61,7 @@ typedef struct point {
     const char *mode;
     double value;
     ps_point_stats stats;
-    ps_episode_record *episodes;
-    int n_episodes;
+    ps_episode_list episodes;
 } point;
 
 /* ---------------------------------------------------------------- points */
@@ -111,7 +110,7 @@ static int sweep_values(const analyze_args *a, double *v, int *n, ps_error *err)
 }
 
 /* The env of one point: the data flags plus what the sweep varies. */
-static int point_spec(analyze_args *a, const char *mode, double value, ps_env_spec *spec, ps_wg_config *gen,
+static int point_spec(analyze_args *a, const char *mode, double value, ps_scenario_spec *spec, ps_wg_config *gen,
                       uint64_t *seed, ps_error *err) {
     ps_sim_flags f = a->sim;
     f.jobs = f.hourly_jobs = "";
@@ -149,27 +148,25 @@ static int point_spec(analyze_args *a, const char *mode, double value, ps_env_sp
 
 /* Evaluates the model at one point; the records are copied into p. */
 static int run_point(analyze_args *a, ps_evaluator *ev, int *loaded, const char *ckpt, point *p, ps_error *err) {
-    ps_env_spec spec;
+    ps_scenario_spec spec;
     ps_wg_config gen;
     uint64_t seed;
     if (point_spec(a, p->mode, p->value, &spec, &gen, &seed, err) != PS_OK) return PS_ERR;
     ps_env *env = malloc(sizeof *env);
     if (!env) return ps_error_set(err, "out of memory");
-    int rc = ps_env_create(env, &spec, err);
-    if (rc == PS_OK && !*loaded) {
+    int rc = ps_env_open(env, &spec, NULL, err);
+    if (rc != PS_OK) {
+        free(env);
+        return rc;
+    }
+    if (!*loaded) {
         ps_checkpoint_info info;
         rc = ps_evaluator_load(ev, env, ckpt, &info, err);
         *loaded = rc == PS_OK;
     }
-    if (rc == PS_OK) rc = ps_evaluator_run(ev, env, a->months, seed, NULL, err);
-    if (rc == PS_OK) {
-        p->n_episodes = env->n_episodes;
-        p->episodes = malloc((size_t)env->n_episodes * sizeof *p->episodes);
-        if (!p->episodes) rc = ps_error_set(err, "out of memory");
-        else memcpy(p->episodes, env->episodes, (size_t)env->n_episodes * sizeof *p->episodes);
-    }
+    if (rc == PS_OK) rc = ps_evaluator_run(ev, env, a->months, seed, NULL, &p->episodes, err);
     if (rc == PS_OK)
-        ps_point_stats_compute(p->episodes, p->n_episodes, a->months, env->cfg.episode_hours, p->value, &p->stats);
+        ps_point_stats_compute(p->episodes.v, p->episodes.n, a->months, env->cfg.episode_hours, p->value, &p->stats);
     ps_env_free(env);
     free(env);
     return rc;
@@ -231,8 +228,8 @@ static int write_json(const char *dir, const analyze_args *a, const char *model,
 #define J(x) cJSON_AddItemToObject(p, #x, num((double)s->x));
         STAT_FIELDS(J)
 #undef J
-        for (int k = 0; k < pts[i].n_episodes; k++) {
-            const ps_episode_record *r = &pts[i].episodes[k];
+        for (int k = 0; k < pts[i].episodes.n; k++) {
+            const ps_episode_record *r = &pts[i].episodes.v[k];
             cJSON *e = cJSON_CreateObject();
             cJSON_AddItemToObject(e, "savings_vs_baseline", num(r->savings_vs_baseline));
             cJSON_AddItemToObject(e, "savings_vs_baseline_off", num(r->savings_vs_baseline_off));
@@ -386,7 +383,7 @@ static int analyze(analyze_args *a, ps_error *err) {
         printf("\nWrote %s/summary.csv, summary.json, %d trendline plot(s)%s\n", dir, nm,
                png ? "" : " (scripts only: gnuplot not found)");
     }
-    for (int i = 0; i < n; i++) free(pts[i].episodes);
+    for (int i = 0; i < n; i++) ps_episode_list_free(&pts[i].episodes);
     free(pts);
     if (loaded) ps_evaluator_free(&ev);
     return rc == PS_OK ? 0 : 1;

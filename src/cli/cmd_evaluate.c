@@ -143,7 +143,7 @@ static char *summary_json(const ps_eval_summary *s, const char *model, const eva
     return text;
 }
 
-static int write_outputs(const char *dir, const ps_env *env, const ps_eval_summary *s, const char *model,
+static int write_outputs(const char *dir, const ps_episode_list *eps, const ps_eval_summary *s, const char *model,
                          const eval_args *a, ps_error *err) {
     char path[4900];
     if (ps_mkdirs(dir, err) != PS_OK) return PS_ERR;
@@ -151,7 +151,7 @@ static int write_outputs(const char *dir, const ps_env *env, const ps_eval_summa
     ps_atomic_file f;
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
     ps_episodes_header(f.fp);
-    for (int i = 0; i < env->n_episodes; i++) ps_episodes_row(f.fp, &env->episodes[i]);
+    for (int i = 0; i < eps->n; i++) ps_episodes_row(f.fp, &eps->v[i]);
     if (ps_atomic_commit(&f, err) != PS_OK) return PS_ERR;
     char *json = summary_json(s, model, a);
     snprintf(path, sizeof path, "%s/summary.json", dir);
@@ -161,7 +161,7 @@ static int write_outputs(const char *dir, const ps_env *env, const ps_eval_summa
     char title[512];
     snprintf(title, sizeof title, "%s, model %s, %g months", a->session, model, a->months);
     int png;
-    if (ps_eval_plots(dir, title, env->episodes, env->n_episodes, &png, err) != PS_OK) return PS_ERR;
+    if (ps_eval_plots(dir, title, eps->v, eps->n, &png, err) != PS_OK) return PS_ERR;
     printf("\nResults: %s (episodes.csv, summary.json, %s)\n", dir,
            png ? "cumulative_savings.png, episode_summary.png" : "gnuplot scripts; gnuplot not found for PNGs");
     return PS_OK;
@@ -181,23 +181,25 @@ static void on_step(void *user, const ps_env *env, ps_action act, const ps_step_
     if (r->trace) ps_trace_row(r->trace, env, act, in);
 }
 
-static void on_episode(void *user, const ps_env *env, int done, int total) {
+static void on_episode(void *user, const ps_env *env, const ps_episode_record *rec, int done, int total) {
+    (void)env;
     eval_run *r = user;
     if (r->tty) fprintf(stderr, "\r\033[K");
     char line[2048];
-    ps_episode_summary_line(&env->episodes[env->n_episodes - 1], line, sizeof line);
+    ps_episode_summary_line(rec, line, sizeof line);
     printf("%s\n", line);
     fflush(stdout);
     if (r->tty && done < total) fprintf(stderr, "  evaluated %d / %d episodes", done, total);
 }
 
-static int run_episodes(ps_evaluator *ev, const eval_args *a, ps_env *env, ps_episode_series *series, ps_error *err) {
+static int run_episodes(ps_evaluator *ev, const eval_args *a, ps_env *env, ps_episode_series *series,
+                        ps_episode_list *eps, ps_error *err) {
     ps_atomic_file trace = {0};
     if (*a->trace && ps_atomic_open(&trace, a->trace, err) != PS_OK) return PS_ERR;
     if (trace.fp) ps_trace_header(trace.fp);
     eval_run r = {series, trace.fp, isatty(STDERR_FILENO)};
     ps_eval_hooks hooks = {&r, on_step, on_episode};
-    int rc = ps_evaluator_run(ev, env, a->months, a->sim.seed, &hooks, err);
+    int rc = ps_evaluator_run(ev, env, a->months, a->sim.seed, &hooks, eps, err);
     if (r.tty) fprintf(stderr, "\r\033[K");
     if (rc == PS_OK && trace.fp) rc = ps_atomic_commit(&trace, err);
     ps_atomic_abort(&trace);
@@ -208,34 +210,36 @@ static int evaluate(eval_args *a, ps_error *err) {
     if (!(a->months > 0)) return ps_error_set(err, "--eval-months must be > 0"), 2;
     if (strcmp(a->policy, "model") && strcmp(a->policy, "always-on") && strcmp(a->policy, "random"))
         return ps_error_set(err, "--policy: '%s' is not model, always-on or random", a->policy), 2;
-    ps_env_spec spec;
+    ps_scenario_spec spec;
     if (ps_sim_flags_to_spec(&a->sim, &spec, stderr, err) != PS_OK) return 2;
     ps_session s;
     ps_session_paths(&s, "sessions", a->session, NULL, &a->sim.weights);
     if (!strcmp(a->policy, "model") && access(s.root, F_OK) != 0)
         return ps_error_set(err, "no session %s (looked for %s)", a->session, s.root), 1;
     ps_env *env = malloc(sizeof *env);
+    const ps_scenario *sc = NULL;
+    ps_episode_list eps = {0};
     ps_evaluator ev;
     ps_evaluator_heuristic(&ev, !strcmp(a->policy, "random") ? PS_EVAL_RANDOM : PS_EVAL_ALWAYS_ON, a->sim.seed);
     ps_episode_series series = {0};
     char model[64], dirname[256], dir[4800];
     snprintf(model, sizeof model, "%s", a->policy);
-    int rc = env ? ps_env_create(env, &spec, err) : ps_error_set(err, "out of memory");
+    int rc = env ? ps_env_open(env, &spec, &sc, err) : ps_error_set(err, "out of memory");
     if (rc == PS_OK) {
         at_set_num_threads(a->threads);
-        ps_sim_print_setup(stdout, env, &a->sim);
+        ps_sim_print_setup(stdout, sc, &a->sim);
         if (!strcmp(a->policy, "model")) rc = load_model(&ev, a, &s, env, model, sizeof model, err);
     }
     if (rc == PS_OK && ps_series_init(&series, env->cfg.episode_hours) != 0) rc = ps_error_set(err, "out of memory");
-    if (rc == PS_OK) rc = run_episodes(&ev, a, env, &series, err);
+    if (rc == PS_OK) rc = run_episodes(&ev, a, env, &series, &eps, err);
     if (rc == PS_OK) {
-        printf("Evaluation complete! Generated %d episodes of cost data.\n", env->n_episodes);
+        printf("Evaluation complete! Generated %d episodes of cost data.\n", eps.n);
         ps_eval_summary sum;
-        ps_eval_summarize(env->episodes, env->n_episodes, a->months, env->cfg.episode_hours, &sum);
+        ps_eval_summarize(eps.v, eps.n, a->months, env->cfg.episode_hours, &sum);
         print_summary(&sum);
         ps_eval_dir_name(model, &a->sim.weights, dirname, sizeof dirname);
         snprintf(dir, sizeof dir, "%s/plots-eval/%s", s.root, dirname);
-        rc = write_outputs(dir, env, &sum, model, a, err);
+        rc = write_outputs(dir, &eps, &sum, model, a, err);
     }
     if (rc == PS_OK && a->plot_dashboard) {
         int png;
@@ -246,7 +250,8 @@ static int evaluate(eval_args *a, ps_error *err) {
     if (rc == PS_OK) printf("Evaluation complete!\n");
     ps_series_free(&series);
     ps_evaluator_free(&ev);
-    if (env) ps_env_free(env);
+    ps_episode_list_free(&eps);
+    if (sc) ps_env_free(env);
     free(env);
     return rc == PS_OK ? 0 : 1;
 }

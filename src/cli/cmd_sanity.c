@@ -22,11 +22,11 @@ typedef struct fingerprint {
     int64_t unprocessed, on, episode_dropped;
 } fingerprint;
 
-static int rollout(const ps_env_spec *spec, const ps_action *acts, long steps, int check, fingerprint *fp,
+static int rollout(const ps_scenario_spec *spec, const ps_action *acts, long steps, int check, fingerprint *fp,
                    ps_error *err) {
     ps_env *env = malloc(sizeof *env);
     if (!env) return ps_error_set(err, "out of memory");
-    if (ps_env_create(env, spec, err) != PS_OK) {
+    if (ps_env_open(env, spec, NULL, err) != PS_OK) {
         free(env);
         return PS_ERR;
     }
@@ -75,7 +75,7 @@ int cmd_sanity(int argc, char **argv) {
     int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
     if (status >= 0) return status;
     ps_error err;
-    ps_env_spec spec;
+    ps_scenario_spec spec;
     if (ps_sim_flags_to_spec(&sim, &spec, stderr, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
     ps_action *acts = malloc((size_t)steps * sizeof *acts);
     fingerprint *a = calloc((size_t)steps, sizeof *a), *b = calloc((size_t)steps, sizeof *b);

@@ -101,11 +101,11 @@ static int open_outputs(const sim_args *a, ps_atomic_file *trace, ps_atomic_file
     return PS_OK;
 }
 
-static void print_totals(const ps_env *env) {
+static void print_totals(const ps_env *env, int episodes) {
     const ps_totals *t = &env->metrics.cum;
     printf("Total over %d episodes: Agent Cost=€%.2f, Baseline Cost=€%.2f, Baseline Off=€%.2f, "
            "Savings=€%.2f/€%.2f, Jobs=%lld/%lld, Dropped=%lld (baseline %lld/%lld, dropped %lld)\n",
-           env->n_episodes, t->agent_cost, t->baseline_cost, t->baseline_cost_off,
+           episodes, t->agent_cost, t->baseline_cost, t->baseline_cost_off,
            t->baseline_cost - t->agent_cost, t->baseline_cost_off - t->agent_cost,
            (long long)t->agent.completed, (long long)t->agent.submitted, (long long)t->agent.dropped,
            (long long)t->baseline.completed, (long long)t->baseline.submitted, (long long)t->baseline.dropped);
@@ -125,14 +125,14 @@ static int run(ps_env *env, policy *pol, const sim_args *a, ps_atomic_file *trac
         if (ps_env_step(env, act, NULL, &info, err) != PS_OK) return PS_ERR;
         if (trace->fp) ps_trace_row(trace->fp, env, act, &info);
         if (info.truncated) {
-            const ps_episode_record *r = &env->episodes[env->n_episodes - 1];
+            const ps_episode_record *r = info.episode;
             char line[2048];
             ps_episode_summary_line(r, line, sizeof line);
             printf("%s\n", line);
             if (eps->fp) ps_episodes_row(eps->fp, r);
         }
     }
-    print_totals(env);
+    print_totals(env, a->episodes);
     if (trace->fp && ps_atomic_commit(trace, err) != PS_OK) return PS_ERR;
     if (eps->fp && ps_atomic_commit(eps, err) != PS_OK) return PS_ERR;
     if (*a->trace) printf("Trace written to %s\n", a->trace);
@@ -153,7 +153,7 @@ int cmd_simulate(int argc, char **argv) {
     int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
     if (status >= 0) return status;
     ps_error err;
-    ps_env_spec spec;
+    ps_scenario_spec spec;
     if (ps_sim_flags_to_spec(&a.sim, &spec, stderr, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
     policy pol;
     if (policy_init(&pol, a.policy, &spec.cfg, a.sim.seed, &err) != PS_OK) {
@@ -161,12 +161,13 @@ int cmd_simulate(int argc, char **argv) {
         return ps_cli_fail(CMD, &err, 2);
     }
     ps_env *env = malloc(sizeof *env);
-    if (!env || ps_env_create(env, &spec, &err) != PS_OK) {
+    const ps_scenario *sc;
+    if (!env || ps_env_open(env, &spec, &sc, &err) != PS_OK) {
         free(env);
         free(pol.actions);
         return ps_cli_fail(CMD, &err, 1);
     }
-    ps_sim_print_setup(stdout, env, &a.sim);
+    ps_sim_print_setup(stdout, sc, &a.sim);
     ps_atomic_file trace = {0}, eps = {0};
     int rc = open_outputs(&a, &trace, &eps, &err);
     if (rc == PS_OK) rc = run(env, &pol, &a, &trace, &eps, &err);

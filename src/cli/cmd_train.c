@@ -306,7 +306,7 @@ static int check_args(train_args *a, ps_error *err) {
 
 static int run(train_args *a, ps_error *err) {
     if (check_args(a, err) != PS_OK) return 2;
-    ps_env_spec spec;
+    ps_scenario_spec spec;
     if (ps_sim_flags_to_spec(&a->sim, &spec, stderr, err) != PS_OK) return 2;
     uint64_t seed = a->seed_given ? a->sim.seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
     if (!a->seed_given) printf("Seed: %llu (random; pass --seed to repeat a run)\n", (unsigned long long)seed);
@@ -318,12 +318,13 @@ static int run(train_args *a, ps_error *err) {
     r.human = !strcmp(a->render, "human");
     int status = 1;
     ps_env *env = malloc(sizeof *env);
+    const ps_scenario *sc;
     ps_trainer t;
     memset(&t, 0, sizeof t);
     if (!env || ps_session_open(&r.sess, "sessions", a->session, a->seed_sweep ? &seed : NULL, &a->sim.weights, err) != PS_OK)
         goto out_env;
-    if (ps_env_create(env, &spec, err) != PS_OK) goto out_env;
-    ps_sim_print_setup(stdout, env, &a->sim);
+    if (ps_env_open(env, &spec, &sc, err) != PS_OK) goto out_env;
+    ps_sim_print_setup(stdout, sc, &a->sim);
     at_set_num_threads(a->threads);
     if (ps_series_init(&r.series, env->cfg.episode_hours) != 0 || open_logs(&r, err) != PS_OK) goto out;
     char *sources = sources_json(&a->sim);

@@ -471,7 +471,7 @@ static int check_args(iter_args *a, ps_error *err) {
     if (*a->sim.wg.mode && a->sim.arrival_scale != 1.0)
         return ps_error_set(err, "--workload-gen with --job-arrival-scale other than 1 is an error in a sweep");
     if (a->submit && !a->slurm) return ps_error_set(err, "--submit needs --slurm");
-    ps_env_spec spec;
+    ps_scenario_spec spec;
     return ps_sim_flags_to_spec(&a->sim, &spec, NULL, err); /* data flag combinations */
 }
 

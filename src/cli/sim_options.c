@@ -32,8 +32,8 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_option *o) {
     ps_wg_flags_options(&f->wg, o + n);
 }
 
-int ps_sim_flags_to_spec(ps_sim_flags *f, ps_env_spec *spec, FILE *warn, ps_error *err) {
-    *spec = ps_env_spec_default();
+int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps_error *err) {
+    *spec = ps_scenario_spec_default();
     int gen;
     if (ps_wg_flags_build(&f->wg, &spec->cfg, &f->generator, &gen, err) != PS_OK) return PS_ERR;
     spec->workload.generator = gen ? &f->generator : NULL;
@@ -63,8 +63,8 @@ int ps_sim_flags_to_spec(ps_sim_flags *f, ps_env_spec *spec, FILE *warn, ps_erro
     return PS_OK;
 }
 
-void ps_sim_print_setup(FILE *fp, const ps_env *env, const ps_sim_flags *f) {
-    const ps_workload *w = &env->workload;
+void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f) {
+    const ps_workload *w = &sc->workload;
     if (w->kind == PS_SOURCE_JOBS_SAMPLER) {
         fprintf(fp, "Loading jobs from %s\n", f->jobs);
         fprintf(fp, "Parsed jobs for %d hours (%d jobs)\n", w->jobs.n_bins, w->jobs.log.n);
@@ -76,15 +76,18 @@ void ps_sim_print_setup(FILE *fp, const ps_env *env, const ps_sim_flags *f) {
     } else {
         fprintf(fp, "Job source: %s\n", ps_workload_describe(w));
     }
-    const ps_weights *x = &env->weights;
+    const ps_weights *x = &sc->weights;
     fprintf(fp, "Job arrival scale: %.3fx\n", w->arrival_scale);
     fprintf(fp, "Weights: efficiency=%g, price=%g, idle=%g, job_age=%g, drop=%g. sum=%.2f\n", x->efficiency,
             x->price, x->idle, x->job_age, x->drop, x->efficiency + x->price + x->idle + x->job_age + x->drop);
+    ps_prices prices;
     ps_price_stats st;
-    ps_prices_stats(&env->prices, &st);
+    ps_error err;
+    if (ps_prices_init(&prices, sc->prices, sc->n_prices, &err) != PS_OK) return;
+    ps_prices_stats(&prices, &st);
     fprintf(fp, "Prices: %s, %s; normalisation MIN_PRICE %.2f, MAX_PRICE %.2f\n",
-            env->prices.values ? f->prices : "synthetic", env->prices.values ? "external series" : "daily sinusoid",
-            env->prices.min_price, env->prices.max_price);
+            sc->prices ? f->prices : "synthetic", sc->prices ? "external series" : "daily sinusoid",
+            prices.min_price, prices.max_price);
     fprintf(fp, "Price statistics: min %.2f, max %.2f, mean %.4f, median %.2f, std %.4f, p1 %.4f, p99 %.4f\n",
             st.min, st.max, st.mean, st.median, st.std, st.p1, st.p99);
 }

@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "options.h"
-#include "powersched/env.h"
+#include "powersched/scenario.h"
 #include "wg_options.h"
 
 typedef struct ps_sim_flags {
@@ -27,8 +27,8 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_option *out);
 /* Validates flag combinations and fills an env spec (which then points into
  * f). Conflicting job sources are resolved by the reference's precedence,
  * with one warning line each on `warn` (NULL: silent). */
-int ps_sim_flags_to_spec(ps_sim_flags *f, ps_env_spec *spec, FILE *warn, ps_error *err);
+int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps_error *err);
 /* The start-up lines the prototype prints while building its env. */
-void ps_sim_print_setup(FILE *fp, const ps_env *env, const ps_sim_flags *f);
+void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f);
 
 #endif

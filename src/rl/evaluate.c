@@ -47,7 +47,7 @@ static int next_action(ps_evaluator *e, const ps_env *env, const float *obs, ps_
 }
 
 int ps_evaluator_run(ps_evaluator *e, ps_env *env, double months, uint64_t seed, const ps_eval_hooks *h,
-                     ps_error *err) {
+                     ps_episode_list *records, ps_error *err) {
     float *obs = calloc((size_t)ps_env_obs_size(env), sizeof *obs);
     if (!obs) return ps_error_set(err, "out of memory");
     ps_env_reset(env, &seed, -1, obs);
@@ -60,8 +60,10 @@ int ps_evaluator_run(ps_evaluator *e, ps_env *env, double months, uint64_t seed,
             rc = next_action(e, env, obs, &act, err);
             if (rc == PS_OK) rc = ps_env_step(env, act, obs, &in, err);
             if (rc == PS_OK && h && h->on_step) h->on_step(h->user, env, act, &in);
+            if (rc == PS_OK && in.episode && ps_episode_list_push(records, in.episode) != 0)
+                rc = ps_error_set(err, "out of memory");
         }
-        if (rc == PS_OK && h && h->on_episode) h->on_episode(h->user, env, ep + 1, episodes);
+        if (rc == PS_OK && h && h->on_episode) h->on_episode(h->user, env, &records->v[records->n - 1], ep + 1, episodes);
     }
     free(obs);
     return rc;

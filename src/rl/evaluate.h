@@ -18,7 +18,7 @@ typedef struct ps_evaluator {
 typedef struct ps_eval_hooks {
     void *user;
     void (*on_step)(void *user, const ps_env *env, ps_action action, const ps_step_info *info);
-    void (*on_episode)(void *user, const ps_env *env, int done, int total);
+    void (*on_episode)(void *user, const ps_env *env, const ps_episode_record *rec, int done, int total);
 } ps_eval_hooks;
 
 /* A heuristic evaluator (no network); seed drives PS_EVAL_RANDOM. */
@@ -28,8 +28,8 @@ int ps_evaluator_load(ps_evaluator *e, ps_env *env, const char *path, ps_checkpo
 void ps_evaluator_free(ps_evaluator *e);
 
 /* Resets env with seed, then runs round(2 * months) episodes (a reset before
- * each); the records land in env->episodes. */
+ * each); appends each episode's record to records. */
 int ps_evaluator_run(ps_evaluator *e, ps_env *env, double months, uint64_t seed, const ps_eval_hooks *hooks,
-                     ps_error *err);
+                     ps_episode_list *records, ps_error *err);
 
 #endif

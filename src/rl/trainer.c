@@ -63,7 +63,7 @@ static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
         double terminal_value;
         if (ps_policy_value(&t->policy, t->obs, &terminal_value, err) != PS_OK) return PS_ERR;
         reward += t->ppo.gamma * terminal_value;
-        if (h && h->on_episode) h->on_episode(h->user, t->env, &t->env->episodes[t->env->n_episodes - 1]);
+        if (h && h->on_episode) h->on_episode(h->user, t->env, info.episode);
         ps_env_reset(t->env, NULL, -1, t->obs); /* the VecEnv's auto-reset */
     }
     for (int c = 0; c < 3; c++) r->actions[3 * r->n + c] = a[c];

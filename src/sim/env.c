@@ -9,7 +9,6 @@ ps_env_spec ps_env_spec_default(void) {
     memset(&s, 0, sizeof s);
     s.cfg = ps_config_default();
     s.weights = ps_weights_default();
-    s.workload.arrival_scale = 1.0;
     return s;
 }
 
@@ -42,19 +41,9 @@ static void seed_rngs(ps_env *env, uint64_t seed) {
     ps_rng_seed(&env->aux_rng, seed, PS_STREAM_AUX);
 }
 
-static int load_prices(ps_env *env, const ps_env_spec *spec, ps_error *err) {
-    if (spec->price_values) return ps_prices_init(&env->prices, spec->price_values, spec->n_price_values, err);
-    if (!spec->prices_path || !*spec->prices_path) return ps_prices_init(&env->prices, NULL, 0, err);
-    float *v;
-    size_t n;
-    if (ps_prices_load_csv(spec->prices_path, &v, &n, err) != PS_OK) return PS_ERR;
-    int rc = ps_prices_init(&env->prices, v, n, err);
-    free(v);
-    return rc;
-}
-
 int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
     memset(env, 0, sizeof *env);
+    env->source = spec->source;
     env->cfg = spec->cfg;
     env->weights = spec->weights;
     env->layout = ps_obs_layout_for(&env->cfg);
@@ -62,13 +51,15 @@ int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
     if (c->max_nodes_per_job > PS_MAX_NODES_PER_JOB_LIMIT || c->min_nodes_per_job < 1 ||
         c->min_nodes_per_job > c->max_nodes_per_job || c->min_cores_per_job < 0 ||
         c->min_cores_per_job > c->max_cores_per_job || c->max_cores_per_job > c->cores_per_node ||
-        c->max_job_duration < 1 || c->max_job_age < 0 || c->episode_hours < 1 || c->max_new_jobs_per_hour < 0)
+        c->max_job_duration < 1 || c->max_job_age < 0 || c->episode_hours < 1 || c->max_new_jobs_per_hour < 0) {
+        ps_env_free(env);
         return ps_error_set(err, "invalid cluster configuration (job shape limits)");
+    }
     seed_rngs(env, spec->seed);
     env->episode_idx = -1;
     if (ps_side_init(&env->agent, &env->cfg, err) != PS_OK ||
-        ps_side_init(&env->baseline, &env->cfg, err) != PS_OK || load_prices(env, spec, err) != PS_OK ||
-        ps_workload_create(&env->workload, &env->cfg, &spec->workload, err) != PS_OK) {
+        ps_side_init(&env->baseline, &env->cfg, err) != PS_OK ||
+        ps_prices_init(&env->prices, spec->prices, spec->n_prices, err) != PS_OK) {
         ps_env_free(env);
         return PS_ERR;
     }
@@ -83,10 +74,8 @@ int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
 void ps_env_free(ps_env *env) {
     ps_side_free(&env->agent);
     ps_side_free(&env->baseline);
-    ps_prices_free(&env->prices);
-    ps_workload_free(&env->workload);
+    if (env->source.ops && env->source.ops->free) env->source.ops->free(env->source.state);
     ps_joblist_free(&env->new_jobs);
-    free(env->episodes);
     free(env->obs_rows);
     memset(env, 0, sizeof *env);
 }
@@ -261,7 +250,8 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     dropped += ps_side_age_backlog(s, now);
     ps_side_refill(s, now);
     env->new_jobs.n = 0;
-    if (ps_workload_generate(&env->workload, (int)((env->metrics.current_hour - 1) % 24), &env->rng, &env->aux_rng, &env->new_jobs) != 0)
+    const ps_job_source *src = &env->source;
+    if (src->ops && src->ops->next(src->state, env->metrics.current_hour - 1, &env->rng, &env->aux_rng, &env->new_jobs) != 0)
         return ps_error_set(err, "out of memory generating jobs");
     new_job_sums(&env->new_jobs, in);
     acc->rejected = ps_side_add_jobs(s, env->new_jobs.v, env->new_jobs.n, now);
@@ -277,18 +267,6 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     if (launched < 0) return ps_error_set(err, "out of memory launching jobs");
     in->agent_launched = launched;
     return PS_OK;
-}
-
-static void record_episode(ps_env *env) {
-    if (env->n_episodes == env->episodes_cap) {
-        int ncap = env->episodes_cap ? env->episodes_cap * 2 : 16;
-        ps_episode_record *r = realloc(env->episodes, (size_t)ncap * sizeof *r);
-        if (!r) return; /* the record is informational; the simulation goes on */
-        env->episodes = r;
-        env->episodes_cap = ncap;
-    }
-    ps_episode_record_build(&env->episodes[env->n_episodes++], env->current_episode, &env->metrics.ep,
-                            &env->metrics.cum, env->cfg.max_nodes, env->cfg.cores_per_node);
 }
 
 int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_error *err) {
@@ -343,7 +321,9 @@ int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_err
     accumulate(&m->ep, &acc);
     if (m->current_hour == c->episode_hours) {               /* 19 */
         in->truncated = 1;
-        record_episode(env);
+        ps_episode_record_build(&env->last_episode, env->current_episode, &m->ep, &m->cum, c->max_nodes,
+                                c->cores_per_node);
+        in->episode = &env->last_episode;
     }
     if (obs) ps_env_observe(env, obs);                       /* 20 */
     return PS_OK;

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PS_EPISODE_FIELD_ENTRY(name) {#name, offsetof(ps_episode_record, name)},
@@ -16,6 +17,23 @@ static void side_rates(const ps_job_counters *c, double *avg_wait, double *compl
     *avg_wait = c->completed > 0 ? (double)c->wait / (double)c->completed : 0.0;
     *completion = c->submitted > 0 ? (double)c->completed / (double)c->submitted * 100 : 0.0;
     *drop = c->submitted > 0 ? (double)c->dropped / (double)c->submitted * 100 : 0.0;
+}
+
+int ps_episode_list_push(ps_episode_list *l, const ps_episode_record *r) {
+    if (l->n == l->cap) {
+        int ncap = l->cap ? l->cap * 2 : 16;
+        ps_episode_record *v = realloc(l->v, (size_t)ncap * sizeof *v);
+        if (!v) return -1;
+        l->v = v;
+        l->cap = ncap;
+    }
+    l->v[l->n++] = *r;
+    return 0;
+}
+
+void ps_episode_list_free(ps_episode_list *l) {
+    free(l->v);
+    memset(l, 0, sizeof *l);
 }
 
 void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_totals *ep,

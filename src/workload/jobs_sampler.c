@@ -150,9 +150,9 @@ void ps_jobs_sampler_free(ps_jobs_sampler *s) {
     memset(s, 0, sizeof *s);
 }
 
-int ps_jobs_sampler_next(ps_jobs_sampler *s, ps_joblist *out) {
-    int b = s->position;
-    s->position = (s->position + 1) % s->n_bins;
+int ps_jobs_sampler_next(const ps_jobs_sampler *s, int *position, ps_joblist *out) {
+    int b = *position;
+    *position = (b + 1) % s->n_bins;
     if (s->mode == PS_REPLAY_EXACT) {
         for (int i = s->bin_start[b]; i < s->bin_start[b + 1]; i++) {
             const ps_sacct_job *j = &s->log.jobs[i];

@@ -1,6 +1,7 @@
 /* source.c - the per-step job source of an env (spec 2.4, 2.6 step 7, 8.6). */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "powersched/workload.h"
@@ -26,7 +27,7 @@ int ps_workload_resolve(const ps_workload_spec *s, ps_source_kind *kind, char no
 
 int ps_workload_create(ps_workload *w, const ps_config *cfg, const ps_workload_spec *spec, ps_error *err) {
     memset(w, 0, sizeof *w);
-    w->cfg = cfg;
+    w->cfg = *cfg;
     char notes[4][160];
     ps_workload_resolve(spec, &w->kind, notes);
     if (!isfinite(spec->arrival_scale) || spec->arrival_scale < 0)
@@ -55,18 +56,42 @@ void ps_workload_free(ps_workload *w) {
     memset(w, 0, sizeof *w);
 }
 
-int ps_workload_generate(ps_workload *w, int hour, ps_rng *rng, ps_rng *aux_rng, ps_joblist *out) {
+/* ------------------------------------------------- one env's job source */
+
+typedef struct cursor {
+    const ps_workload *w;
+    int position; /* jobs sampler: the next bin */
+} cursor;
+
+static int cursor_next(void *state, int hour, ps_rng *rng, ps_rng *aux_rng, ps_joblist *out) {
+    cursor *c = state;
+    const ps_workload *w = c->w;
     int from = out->n, rc = 0;
     switch (w->kind) {
-    case PS_SOURCE_JOBS_SAMPLER: rc = ps_jobs_sampler_next(&w->jobs, out); break;
+    case PS_SOURCE_JOBS_SAMPLER: rc = ps_jobs_sampler_next(&w->jobs, &c->position, out); break;
     case PS_SOURCE_HOURLY: rc = ps_hourly_sample(&w->hourly, hour, rng, out); break;
     case PS_SOURCE_GENERATOR: rc = ps_wg_sample(&w->generator, rng, out, NULL); break;
     case PS_SOURCE_LEGACY:
-        rc = ps_legacy_generate(w->cfg, rng, w->has_durations ? &w->durations : NULL, aux_rng, out);
+        rc = ps_legacy_generate(&w->cfg, rng, w->has_durations ? &w->durations : NULL, aux_rng, out);
         break;
     }
     if (rc != 0) return rc;
     return ps_arrival_scale(out, from, w->arrival_scale, rng);
+}
+
+static const char *cursor_describe(const void *state) { return ps_workload_describe(((const cursor *)state)->w); }
+
+static void cursor_free(void *state) { free(state); }
+
+static const ps_job_source_ops CURSOR_OPS = {cursor_next, cursor_describe, cursor_free};
+
+int ps_workload_source(const ps_workload *w, ps_job_source *out, ps_error *err) {
+    cursor *c = calloc(1, sizeof *c);
+    if (!c) return ps_error_set(err, "out of memory");
+    c->w = w;
+    out->ops = &CURSOR_OPS;
+    out->state = c;
+    return PS_OK;
 }
 
 const char *ps_workload_describe(const ps_workload *w) {
