@@ -3,6 +3,7 @@
 #ifndef POWERSCHED_CONFIG_H
 #define POWERSCHED_CONFIG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* A running job keeps its node list inline; every job source clamps nodes per
@@ -28,10 +29,37 @@ typedef struct ps_config {
 
 ps_config ps_config_default(void);
 
-/* Reward weights (spec 5.3); used as given, no normalisation. */
+/* The reward weights (spec 5.3), declared once: field, name (JSON, CSV,
+ * --fix-weights), flag, letter of the model folder name, default, what it
+ * weighs. Options, help, config.json, folder names and sweeps all come from
+ * this list. Weights are used as given, no normalisation. */
+#define PS_WEIGHT_FIELDS(X)                                                                         \
+    X(efficiency, "efficiency", "--efficiency-weight", 'e', 0.7, "core utilisation (+ blackout term)") \
+    X(price, "price", "--price-weight", 'p', 0.2, "price timing")                                    \
+    X(idle, "idle", "--idle-weight", 'i', 0.1, "idle-node penalty")                                  \
+    X(job_age, "job_age", "--job-age-weight", 'a', 0.0, "job-age penalty")                          \
+    X(drop, "drop", "--drop-weight", 'd', 0.0, "dropped-job penalty")
+
+#define PS_WEIGHT_DECL(field, name, flag, letter, def, help) double field;
 typedef struct ps_weights {
-    double efficiency, price, idle, job_age, drop;
+    PS_WEIGHT_FIELDS(PS_WEIGHT_DECL)
 } ps_weights;
+#undef PS_WEIGHT_DECL
+
+#define PS_N_WEIGHTS 5
+
+typedef struct ps_weight_field {
+    const char *name, *flag;
+    char letter;
+    double def;
+    const char *help;
+    size_t offset; /* of the double in ps_weights */
+} ps_weight_field;
+extern const ps_weight_field ps_weight_fields[PS_N_WEIGHTS];
+
+/* The weight of field k (0..PS_N_WEIGHTS-1, the list's order). */
+double *ps_weight_at(ps_weights *w, int k);
+double ps_weight_get(const ps_weights *w, int k);
 
 ps_weights ps_weights_default(void); /* 0.7 / 0.2 / 0.1 / 0.0 / 0.0 */
 

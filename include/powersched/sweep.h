@@ -3,9 +3,8 @@
 #ifndef POWERSCHED_SWEEP_H
 #define POWERSCHED_SWEEP_H
 
+#include "powersched/config.h"
 #include "powersched/error.h"
-
-#define PS_N_WEIGHTS 5
 
 typedef struct ps_weight_combo {
     double w[PS_N_WEIGHTS];

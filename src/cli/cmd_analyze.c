@@ -11,13 +11,12 @@
 
 #include "commands.h"
 #include "evaluate.h"
-#include "options.h"
 #include "powersched/analysis.h"
 #include "powersched/evaluation.h"
 #include "powersched/io.h"
 #include "powersched/plot.h"
 #include "powersched/session.h"
-#include "sim_options.h"
+#include "powersched/scenario_options.h"
 
 #define CMD "analyze"
 #define MAX_POINTS 256
@@ -427,19 +426,18 @@ int cmd_analyze(int argc, char **argv) {
         {"--max-seed", OPT_I64, &a.max_seed, "N", "seed: last seed", 0, 1e15},
         {"--seed-step", OPT_I64, &a.seed_step, "N", "seed: step", 1, 1e15},
     };
-    enum { N_OWN = sizeof own / sizeof own[0] };
-    ps_option sim[PS_SIM_FLAG_COUNT], opts[N_OWN + PS_SIM_FLAG_COUNT];
-    ps_sim_flags_options(&a.sim, sim);
-    int n = 0;
-    for (int i = 0; i < N_OWN; i++) opts[n++] = own[i];
-    for (int i = 0; i < PS_SIM_FLAG_COUNT; i++) /* the sweep sets the scale; the generator flags are lambda's own */
-        if (strcmp(sim[i].name, "--job-arrival-scale") && strncmp(sim[i].name, "--wg-", 5) &&
-            strcmp(sim[i].name, "--workload-gen") && strcmp(sim[i].name, "--jobs-exact-replay") &&
-            strcmp(sim[i].name, "--jobs-exact-replay-aggregate"))
-            opts[n++] = sim[i];
     char cmd[64];
     snprintf(cmd, sizeof cmd, "analyze %s", argv[0]);
-    int status = ps_cli_parse(cmd, USAGE, opts, n, argc - 1, argv + 1);
+    ps_optset set;
+    ps_optset_init(&set);
+    ps_optset_add(&set, cmd, own, PS_COUNT(own));
+    ps_sim_flags_options(&a.sim, &set);
+    /* the sweep sets the scale and the replay mode; the generator flags are lambda's own */
+    ps_optset_remove_group(&set, PS_GROUP_GENERATOR);
+    ps_optset_remove(&set, "--job-arrival-scale");
+    ps_optset_remove(&set, "--jobs-exact-replay");
+    ps_optset_remove(&set, "--jobs-exact-replay-aggregate");
+    int status = ps_cli_parse(cmd, USAGE, &set, argc - 1, argv + 1);
     if (status >= 0) return status;
     ps_error err;
     status = analyze(&a, &err);

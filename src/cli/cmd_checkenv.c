@@ -8,8 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "options.h"
-#include "sim_options.h"
+#include "powersched/scenario_options.h"
 
 #define CMD "checkenv"
 
@@ -132,11 +131,14 @@ int cmd_checkenv(int argc, char **argv) {
     ps_sim_flags sim;
     ps_sim_flags_init(&sim);
     int64_t steps = 672;
-    ps_option opts[PS_SIM_FLAG_COUNT + 1] = {
+    const ps_option own[] = {
         {"--steps", OPT_I64, &steps, "N", "random steps of the step check", 1, 1e8},
     };
-    ps_sim_flags_options(&sim, opts + 1);
-    int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
+    ps_optset set;
+    ps_optset_init(&set);
+    ps_optset_add(&set, CMD, own, PS_COUNT(own));
+    ps_sim_flags_options(&sim, &set);
+    int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;
     ps_error err;
     ps_scenario_spec spec;

@@ -11,14 +11,13 @@
 
 #include "evaluate.h"
 #include "commands.h"
-#include "options.h"
 #include "powersched/episode_plot.h"
 #include "powersched/eval_plots.h"
 #include "powersched/evaluation.h"
 #include "powersched/io.h"
 #include "powersched/plot.h"
 #include "powersched/session.h"
-#include "sim_options.h"
+#include "powersched/scenario_options.h"
 
 #define CMD "evaluate-savings"
 
@@ -260,7 +259,7 @@ int cmd_evaluate(int argc, char **argv) {
     eval_args a = {.session = "default", .policy = "model", .trace = "", .months = 12, .model = -1,
                    .dashboard_hours = 336, .threads = 1};
     ps_sim_flags_init(&a.sim);
-    ps_option opts[PS_SIM_FLAG_COUNT + 8] = {
+    const ps_option own[] = {
         {"--session", OPT_STRING, &a.session, "NAME", "session folder under sessions/", 0, 0},
         {"--eval-months", OPT_DOUBLE, &a.months, "N", "months to evaluate: 2 episodes of 336 h each", 0.5, 1e4},
         {"--model", OPT_I64, &a.model, "STEPS", "checkpoint STEPS.zip (-1: the latest)", -1, 1e15},
@@ -270,8 +269,11 @@ int cmd_evaluate(int argc, char **argv) {
         {"--trace", OPT_STRING, &a.trace, "FILE", "write one CSV row per step (as simulate --trace)", 0, 0},
         {"--threads", OPT_INT, &a.threads, "N", "torch threads", 1, 256},
     };
-    ps_sim_flags_options(&a.sim, opts + 8);
-    int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
+    ps_optset set;
+    ps_optset_init(&set);
+    ps_optset_add(&set, CMD, own, PS_COUNT(own));
+    ps_sim_flags_options(&a.sim, &set);
+    int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;
     ps_error err;
     status = evaluate(&a, &err);

@@ -6,8 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "options.h"
-#include "sim_options.h"
+#include "powersched/scenario_options.h"
 
 #define CMD "sanity"
 
@@ -67,12 +66,15 @@ int cmd_sanity(int argc, char **argv) {
     sim.seed = 123;
     int64_t steps = 500;
     int determinism = 0;
-    ps_option opts[PS_SIM_FLAG_COUNT + 2] = {
+    const ps_option own[] = {
         {"--steps", OPT_I64, &steps, "N", "random steps to run", 1, 1e9},
         {"--check-determinism", OPT_FLAG, &determinism, "", "run twice from scratch and compare every step", 0, 0},
     };
-    ps_sim_flags_options(&sim, opts + 2);
-    int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
+    ps_optset set;
+    ps_optset_init(&set);
+    ps_optset_add(&set, CMD, own, PS_COUNT(own));
+    ps_sim_flags_options(&sim, &set);
+    int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;
     ps_error err;
     ps_scenario_spec spec;

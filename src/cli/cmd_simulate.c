@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "options.h"
 #include "powersched/io.h"
-#include "sim_options.h"
+#include "powersched/scenario_options.h"
 
 #define CMD "simulate"
 
@@ -143,14 +142,17 @@ static int run(ps_env *env, policy *pol, const sim_args *a, ps_atomic_file *trac
 int cmd_simulate(int argc, char **argv) {
     sim_args a = {.policy = "always-on", .trace = "", .episodes_csv = "", .episodes = 1};
     ps_sim_flags_init(&a.sim);
-    ps_option opts[PS_SIM_FLAG_COUNT + 4] = {
+    const ps_option own[] = {
         {"--policy", OPT_STRING, &a.policy, "P", "always-on | random | actions:FILE (CSV 'type,magnitude,refill' per step)", 0, 0},
         {"--episodes", OPT_INT, &a.episodes, "N", "episodes of 336 hours to simulate", 1, 1e6},
         {"--trace", OPT_STRING, &a.trace, "FILE", "write one CSV row per step (golden trace columns)", 0, 0},
         {"--episodes-csv", OPT_STRING, &a.episodes_csv, "FILE", "write one CSV row per episode (the episode record)", 0, 0},
     };
-    ps_sim_flags_options(&a.sim, opts + 4);
-    int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
+    ps_optset set;
+    ps_optset_init(&set);
+    ps_optset_add(&set, CMD, own, PS_COUNT(own));
+    ps_sim_flags_options(&a.sim, &set);
+    int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;
     ps_error err;
     ps_scenario_spec spec;

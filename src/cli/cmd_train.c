@@ -14,12 +14,11 @@
 
 #include "checkpoint.h"
 #include "commands.h"
-#include "options.h"
 #include "powersched/episode_plot.h"
 #include "powersched/io.h"
 #include "powersched/plot.h"
 #include "powersched/session.h"
-#include "sim_options.h"
+#include "powersched/scenario_options.h"
 
 #define CMD "train"
 
@@ -351,7 +350,7 @@ int cmd_train(int argc, char **argv) {
     train_args a = {.session = "default", .net_arch = "64,64", .device = "auto", .render = "none",
                     .iteration_steps = 100000, .model = -1, .threads = 1, .dashboard_hours = 336};
     ps_sim_flags_init(&a.sim);
-    ps_option opts[PS_SIM_FLAG_COUNT + 12] = {
+    const ps_option own[] = {
         {"--session", OPT_STRING, &a.session, "NAME", "session folder under sessions/", 0, 0},
         {"--iter-limit", OPT_I64, &a.iter_limit, "N", "stop after iteration N, counted from the start (0: never)", 0, 1e12},
         {"--iteration-steps", OPT_I64, &a.iteration_steps, "N", "env steps per iteration (one checkpoint each)", 64, 1e12},
@@ -365,10 +364,13 @@ int cmd_train(int argc, char **argv) {
         {"--dashboard-hours", OPT_INT, &a.dashboard_hours, "N", "hours shown by the dashboard", 1, 1e6},
         {"--render", OPT_STRING, &a.render, "MODE", "none | human (a line per step, a plot per episode)", 0, 0},
     };
-    ps_sim_flags_options(&a.sim, opts + 12);
-    for (int i = 0; i < argc; i++) a.seed_given |= !strncmp(argv[i], "--seed", 6) && strncmp(argv[i], "--seed-", 7);
-    int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
+    ps_optset set;
+    ps_optset_init(&set);
+    ps_optset_add(&set, CMD, own, PS_COUNT(own));
+    ps_sim_flags_options(&a.sim, &set);
+    int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;
+    a.seed_given = ps_optset_given(&set, "--seed");
     ps_error err;
     status = run(&a, &err);
     return status == 0 ? 0 : ps_cli_fail(CMD, &err, status);

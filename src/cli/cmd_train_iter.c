@@ -20,12 +20,11 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "options.h"
 #include "powersched/evaluation.h"
 #include "powersched/io.h"
 #include "powersched/plot.h"
 #include "powersched/sweep.h"
-#include "sim_options.h"
+#include "powersched/scenario_options.h"
 
 #define CMD "train-iter"
 #define MAX_ARGS 256
@@ -77,15 +76,13 @@ static int write_lines(const char *path, char **lines, int n, ps_error *err) {
 
 /* Whether argv[i] is an option that takes its value from the next token
  * (by the table, so a value starting with "--" is still a value). */
-static int takes_value(const ps_option *opts, int n, const char *arg) {
-    if (strchr(arg, '=')) return 0;
-    for (int k = 0; k < n; k++)
-        if (!strcmp(opts[k].name, arg)) return opts[k].kind != OPT_FLAG;
-    return 0;
+static int takes_value(const ps_optset *set, const char *arg) {
+    const ps_option *o = strchr(arg, '=') ? NULL : ps_optset_find(set, arg);
+    return o && o->kind != OPT_FLAG;
 }
 
 /* train_args.txt / eval_args.txt: one argument per line. */
-static int write_args(const char *dir, const iter_args *a, const ps_option *opts, int n_opts, int argc, char **argv,
+static int write_args(const char *dir, const iter_args *a, const ps_optset *set, int argc, char **argv,
                       ps_error *err) {
     char *train[MAX_ARGS], *eval[MAX_ARGS], lim[32], months[32], path[4600];
     int nt = 0, ne = 0;
@@ -94,7 +91,7 @@ static int write_args(const char *dir, const iter_args *a, const ps_option *opts
     train[nt++] = "--session", train[nt++] = (char *)a->session, train[nt++] = "--iter-limit", train[nt++] = lim;
     eval[ne++] = "--session", eval[ne++] = (char *)a->session, eval[ne++] = "--eval-months", eval[ne++] = months;
     for (int i = 0; i < argc && nt < MAX_ARGS - 2 && ne < MAX_ARGS - 2; i++) {
-        int own = in_list(argv[i], OWN, PS_COUNT(OWN)), value = takes_value(opts, n_opts, argv[i]) && i + 1 < argc;
+        int own = in_list(argv[i], OWN, PS_COUNT(OWN)), value = takes_value(set, argv[i]) && i + 1 < argc;
         if (!own) {
             train[nt++] = argv[i];
             if (!in_list(argv[i], TRAIN_ONLY, PS_COUNT(TRAIN_ONLY))) eval[ne++] = argv[i];
@@ -475,7 +472,7 @@ static int check_args(iter_args *a, ps_error *err) {
     return ps_sim_flags_to_spec(&a->sim, &spec, NULL, err); /* data flag combinations */
 }
 
-static int plan_and_run(iter_args *a, const ps_option *opts, int n_opts, int argc, char **argv, ps_error *err) {
+static int plan_and_run(iter_args *a, const ps_optset *set, int argc, char **argv, ps_error *err) {
     ps_weight_combo *g;
     int n;
     if (check_args(a, err) != PS_OK || make_grid(a, &g, &n, err) != PS_OK) return -2;
@@ -497,7 +494,7 @@ static int plan_and_run(iter_args *a, const ps_option *opts, int n_opts, int arg
     snprintf(logs, sizeof logs, "%s/logs", dir);
     int rc = ps_mkdirs(logs, err);
     if (rc == PS_OK) rc = write_plan(dir, g, n, err);
-    if (rc == PS_OK) rc = write_args(dir, a, opts, n_opts, argc, argv, err);
+    if (rc == PS_OK) rc = write_args(dir, a, set, argc, argv, err);
     if (rc == PS_OK && a->slurm) rc = write_sbatch(dir, self, a, n, err);
     if (rc != PS_OK) {
         free(g);
@@ -556,19 +553,16 @@ int cmd_train_iter(int argc, char **argv) {
         {"--net-arch", OPT_STRING, &a.net_arch, "A,B", "forwarded to train", 0, 0},
         {"--ent-coef", OPT_DOUBLE, &a.ent_coef, "C", "forwarded to train", 0, 1e3},
     };
-    enum { N_OWN = sizeof own / sizeof own[0] };
-    ps_option opts[N_OWN + PS_SIM_FLAG_COUNT];
-    ps_option sim[PS_SIM_FLAG_COUNT];
-    ps_sim_flags_options(&a.sim, sim);
-    int n = 0;
-    for (int i = 0; i < N_OWN; i++) opts[n++] = own[i];
-    for (int i = 0; i < PS_SIM_FLAG_COUNT; i++) /* the weights are what the sweep sets */
-        if (!strstr(sim[i].name, "-weight")) opts[n++] = sim[i];
-    int status = ps_cli_parse(CMD, USAGE, opts, n, argc, argv);
+    ps_optset set;
+    ps_optset_init(&set);
+    ps_optset_add(&set, CMD, own, PS_COUNT(own));
+    ps_sim_flags_options(&a.sim, &set);
+    ps_optset_remove_group(&set, PS_GROUP_WEIGHTS); /* the weights are what the sweep sets */
+    int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;
     if (*a.collect) return collect(a.collect);
     ps_error err;
-    status = plan_and_run(&a, opts, n, argc, argv, &err);
+    status = plan_and_run(&a, &set, argc, argv, &err);
     if (status == -2) return ps_cli_fail(CMD, &err, 2);
     if (status == -1) return ps_cli_fail(CMD, &err, 1);
     return status;

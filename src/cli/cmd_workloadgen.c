@@ -9,12 +9,11 @@
 #include <zlib.h>
 
 #include "commands.h"
-#include "options.h"
 #include "powersched/io.h"
 #include "powersched/plot.h"
 #include "powersched/prices.h"
 #include "powersched/workload.h"
-#include "wg_options.h"
+#include "powersched/wg_options.h"
 
 #define CMD "workloadgen inspect"
 
@@ -299,7 +298,7 @@ static int inspect(inspect_args *a, source *src, ps_error *err) {
 static int cmd_inspect(int argc, char **argv) {
     inspect_args a = {.hourly = "", .out = "workloadgen_output", .hours = 336, .seed = 123, .scale = 1.0};
     ps_wg_flags_init(&a.wg);
-    ps_option opts[PS_WG_FLAG_COUNT + 6] = {
+    const ps_option own[] = {
         {"--hourly-jobs", OPT_STRING, &a.hourly, "FILE", "inspect the hourly sampler built from this sacct log", 0, 0},
         {"--hours", OPT_INT, &a.hours, "N", "hours to sample", 1, 1e7},
         {"--seed", OPT_U64, &a.seed, "N", "seed (the env's arrival stream)", 0, 0},
@@ -307,8 +306,11 @@ static int cmd_inspect(int argc, char **argv) {
         {"--plot", OPT_FLAG, &a.plot, "", "write a gnuplot script, data and PNG", 0, 0},
         {"--out", OPT_STRING, &a.out, "DIR", "folder for --plot (created)", 0, 0},
     };
-    ps_wg_flags_options(&a.wg, opts + 6);
-    int status = ps_cli_parse(CMD, USAGE, opts, PS_COUNT(opts), argc, argv);
+    ps_optset set;
+    ps_optset_init(&set);
+    ps_optset_add(&set, CMD, own, PS_COUNT(own));
+    ps_wg_flags_options(&a.wg, &set);
+    int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;
     ps_error err;
     source src;

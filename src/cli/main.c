@@ -27,6 +27,19 @@ int ps_cli_fail(const char *cmd, const ps_error *err, int status) {
     return status;
 }
 
+int ps_cli_parse(const char *cmd, const char *usage, ps_optset *set, int argc, char **argv) {
+    int help = 0;
+    ps_error err;
+    if (ps_optset_parse(set, argc, argv, &help, &err) != PS_OK) {
+        fprintf(stderr, "powersched %s: %s\n", cmd, err.msg);
+        return 2;
+    }
+    if (!help) return -1;
+    printf("%s\n", usage);
+    ps_optset_print(stdout, set);
+    return 0;
+}
+
 static void usage(FILE *fp) {
     fprintf(fp,
             "usage: powersched <command> [options]\n\n"

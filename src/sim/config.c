@@ -1,5 +1,6 @@
 #include "powersched/config.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 ps_config ps_config_default(void) {
@@ -22,8 +23,19 @@ ps_config ps_config_default(void) {
     return c;
 }
 
+#define PS_WEIGHT_ROW(field, name, flag, letter, def, help) {name, flag, letter, def, help, offsetof(ps_weights, field)},
+const ps_weight_field ps_weight_fields[PS_N_WEIGHTS] = {PS_WEIGHT_FIELDS(PS_WEIGHT_ROW)};
+#undef PS_WEIGHT_ROW
+
+double *ps_weight_at(ps_weights *w, int k) { return (double *)((char *)w + ps_weight_fields[k].offset); }
+
+double ps_weight_get(const ps_weights *w, int k) {
+    return *(const double *)((const char *)w + ps_weight_fields[k].offset);
+}
+
 ps_weights ps_weights_default(void) {
-    ps_weights w = {.efficiency = 0.7, .price = 0.2, .idle = 0.1, .job_age = 0.0, .drop = 0.0};
+    ps_weights w;
+    for (int k = 0; k < PS_N_WEIGHTS; k++) *ps_weight_at(&w, k) = ps_weight_fields[k].def;
     return w;
 }
 

@@ -1,4 +1,5 @@
-#include "sim_options.h"
+/* scenario_options.c - the data and weight option groups and the scenario spec they make. */
+#include "powersched/scenario_options.h"
 
 #include <math.h>
 
@@ -11,8 +12,18 @@ void ps_sim_flags_init(ps_sim_flags *f) {
     ps_wg_flags_init(&f->wg);
 }
 
-void ps_sim_flags_options(ps_sim_flags *f, ps_option *o) {
-    ps_option opts[PS_SIM_FLAG_COUNT - PS_WG_FLAG_COUNT] = {
+/* One option per reward weight, from the weights' declaration. */
+static void weight_options(ps_weights *w, ps_optset *set) {
+    ps_option opts[PS_N_WEIGHTS];
+    for (int k = 0; k < PS_N_WEIGHTS; k++) {
+        const ps_weight_field *f = &ps_weight_fields[k];
+        opts[k] = (ps_option){f->flag, OPT_DOUBLE, ps_weight_at(w, k), "W", f->help, -1e6, 1e6};
+    }
+    ps_optset_add(set, PS_GROUP_WEIGHTS, opts, PS_N_WEIGHTS);
+}
+
+void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
+    const ps_option opts[] = {
         {"--prices", OPT_STRING, &f->prices, "FILE", "hourly price CSV (Date,Price); none = synthetic daily sinusoid 16..24 EUR/MWh", 0, 0},
         {"--job-durations", OPT_STRING, &f->job_durations, "FILE", "durations ([D-]HH:MM:SS per line) for the legacy generator", 0, 0},
         {"--jobs", OPT_STRING, &f->jobs, "FILE", "Slurm sacct log replayed hour by hour (hourly templates)", 0, 0},
@@ -21,15 +32,10 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_option *o) {
         {"--jobs-exact-replay-aggregate", OPT_FLAG, &f->exact_replay_aggregate, "", "with --jobs-exact-replay: aggregate each hour (same jobs as templates)", 0, 0},
         {"--job-arrival-scale", OPT_DOUBLE, &f->arrival_scale, "X", "multiply arrivals: whole copies + random thinning of the fraction", 0, 1e6},
         {"--seed", OPT_U64, &f->seed, "N", "seed of the env's random streams", 0, 0},
-        {"--efficiency-weight", OPT_DOUBLE, &f->weights.efficiency, "W", "reward weight of core utilisation (+ blackout term)", -1e6, 1e6},
-        {"--price-weight", OPT_DOUBLE, &f->weights.price, "W", "reward weight of price timing", -1e6, 1e6},
-        {"--idle-weight", OPT_DOUBLE, &f->weights.idle, "W", "reward weight of the idle-node penalty", -1e6, 1e6},
-        {"--job-age-weight", OPT_DOUBLE, &f->weights.job_age, "W", "reward weight of the job-age penalty", -1e6, 1e6},
-        {"--drop-weight", OPT_DOUBLE, &f->weights.drop, "W", "reward weight of the dropped-job penalty", -1e6, 1e6},
     };
-    int n = PS_SIM_FLAG_COUNT - PS_WG_FLAG_COUNT;
-    for (int i = 0; i < n; i++) o[i] = opts[i];
-    ps_wg_flags_options(&f->wg, o + n);
+    ps_optset_add(set, PS_GROUP_DATA, opts, PS_COUNT(opts));
+    ps_wg_flags_options(&f->wg, set);
+    weight_options(&f->weights, set);
 }
 
 int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps_error *err) {
@@ -76,10 +82,14 @@ void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f) 
     } else {
         fprintf(fp, "Job source: %s\n", ps_workload_describe(w));
     }
-    const ps_weights *x = &sc->weights;
     fprintf(fp, "Job arrival scale: %.3fx\n", w->arrival_scale);
-    fprintf(fp, "Weights: efficiency=%g, price=%g, idle=%g, job_age=%g, drop=%g. sum=%.2f\n", x->efficiency,
-            x->price, x->idle, x->job_age, x->drop, x->efficiency + x->price + x->idle + x->job_age + x->drop);
+    double sum = 0;
+    fprintf(fp, "Weights:");
+    for (int k = 0; k < PS_N_WEIGHTS; k++) {
+        sum += ps_weight_get(&sc->weights, k);
+        fprintf(fp, "%s %s=%g", k ? "," : "", ps_weight_fields[k].name, ps_weight_get(&sc->weights, k));
+    }
+    fprintf(fp, ". sum=%.2f\n", sum);
     ps_prices prices;
     ps_price_stats st;
     ps_error err;

@@ -1,13 +1,14 @@
-/* sim_options.h - the data, workload and reward flags shared by every command
- * that builds an env (simulate, sanity; later train and evaluate-savings). */
-#ifndef POWERSCHED_CLI_SIM_OPTIONS_H
-#define POWERSCHED_CLI_SIM_OPTIONS_H
+/* scenario_options.h - the option groups of a scenario (data, workload
+ * generator, reward weights), shared by every command that builds an env and
+ * by the C and Python APIs, and their translation into a scenario spec. */
+#ifndef POWERSCHED_SCENARIO_OPTIONS_H
+#define POWERSCHED_SCENARIO_OPTIONS_H
 
 #include <stdio.h>
 
-#include "options.h"
+#include "powersched/options.h"
 #include "powersched/scenario.h"
-#include "wg_options.h"
+#include "powersched/wg_options.h"
 
 typedef struct ps_sim_flags {
     const char *prices, *job_durations, *jobs, *hourly_jobs;
@@ -19,11 +20,9 @@ typedef struct ps_sim_flags {
     ps_wg_config generator; /* built by ps_sim_flags_to_spec; the spec points here */
 } ps_sim_flags;
 
-#define PS_SIM_FLAG_COUNT (13 + PS_WG_FLAG_COUNT)
-
 void ps_sim_flags_init(ps_sim_flags *f);
-/* Writes the PS_SIM_FLAG_COUNT shared options, pointing into f. */
-void ps_sim_flags_options(ps_sim_flags *f, ps_option *out);
+/* Adds the data, workload-generator and weight groups, pointing into f. */
+void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set);
 /* Validates flag combinations and fills an env spec (which then points into
  * f). Conflicting job sources are resolved by the reference's precedence,
  * with one warning line each on `warn` (NULL: silent). */

@@ -1,4 +1,5 @@
-#include "wg_options.h"
+/* wg_options.c - the workload-generator option group (spec 9.5). */
+#include "powersched/wg_options.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,8 +15,8 @@ void ps_wg_flags_init(ps_wg_flags *f) {
     f->flat_jobs_hour = 200;
 }
 
-void ps_wg_flags_options(ps_wg_flags *f, ps_option *o) {
-    ps_option opts[PS_WG_FLAG_COUNT] = {
+void ps_wg_flags_options(ps_wg_flags *f, ps_optset *set) {
+    const ps_option opts[] = {
         {"--workload-gen", OPT_STRING, &f->mode, "MODE", "synthetic workload generator: flat, poisson or uniform", 0, 0},
         {"--wg-poisson-lambda", OPT_DOUBLE, &f->lambda, "L", "poisson: mean jobs per hour", 0, 1e9},
         {"--wg-poisson-lambdas4", OPT_STRING, &f->lambdas4, "A,D,N,C", "poisson: means of jobs/h, duration, nodes, cores", 0, 0},
@@ -29,7 +30,7 @@ void ps_wg_flags_options(ps_wg_flags *f, ps_option *o) {
         {"--wg-burst-small-prob", OPT_DOUBLE, &f->burst_small_prob, "P", "per-hour probability of a small burst (50..750 short jobs)", 0, 1},
         {"--wg-burst-heavy-prob", OPT_DOUBLE, &f->burst_heavy_prob, "P", "per-hour probability of a heavy burst (1..12 long wide jobs)", 0, 1},
     };
-    for (int i = 0; i < PS_WG_FLAG_COUNT; i++) o[i] = opts[i];
+    ps_optset_add(set, PS_GROUP_GENERATOR, opts, PS_COUNT(opts));
 }
 
 /* --------------------------------------------------------- four values */

@@ -1,9 +1,9 @@
 /* wg_options.h - the workload-generator flags (spec 9.5, the prototype's
  * workloadgen_cli), shared by every command that accepts them. */
-#ifndef POWERSCHED_CLI_WG_OPTIONS_H
-#define POWERSCHED_CLI_WG_OPTIONS_H
+#ifndef POWERSCHED_WG_OPTIONS_H
+#define POWERSCHED_WG_OPTIONS_H
 
-#include "options.h"
+#include "powersched/options.h"
 #include "powersched/workloadgen.h"
 
 typedef struct ps_wg_flags {
@@ -14,10 +14,9 @@ typedef struct ps_wg_flags {
     double burst_small_prob, burst_heavy_prob;
 } ps_wg_flags;
 
-#define PS_WG_FLAG_COUNT 11
-
 void ps_wg_flags_init(ps_wg_flags *f);
-void ps_wg_flags_options(ps_wg_flags *f, ps_option *out);
+/* Adds the generator group (PS_GROUP_GENERATOR), pointing into f. */
+void ps_wg_flags_options(ps_wg_flags *f, ps_optset *set);
 /* build_workloadgen_config (spec 9.5): *enabled = 0 when --workload-gen is
  * empty. Malformed four-value lists, unknown modes and invalid values are
  * errors naming the flag. */
