@@ -47,7 +47,10 @@ typedef struct ps_side {
     int32_t *cores;        /* free cores; 0 when off */
     int64_t *max_end;      /* latest end step of jobs placed on the node */
     int32_t *cnt_ge;       /* [cores_per_node + 1]: on nodes with >= k free cores */
-    int on, sum_free_cores;
+    int32_t *boot_left;    /* > 0: switched on, usable in that many steps (nodes[i] stays -1) */
+    int on, sum_free_cores; /* on counts booting nodes: they draw idle power */
+    int n_booting;
+    int64_t switched_on, switched_off; /* power-ons and power-offs so far */
 
     ps_job *queue;         /* max_queue_size rows */
     uint64_t *active;      /* bitmap of slots with duration > 0 */
@@ -93,6 +96,10 @@ int ps_side_add_jobs(ps_side *s, const ps_job *jobs, int n, int64_t now);
 int ps_side_schedule(ps_side *s, int64_t now, int only_fresh, int64_t *next_job_id);
 /* Spec 4: type 0 off / 1 keep / 2 on, up to magnitude nodes; returns changes. */
 int ps_side_adjust_nodes(ps_side *s, int action_type, int magnitude);
+
+/* Booting nodes one step further; those done become idle and usable. Run at
+ * the start of a step (a no-op with the reference's instant switching). */
+void ps_side_advance_boots(ps_side *s);
 
 /* Counts (spec 2.6 step 14). */
 int ps_side_used_nodes(const ps_side *s);

@@ -24,6 +24,11 @@ typedef struct ps_config {
     int min_cores_per_job, max_cores_per_job; /* 1 / 96 cores per node */
     double cost_idle_w;        /* 150 W per powered node */
     double cost_used_w;        /* 450 W per fully used node */
+    /* Beyond the reference (all 0 = its free, instant switching): */
+    double node_off_w;         /* drawn by a node that is off (BMC, PSU standby) */
+    double node_boot_kwh;      /* energy of one power-on */
+    double node_shutdown_kwh;  /* energy of one power-off */
+    int node_boot_hours;       /* a node switched on is usable this many steps later */
     int episode_hours;         /* 336 */
 } ps_config;
 

@@ -9,6 +9,9 @@
 /* P(on, U) in MWh for one hour: on*idle + ((used - idle)*U)/cores_per_node,
  * evaluated in exactly this order (spec 5.1). */
 double ps_power_mwh(const ps_config *cfg, int on, int64_t used_cores);
+/* Beyond the reference's model: one step's energy of off nodes and of
+ * power-ons/-offs (MWh; 0 with the default model, where switching is free). */
+double ps_extra_energy_mwh(const ps_config *cfg, int off_nodes, int switched_on, int switched_off);
 
 /* What the env hands to the reward (spec 5.2). */
 typedef struct ps_reward_in {

@@ -21,7 +21,9 @@ int ps_side_init(ps_side *s, const ps_config *cfg, ps_error *err) {
     s->active = calloc((size_t)(q + 63) / 64, sizeof *s->active);
     s->fresh = calloc((size_t)(q + 63) / 64, sizeof *s->fresh);
     s->backlog = malloc((size_t)(cfg->max_backlog_size + 1) * sizeof *s->backlog);
-    if (!s->nodes || !s->cores || !s->max_end || !s->cnt_ge || !s->queue || !s->active || !s->fresh || !s->backlog) {
+    s->boot_left = calloc((size_t)n, sizeof *s->boot_left);
+    if (!s->nodes || !s->cores || !s->max_end || !s->cnt_ge || !s->queue || !s->active || !s->fresh || !s->backlog ||
+        !s->boot_left) {
         ps_side_free(s);
         return ps_error_set(err, "out of memory for the cluster state");
     }
@@ -41,6 +43,7 @@ void ps_side_free(ps_side *s) {
     free(s->active);
     free(s->fresh);
     free(s->backlog);
+    free(s->boot_left);
     free(s->run);
     free(s->run_free);
     free(s->heap);
@@ -307,6 +310,15 @@ int ps_side_schedule(ps_side *s, int64_t now, int only_fresh, int64_t *next_job_
 
 /* -------------------------------------------------------- node switching */
 
+/* Node i becomes usable: idle with every core free. */
+static void node_ready(ps_side *s, int i) {
+    int cpn = s->cfg->cores_per_node;
+    for (int k = 0; k <= cpn; k++) s->cnt_ge[k]++;
+    s->nodes[i] = 0;
+    s->cores[i] = cpn;
+    s->sum_free_cores += cpn;
+}
+
 int ps_side_adjust_nodes(ps_side *s, int action_type, int magnitude) {
     int changed = 0, cpn = s->cfg->cores_per_node;
     for (int i = 0; i < s->cfg->max_nodes && changed < magnitude; i++) {
@@ -317,16 +329,28 @@ int ps_side_adjust_nodes(ps_side *s, int action_type, int magnitude) {
             s->on--;
             s->sum_free_cores -= cpn;
             changed++;
-        } else if (action_type == 2 && s->nodes[i] == -1) {
-            for (int k = 0; k <= cpn; k++) s->cnt_ge[k]++;
-            s->nodes[i] = 0;
-            s->cores[i] = cpn;
+        } else if (action_type == 2 && s->nodes[i] == -1 && s->boot_left[i] == 0) {
             s->on++;
-            s->sum_free_cores += cpn;
+            if (s->cfg->node_boot_hours > 0) {
+                s->boot_left[i] = s->cfg->node_boot_hours; /* powered, not yet usable */
+                s->n_booting++;
+            } else {
+                node_ready(s, i);
+            }
             changed++;
         }
     }
+    if (action_type == 0) s->switched_off += changed;
+    if (action_type == 2) s->switched_on += changed;
     return changed;
+}
+
+void ps_side_advance_boots(ps_side *s) {
+    for (int i = 0; s->n_booting > 0 && i < s->cfg->max_nodes; i++) {
+        if (s->boot_left[i] == 0 || --s->boot_left[i] > 0) continue;
+        s->n_booting--;
+        node_ready(s, i);
+    }
 }
 
 /* ---------------------------------------------------------------- counts */
@@ -338,7 +362,7 @@ int ps_side_used_nodes(const ps_side *s) {
 }
 
 int64_t ps_side_used_cores(const ps_side *s) {
-    return (int64_t)s->on * s->cfg->cores_per_node - s->sum_free_cores;
+    return (int64_t)(s->on - s->n_booting) * s->cfg->cores_per_node - s->sum_free_cores;
 }
 
 int ps_side_max_queue_age(const ps_side *s) {

@@ -55,6 +55,13 @@ int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
         ps_env_free(env);
         return ps_error_set(err, "invalid cluster configuration (job shape limits)");
     }
+    if (!(c->cost_idle_w >= 0 && c->cost_used_w > 0 && c->cost_used_w >= c->cost_idle_w && c->node_off_w >= 0 &&
+          c->node_boot_kwh >= 0 && c->node_shutdown_kwh >= 0 && c->node_boot_hours >= 0 &&
+          c->node_boot_hours <= c->max_job_age)) {
+        ps_env_free(env);
+        return ps_error_set(err, "invalid energy model: need 0 <= idle <= busy watts (busy > 0), off watts and "
+                                 "switching energy >= 0, boot hours 0..%d", c->max_job_age);
+    }
     seed_rngs(env, spec->seed);
     env->episode_idx = -1;
     if (ps_side_init(&env->agent, &env->cfg, err) != PS_OK ||
@@ -245,6 +252,7 @@ static void new_job_sums(const ps_joblist *l, ps_step_info *in) {
 /* Agent part of the step: spec 2.6 steps 3-12. */
 static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, step_acc *acc, ps_error *err) {
     ps_side *s = &env->agent;
+    ps_side_advance_boots(s);
     acc->agent_done = ps_side_process_running(s, now);
     int64_t dropped = ps_side_age_queue(s);
     dropped += ps_side_age_backlog(s, now);
@@ -256,6 +264,8 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     new_job_sums(&env->new_jobs, in);
     acc->rejected = ps_side_add_jobs(s, env->new_jobs.v, env->new_jobs.n, now);
     in->node_changes = ps_side_adjust_nodes(s, a.type, a.magnitude + 1);
+    if (a.type == 2) in->switched_on = in->node_changes;
+    if (a.type == 0) in->switched_off = in->node_changes;
     in->dropped = dropped + acc->rejected;
     int launched = ps_side_schedule(s, now, 0, &env->next_job_id);
     if (launched >= 0 && a.refill == 1 && s->bl_len > 0) {
@@ -305,7 +315,8 @@ int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_err
     in->baseline_used_nodes = ps_side_used_nodes(b);
     in->baseline_used_cores = ps_side_used_cores(b);
     in->baseline_power = ps_power_mwh(c, b->on, in->baseline_used_cores);
-    in->baseline_power_off = ps_power_mwh(c, in->baseline_used_nodes, in->baseline_used_cores);
+    in->baseline_power_off = ps_power_mwh(c, in->baseline_used_nodes, in->baseline_used_cores) +
+                             ps_extra_energy_mwh(c, c->max_nodes - in->baseline_used_nodes, 0, 0);
     in->baseline_cost = in->baseline_power * in->current_price;
     in->baseline_cost_off = in->baseline_power_off * in->current_price;
 
@@ -316,6 +327,11 @@ int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_err
     in->reward = in->parts.total;
     in->step_cost = in->parts.step_cost;
     in->step_power = ps_power_mwh(c, in->on, in->used_cores);
+    double extra = ps_extra_energy_mwh(c, in->off, in->switched_on, in->switched_off);
+    if (extra != 0) { /* the reference bills P(on, U) alone; keep its arithmetic then */
+        in->step_power += extra;
+        in->step_cost = in->step_power * in->current_price;
+    }
 
     accumulate(&m->cum, &acc);                               /* 8, 15-18 */
     accumulate(&m->ep, &acc);

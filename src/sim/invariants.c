@@ -8,7 +8,7 @@
 
 static int check_nodes(const ps_side *s, const char *who, int64_t now, ps_error *err) {
     const ps_config *c = s->cfg;
-    int n = c->max_nodes, cpn = c->cores_per_node, on = 0;
+    int n = c->max_nodes, cpn = c->cores_per_node, on = 0, booting = 0;
     int32_t *held = calloc((size_t)n, sizeof *held);
     int64_t *last = calloc((size_t)n, sizeof *last);
     int rc = PS_OK;
@@ -25,6 +25,9 @@ static int check_nodes(const ps_side *s, const char *who, int64_t now, ps_error 
         int32_t v = s->nodes[i], f = s->cores[i];
         if (v < -1 || f < 0 || f > cpn) { rc = ps_error_set(err, "%s: node %d has state %d, %d free cores", who, i, v, f); goto out; }
         if (v == -1 && (f != 0 || held[i] != 0)) { rc = ps_error_set(err, "%s: off node %d holds cores", who, i); goto out; }
+        if (s->boot_left[i] < 0 || (s->boot_left[i] > 0 && v != -1)) { rc = ps_error_set(err, "%s: node %d boots in state %d", who, i, v); goto out; }
+        booting += s->boot_left[i] > 0;
+        on += s->boot_left[i] > 0; /* powered while booting */
         if (v == -1) continue;
         on++;
         if (f != cpn - held[i]) { rc = ps_error_set(err, "%s: node %d has %d free cores, jobs hold %d", who, i, f, held[i]); goto out; }
@@ -33,6 +36,7 @@ static int check_nodes(const ps_side *s, const char *who, int64_t now, ps_error 
         if (v == 0 && f != cpn) { rc = ps_error_set(err, "%s: idle node %d has %d free cores", who, i, f); goto out; }
     }
     if (on != s->on) { rc = ps_error_set(err, "%s: %d nodes on, counter says %d", who, on, s->on); goto out; }
+    if (booting != s->n_booting) { rc = ps_error_set(err, "%s: %d nodes booting, counter says %d", who, booting, s->n_booting); goto out; }
     for (int k = 0; k <= cpn; k++) {
         int cnt = 0;
         for (int i = 0; i < n; i++) cnt += s->nodes[i] >= 0 && s->cores[i] >= k;

@@ -29,6 +29,14 @@ double ps_power_mwh(const ps_config *c, int on, int64_t u) {
     return on * idle_mw(c) + ((used_mw(c) - idle_mw(c)) * (double)u) / c->cores_per_node;
 }
 
+double ps_extra_energy_mwh(const ps_config *c, int off_nodes, int switched_on, int switched_off) {
+    double e = 0.0;
+    if (c->node_off_w != 0) e += off_nodes * (c->node_off_w / 1e6);
+    if (c->node_boot_kwh != 0) e += switched_on * (c->node_boot_kwh / 1e3);
+    if (c->node_shutdown_kwh != 0) e += switched_off * (c->node_shutdown_kwh / 1e3);
+    return e;
+}
+
 /* (a) utilisation of powered capacity, (b) blackout bonus/penalty. */
 static double efficiency(const ps_config *c, const ps_reward_in *in) {
     double e = 0.0, p = ps_power_mwh(c, in->on, in->used_cores);

@@ -1,0 +1,158 @@
+/* test_energy.c - the energy model beyond the reference: off-node power,
+ * switching energy billed once per switch, and the boot delay, on a 2-node
+ * cluster fed by a scripted job source (the env's function-table interface). */
+#include <math.h>
+#include <string.h>
+
+#include "check.h"
+#include "powersched/env.h"
+#include "powersched/reward.h"
+
+/* A job source that emits jobs[hour] (one job or none) each step. */
+typedef struct script {
+    ps_job at[8];
+} script;
+
+static int script_next(void *state, int hour, ps_rng *rng, ps_rng *aux, ps_joblist *out) {
+    (void)rng, (void)aux;
+    script *s = state;
+    if (hour < 8 && s->at[hour].duration > 0) return ps_joblist_push(out, s->at[hour]);
+    return 0;
+}
+static const char *script_describe(const void *state) { return (void)state, "script"; }
+static void script_free(void *state) { (void)state; }
+static const ps_job_source_ops SCRIPT_OPS = {script_next, script_describe, script_free};
+
+static ps_config tiny(void) {
+    ps_config c = ps_config_default();
+    c.max_nodes = 2;
+    c.max_queue_size = 4;
+    c.max_backlog_size = 4;
+    c.max_nodes_per_job = 2;
+    return c;
+}
+
+static int make(ps_env *env, ps_config c, script *s) {
+    ps_env_spec spec = ps_env_spec_default();
+    spec.cfg = c;
+    spec.source = (ps_job_source){&SCRIPT_OPS, s};
+    ps_error err = {{0}};
+    int rc = ps_env_create(env, &spec, &err);
+    if (rc != PS_OK) fprintf(stderr, "ps_env_create: %s\n", err.msg);
+    return rc;
+}
+
+static ps_step_info step(ps_env *env, int type, int magnitude) {
+    ps_step_info in;
+    ps_error err = {{0}};
+    ps_action a = {type, magnitude - 1, 0};
+    CHECK_INT(ps_env_step(env, a, NULL, &in, &err), PS_OK);
+    return in;
+}
+
+/* The default model is the reference's: P(on, U) only, whatever switches. */
+static void test_default_model(void) {
+    script s = {{{0}}};
+    ps_env env;
+    if (make(&env, tiny(), &s) != PS_OK) {
+        CHECK(0);
+        return;
+    }
+    ps_env_reset(&env, NULL, -1, NULL);
+    ps_step_info in = step(&env, 0, 2);
+    CHECK_INT(in.switched_off, 2);
+    CHECK_NEAR(in.step_power, 0.0, 0);
+    in = step(&env, 2, 1);
+    CHECK_INT(in.switched_on, 1);
+    CHECK_NEAR(in.step_power, 0.00015, 1e-18);
+    ps_env_free(&env);
+}
+
+static void test_switching_energy(void) {
+    ps_config c = tiny();
+    c.node_off_w = 10;
+    c.node_boot_kwh = 2;
+    c.node_shutdown_kwh = 1;
+    script s = {{{0}}};
+    ps_env env;
+    if (make(&env, c, &s) != PS_OK) {
+        CHECK(0);
+        return;
+    }
+    ps_env_reset(&env, NULL, -1, NULL);
+    /* both idle nodes off: 2 shutdowns (1 kWh each) + 2 nodes at 10 W */
+    ps_step_info in = step(&env, 0, 2);
+    CHECK_NEAR(in.step_power, 2 * 1e-3 + 2 * 10e-6, 1e-15);
+    CHECK_NEAR(in.step_cost, in.step_power * in.current_price, 1e-15);
+    /* staying off: standby power only, no switch billed again */
+    in = step(&env, 1, 1);
+    CHECK_NEAR(in.step_power, 2 * 10e-6, 1e-15);
+    /* one on: 2 kWh once, then 150 W idle + 10 W for the other */
+    in = step(&env, 2, 1);
+    CHECK_NEAR(in.step_power, 2e-3 + 0.00015 + 10e-6, 1e-15);
+    in = step(&env, 1, 1);
+    CHECK_NEAR(in.step_power, 0.00015 + 10e-6, 1e-15);
+    /* switching "on" a node that is on is no switch */
+    in = step(&env, 2, 1);
+    CHECK_INT(in.switched_on, 1); /* the other, off one */
+    in = step(&env, 2, 2);
+    CHECK_INT(in.switched_on, 0);
+    CHECK_NEAR(in.step_power, 2 * 0.00015, 1e-15);
+    /* baseline_off bills its idle nodes at the off power, never a switch */
+    CHECK_NEAR(in.baseline_power_off, 2 * 10e-6, 1e-15);
+    ps_env_free(&env);
+}
+
+/* With a 1-hour boot, a job that finds every node off waits one hour. */
+static void test_boot_delay(void) {
+    ps_config c = tiny();
+    c.node_boot_hours = 1;
+    script s = {{{0}}};
+    s.at[1] = (ps_job){3, 0, 1, 96}; /* arrives in step 2 */
+    ps_env env;
+    if (make(&env, c, &s) != PS_OK) {
+        CHECK(0);
+        return;
+    }
+    ps_env_reset(&env, NULL, -1, NULL);
+    step(&env, 0, 2);                    /* step 1: both off */
+    ps_step_info in = step(&env, 2, 1);  /* step 2: job arrives, one node switched on: booting */
+    CHECK_INT(in.switched_on, 1);
+    CHECK_INT(in.on, 1);                 /* powered (idle power) ... */
+    CHECK_INT(in.agent_launched, 0);     /* ... but not usable yet */
+    CHECK_NEAR(in.step_power, 0.00015, 1e-18);
+    ps_error err = {{0}};
+    CHECK_INT(ps_env_check_invariants(&env, &err), PS_OK);
+    in = step(&env, 2, 1);               /* step 3: booted; "on" again finds the other node */
+    CHECK_INT(in.agent_launched, 1);
+    CHECK_INT(in.used, 1);
+    CHECK_INT(ps_env_check_invariants(&env, &err), PS_OK);
+    for (int t = 0; t < 3; t++) in = step(&env, 1, 1);
+    CHECK_INT(env.metrics.ep.agent.completed, 1);
+    CHECK_INT(env.metrics.ep.agent.wait, 1); /* waited the boot hour */
+    ps_env_free(&env);
+}
+
+static void test_bad_model(void) {
+    ps_config c = tiny();
+    c.node_off_w = -1;
+    script s = {{{0}}};
+    ps_env env;
+    ps_env_spec spec = ps_env_spec_default();
+    spec.cfg = c;
+    spec.source = (ps_job_source){&SCRIPT_OPS, &s};
+    ps_error err = {{0}};
+    CHECK_INT(ps_env_create(&env, &spec, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "energy model");
+    spec.cfg = tiny();
+    spec.cfg.cost_used_w = 100; /* below idle */
+    CHECK_INT(ps_env_create(&env, &spec, &err), PS_ERR);
+}
+
+int main(void) {
+    test_default_model();
+    test_switching_energy();
+    test_boot_delay();
+    test_bad_model();
+    return check_summary("test_energy");
+}
