@@ -16,12 +16,14 @@ typedef struct ps_sim_flags {
     double arrival_scale;
     uint64_t seed;
     ps_weights weights;
+    ps_config cluster;      /* the energy-model group sets its power fields */
     ps_wg_flags wg;
     ps_wg_config generator; /* built by ps_sim_flags_to_spec; the spec points here */
 } ps_sim_flags;
 
 void ps_sim_flags_init(ps_sim_flags *f);
-/* Adds the data, workload-generator and weight groups, pointing into f. */
+/* Adds the data, energy-model, workload-generator and weight groups,
+ * pointing into f. */
 void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set);
 /* Validates flag combinations and fills an env spec (which then points into
  * f). Conflicting job sources are resolved by the reference's precedence,

@@ -9,6 +9,7 @@ void ps_sim_flags_init(ps_sim_flags *f) {
     f->arrival_scale = 1.0;
     f->seed = 0;
     f->weights = ps_weights_default();
+    f->cluster = ps_config_default();
     ps_wg_flags_init(&f->wg);
 }
 
@@ -20,6 +21,20 @@ static void weight_options(ps_weights *w, ps_optset *set) {
         opts[k] = (ps_option){f->flag, OPT_DOUBLE, ps_weight_at(w, k), "W", f->help, -1e6, 1e6};
     }
     ps_optset_add(set, PS_GROUP_WEIGHTS, opts, PS_N_WEIGHTS);
+}
+
+/* Defaults are the reference's model (instant, free switching, nothing drawn
+ * when off): every saving against always-on is then an upper bound. */
+static void energy_options(ps_config *c, ps_optset *set) {
+    const ps_option opts[] = {
+        {"--node-idle-watts", OPT_DOUBLE, &c->cost_idle_w, "W", "power of a powered, idle node (sites: 100-250)", 0, 1e5},
+        {"--node-busy-watts", OPT_DOUBLE, &c->cost_used_w, "W", "power of a fully used node (sites: 300-700; GPU nodes more)", 1e-3, 1e5},
+        {"--node-off-watts", OPT_DOUBLE, &c->node_off_w, "W", "power of a node that is off: BMC, PSU standby (sites: 5-20)", 0, 1e5},
+        {"--node-boot-kwh", OPT_DOUBLE, &c->node_boot_kwh, "KWH", "energy of one power-on (a 5-10 min boot: ~0.02-0.05)", 0, 1e3},
+        {"--node-shutdown-kwh", OPT_DOUBLE, &c->node_shutdown_kwh, "KWH", "energy of one power-off (~0.005-0.01)", 0, 1e3},
+        {"--node-boot-hours", OPT_INT, &c->node_boot_hours, "H", "steps before a node switched on is usable (0: the same hour)", 0, 336},
+    };
+    ps_optset_add(set, PS_GROUP_ENERGY, opts, PS_COUNT(opts));
 }
 
 void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
@@ -34,6 +49,7 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
         {"--seed", OPT_U64, &f->seed, "N", "seed of the env's random streams", 0, 0},
     };
     ps_optset_add(set, PS_GROUP_DATA, opts, PS_COUNT(opts));
+    energy_options(&f->cluster, set);
     ps_wg_flags_options(&f->wg, set);
     weight_options(&f->weights, set);
 }
@@ -49,6 +65,15 @@ int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps
         return ps_error_set(err, "--jobs-exact-replay-aggregate requires --jobs-exact-replay");
     if (!isfinite(f->arrival_scale) || f->arrival_scale < 0)
         return ps_error_set(err, "--job-arrival-scale: must be finite and >= 0");
+    if (f->cluster.cost_used_w < f->cluster.cost_idle_w)
+        return ps_error_set(err, "--node-busy-watts %g is below --node-idle-watts %g", f->cluster.cost_used_w,
+                            f->cluster.cost_idle_w);
+    spec->cfg.cost_idle_w = f->cluster.cost_idle_w;
+    spec->cfg.cost_used_w = f->cluster.cost_used_w;
+    spec->cfg.node_off_w = f->cluster.node_off_w;
+    spec->cfg.node_boot_kwh = f->cluster.node_boot_kwh;
+    spec->cfg.node_shutdown_kwh = f->cluster.node_shutdown_kwh;
+    spec->cfg.node_boot_hours = f->cluster.node_boot_hours;
     spec->weights = f->weights;
     spec->prices_path = f->prices;
     spec->seed = f->seed;
