@@ -1,0 +1,177 @@
+/* test_heuristics.c - the hand-written policies on hand-built observations of
+ * a 4-node cluster: when a node goes off, when nodes come on for waiting
+ * work, the boot memory, and the price rules. */
+#include <string.h>
+
+#include "check.h"
+#include "powersched/heuristics.h"
+
+static ps_config small(void) {
+    ps_config c = ps_config_default();
+    c.max_nodes = 4;
+    c.max_queue_size = 4;
+    c.max_backlog_size = 4;
+    return c;
+}
+
+typedef struct scene {
+    ps_config c;
+    ps_obs_layout l;
+    float obs[128];
+} scene;
+
+static void scene_init(scene *s, ps_config c) {
+    memset(s, 0, sizeof *s);
+    s->c = c;
+    s->l = ps_obs_layout_for(&c);
+    for (int i = 0; i < PS_PRICE_WINDOW; i++) s->obs[s->l.predicted_prices + i] = 50;
+}
+
+static void node(scene *s, int i, float state) { s->obs[s->l.nodes + i] = state; }
+
+static void job(scene *s, int slot, int duration, int age, int nodes, int cores) {
+    float *r = s->obs + s->l.job_queue + 4 * slot;
+    r[0] = (float)duration, r[1] = (float)age, r[2] = (float)nodes, r[3] = (float)cores;
+}
+
+static ps_heuristic make(const scene *s, ps_heuristic_config cfg) {
+    ps_heuristic h;
+    ps_error err = {{0}};
+    CHECK_INT(ps_heuristic_create(&h, &cfg, &s->c, &err), PS_OK);
+    return h;
+}
+
+/* Evaluates the action once (it advances the policy's memory). */
+#define CHECK_ACTION(act, t, n)                              \
+    do {                                                     \
+        ps_action a_ = (act);                                \
+        CHECK_INT(a_.type, t);                               \
+        if ((t) != 1) CHECK_INT(a_.magnitude + 1, n);         \
+        CHECK_INT(a_.refill, 1);                             \
+    } while (0)
+
+static void test_suspend_time(void) {
+    scene s;
+    scene_init(&s, small());
+    node(&s, 0, 5); /* busy */
+    ps_heuristic_config cfg = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
+    cfg.suspend_time = 2;
+    ps_heuristic h = make(&s, cfg);
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 1, 0); /* idle 1 hour: stays on */
+    node(&s, 3, 2);                                  /* node 3 got work: its idle time restarts */
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 0, 2); /* nodes 1, 2: idle exactly 2 hours */
+    node(&s, 3, 0);
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 0, 2); /* 1 and 2 again (still idle, the env turned others off) */
+    ps_heuristic_free(&h);
+
+    /* the floor: never below min_on powered nodes */
+    scene_init(&s, small());
+    cfg.suspend_time = 1;
+    cfg.min_on = 3;
+    h = make(&s, cfg);
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 0, 1);
+    node(&s, 0, -1);
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 1, 0);
+    ps_heuristic_free(&h);
+}
+
+static void test_power_for_work(void) {
+    scene s;
+    scene_init(&s, small());
+    for (int i = 0; i < 4; i++) node(&s, i, -1);
+    job(&s, 0, 3, 1, 2, 96); /* 2 full nodes */
+    job(&s, 2, 1, 0, 1, 10); /* 10 cores: a third node */
+    ps_heuristic h = make(&s, ps_heuristic_config_default(PS_H_SLURM_SUSPEND));
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 3);
+    /* an idle powered node covers part of it */
+    node(&s, 0, 0);
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 2);
+    ps_heuristic_free(&h);
+
+    /* with a 2-hour boot the nodes asked for are not asked for again */
+    scene_init(&s, small());
+    s.c.node_boot_hours = 2;
+    for (int i = 0; i < 4; i++) node(&s, i, -1);
+    job(&s, 0, 3, 1, 1, 96);
+    h = make(&s, ps_heuristic_config_default(PS_H_SLURM_SUSPEND));
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 1);
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 1, 0); /* booting, shown off */
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 1, 0); /* usable when this action applies */
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 1); /* still waiting and off: ask again */
+    ps_heuristic_free(&h);
+}
+
+static void test_always_on(void) {
+    scene s;
+    scene_init(&s, small());
+    ps_heuristic h = make(&s, ps_heuristic_config_default(PS_H_ALWAYS_ON));
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 4);
+    ps_heuristic_free(&h);
+}
+
+static void test_price_threshold(void) {
+    scene s;
+    scene_init(&s, small());
+    for (int i = 0; i < 4; i++) node(&s, i, i < 2 ? 0 : -1);
+    job(&s, 0, 2, 3, 3, 96); /* needs 3 nodes: 1 more than the 2 idle */
+    float *p = s.obs + s.l.predicted_prices;
+    for (int i = 1; i < PS_PRICE_WINDOW; i++) p[i] = (float)(10 * i); /* 10 .. 230: next hour the cheapest */
+    ps_heuristic_config cfg = ps_heuristic_config_default(PS_H_PRICE_THRESHOLD);
+    ps_heuristic h = make(&s, cfg);
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 1); /* cheap: power for the work */
+    p[1] = 200;                                      /* above the 30th percentile of the coming hours */
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 0, 2); /* hold: idle nodes off at once */
+    job(&s, 0, 2, 23, 3, 96);                        /* the job would reach max_wait 24 */
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 1);
+    ps_heuristic_free(&h);
+}
+
+static void test_price_aware(void) {
+    scene s;
+    scene_init(&s, small());
+    for (int i = 0; i < 4; i++) node(&s, i, -1);
+    job(&s, 0, 2, 0, 1, 96); /* 2 hours of one node */
+    float *p = s.obs + s.l.predicted_prices;
+    for (int i = 1; i < PS_PRICE_WINDOW; i++) p[i] = 50;
+    p[6] = p[7] = 10; /* a cheap 2-hour window starting 5 hours from now */
+    ps_heuristic_config cfg = ps_heuristic_config_default(PS_H_PRICE_AWARE);
+    ps_heuristic h = make(&s, cfg);
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 1, 0); /* hold (nothing on to switch off) */
+    cfg.max_wait = 4; /* starts up to 3 hours from now: the cheap window is too late */
+    ps_heuristic_free(&h);
+    h = make(&s, cfg);
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 1);
+    ps_heuristic_free(&h);
+    /* nothing waiting: slurm-suspend's rule */
+    scene_init(&s, small());
+    h = make(&s, ps_heuristic_config_default(PS_H_PRICE_AWARE));
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 0, 4);
+    ps_heuristic_free(&h);
+}
+
+static void test_config(void) {
+    ps_config c = small();
+    ps_heuristic h;
+    ps_error err = {{0}};
+    ps_heuristic_config cfg = ps_heuristic_config_default(PS_H_PRICE_THRESHOLD);
+    cfg.price_percentile = 101;
+    CHECK_INT(ps_heuristic_create(&h, &cfg, &c, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--price-percentile");
+    cfg = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
+    cfg.min_on = 5;
+    CHECK_INT(ps_heuristic_create(&h, &cfg, &c, &err), PS_ERR);
+    ps_heuristic_kind k;
+    CHECK_INT(ps_heuristic_parse("price-aware", &k), 0);
+    CHECK_INT(k, PS_H_PRICE_AWARE);
+    CHECK_INT(ps_heuristic_parse("model", &k), -1);
+}
+
+int main(void) {
+    test_suspend_time();
+    test_power_for_work();
+    test_always_on();
+    test_price_threshold();
+    test_price_aware();
+    test_config();
+    return check_summary("test_heuristics");
+}
