@@ -1,5 +1,6 @@
-/* test_energy.c - the energy model beyond the reference: off-node power,
- * switching energy billed once per switch, and the boot delay, on a 2-node
+/* test_energy.c - the energy model beyond the reference (off-node power,
+ * switching energy billed once per switch, the boot delay) and the episode
+ * record's yardsticks (oracles, wait quantiles, switch counts), on a 2-node
  * cluster fed by a scripted job source (the env's function-table interface). */
 #include <math.h>
 #include <string.h>
@@ -149,7 +150,72 @@ static void test_bad_model(void) {
     CHECK_INT(ps_env_create(&env, &spec, &err), PS_ERR);
 }
 
+/* One 3-hour full-node job in a 6-hour episode over hand-made prices: the
+ * oracles put it in the cheapest 3 hours; waits and switches are recorded. */
+static void test_episode_yardsticks(void) {
+    ps_config c = tiny();
+    c.episode_hours = 6;
+    script s = {{{0}}};
+    s.at[0] = (ps_job){3, 0, 1, 96};
+    const float prices[8] = {99, 10, 50, 1, 1, 1, 30, 99}; /* step k bills prices[k] */
+    ps_env_spec spec = ps_env_spec_default();
+    spec.cfg = c;
+    spec.prices = prices;
+    spec.n_prices = 8;
+    spec.oracles = 1;
+    spec.source = (ps_job_source){&SCRIPT_OPS, &s};
+    ps_env env;
+    ps_error err = {{0}};
+    if (ps_env_create(&env, &spec, &err) != PS_OK) {
+        CHECK(0);
+        return;
+    }
+    ps_env_reset(&env, NULL, 0, NULL);
+    ps_step_info in = step(&env, 1, 1); /* runs at once on the always-on cluster: hours 0-2 */
+    in = step(&env, 0, 1);              /* one node off, then on again */
+    in = step(&env, 2, 1);
+    for (int t = 0; t < 3; t++) in = step(&env, 1, 1);
+    const ps_episode_record *r = in.episode;
+    if (!r) {
+        CHECK(0);
+        ps_env_free(&env);
+        return;
+    }
+    double kwh = 0.00045 / 96; /* MWh per core-hour at full power */
+    /* cheapest 3-hour window: hours 2-4 at price 1 */
+    CHECK_NEAR(r->oracle_contiguous_cost, 3 * 96 * kwh * 1, 1e-15);
+    CHECK_NEAR(r->oracle_liquid_cost, 3 * 96 * kwh * 1, 1e-15);
+    CHECK_NEAR(r->workload_oracle_contiguous_cost, r->oracle_contiguous_cost, 0);
+    CHECK_NEAR(r->oracle_unscheduled + r->oracle_spillover, 0, 0);
+    double gap = r->baseline_cost_off - r->oracle_contiguous_cost;
+    CHECK_NEAR(r->oracle_capture_pct, (r->baseline_cost_off - r->agent_cost) / gap * 100, 1e-9);
+    CHECK_NEAR(r->agent_wait_p95, 0, 0);
+    CHECK_NEAR(r->agent_wait_max, 0, 0);
+    CHECK_NEAR(r->agent_power_offs, 1, 0);
+    CHECK_NEAR(r->agent_power_ons, 1, 0);
+    ps_env_free(&env);
+}
+
+static void test_wait_quantiles(void) {
+    int64_t n[11] = {5, 0, 3, 0, 0, 0, 0, 0, 0, 0, 2}, base[11] = {1};
+    ps_wait_hist h = {n, 10};
+    double q, max;
+    ps_wait_quantiles(&h, NULL, 0.95, &q, &max);
+    CHECK_NEAR(q, 10, 0); /* 9.5 of 10 jobs: the 10th */
+    CHECK_NEAR(max, 10, 0);
+    ps_wait_quantiles(&h, NULL, 0.5, &q, &max);
+    CHECK_NEAR(q, 0, 0);
+    ps_wait_quantiles(&h, base, 0.5, &q, &max); /* 4 at 0, 3 at 2, 2 at 10: the 5th is at 2 */
+    CHECK_NEAR(q, 2, 0);
+    int64_t zero[11] = {0};
+    ps_wait_hist none = {zero, 10};
+    ps_wait_quantiles(&none, NULL, 0.95, &q, &max);
+    CHECK(isnan(q) && isnan(max));
+}
+
 int main(void) {
+    test_episode_yardsticks();
+    test_wait_quantiles();
     test_default_model();
     test_switching_energy();
     test_boot_delay();

@@ -22,6 +22,7 @@
 
 #include "powersched/config.h"
 #include "powersched/error.h"
+#include "powersched/metrics.h"
 
 typedef struct ps_backlog_rec {
     int32_t duration, nodes, cores;
@@ -51,6 +52,7 @@ typedef struct ps_side {
     int on, sum_free_cores; /* on counts booting nodes: they draw idle power */
     int n_booting;
     int64_t switched_on, switched_off; /* power-ons and power-offs so far */
+    ps_wait_hist waits;    /* completed jobs by wait (age at launch), since creation */
 
     ps_job *queue;         /* max_queue_size rows */
     uint64_t *active;      /* bitmap of slots with duration > 0 */

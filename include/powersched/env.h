@@ -23,6 +23,7 @@
 #include "powersched/error.h"
 #include "powersched/job_source.h"
 #include "powersched/metrics.h"
+#include "powersched/oracle.h"
 #include "powersched/prices.h"
 #include "powersched/reward.h"
 #include "powersched/rng.h"
@@ -34,6 +35,7 @@ typedef struct ps_env_spec {
     size_t n_prices;
     ps_job_source source;  /* moved into the env (freed by ps_env_free, also on error) */
     uint64_t seed;         /* env RNG seed until reset(seed) */
+    int oracles;           /* compute the spec 16 bounds of every episode (costs time) */
 } ps_env_spec;
 
 /* Defaults: contract constants and weights, synthetic prices, no job
@@ -90,6 +92,10 @@ typedef struct ps_env {
     ps_metrics metrics;
     ps_joblist new_jobs;
     ps_episode_record last_episode; /* handed out by the step that finishes it */
+    int64_t *agent_waits0, *baseline_waits0; /* wait histograms at the episode start */
+    int oracles;
+    ps_oracle oracle_agent;      /* the agent's carried jobs + arrivals (spec 16.3) */
+    ps_oracle oracle_workload;   /* the baseline's carried jobs + arrivals: policy-independent */
     const float *obs_buf;        /* buffer written last, and its queue rows */
     uint64_t *obs_rows;
 } ps_env;

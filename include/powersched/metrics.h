@@ -23,6 +23,7 @@ typedef struct ps_totals {
     double agent_prop_cost, baseline_prop_cost, baseline_off_prop_cost;
     /* for occupancy means */
     int64_t steps, used_cores, used_nodes, baseline_used_cores, baseline_used_nodes;
+    int64_t power_ons, power_offs; /* the agent's node switches */
 } ps_totals;
 
 typedef struct ps_metrics {
@@ -53,7 +54,13 @@ typedef struct ps_metrics {
     X(baseline_jobs_rejected_queue_full)                                                       \
     /* beyond the reference record: what the summary line needs */                            \
     X(agent_occupancy_cores_pct) X(baseline_occupancy_cores_pct)                               \
-    X(agent_occupancy_nodes_pct) X(baseline_occupancy_nodes_pct) X(timeline_max_queue_size)
+    X(agent_occupancy_nodes_pct) X(baseline_occupancy_nodes_pct) X(timeline_max_queue_size)         \
+    /* yardsticks: completion waits, switching, oracle bounds (NaN when not computed) */           \
+    X(agent_wait_p95) X(agent_wait_max) X(baseline_wait_p95) X(baseline_wait_max)                  \
+    X(agent_power_ons) X(agent_power_offs)                                                         \
+    X(oracle_liquid_cost) X(oracle_contiguous_cost) X(oracle_unscheduled) X(oracle_spillover)      \
+    X(oracle_capture_pct) X(workload_oracle_liquid_cost) X(workload_oracle_contiguous_cost)        \
+    X(workload_oracle_unscheduled) X(workload_oracle_spillover)
 
 #define PS_EPISODE_FIELD_DECL(name) double name;
 typedef struct ps_episode_record {
@@ -70,6 +77,17 @@ extern const ps_episode_field ps_episode_fields[];
 extern const int ps_episode_field_count;
 /* Number of leading fields that are the reference's record (50). */
 #define PS_EPISODE_REFERENCE_FIELDS 50
+
+/* Completed jobs by wait in hours, [0 .. max] (the last bin holds longer ones). */
+typedef struct ps_wait_hist {
+    int64_t *n;
+    int max;
+} ps_wait_hist;
+
+/* The q-quantile (0..1, the lowest wait with at least q of the jobs at or
+ * below it) and the maximum of counts now minus counts at `base` (an earlier
+ * copy, or NULL); NaN when no job completed in between. */
+void ps_wait_quantiles(const ps_wait_hist *now, const int64_t *base, double q, double *quantile, double *max);
 
 /* Builds the record from the episode totals (ratios guarded as spec 10.2). */
 void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_totals *ep,

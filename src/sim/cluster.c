@@ -22,7 +22,9 @@ int ps_side_init(ps_side *s, const ps_config *cfg, ps_error *err) {
     s->fresh = calloc((size_t)(q + 63) / 64, sizeof *s->fresh);
     s->backlog = malloc((size_t)(cfg->max_backlog_size + 1) * sizeof *s->backlog);
     s->boot_left = calloc((size_t)n, sizeof *s->boot_left);
-    if (!s->nodes || !s->cores || !s->max_end || !s->cnt_ge || !s->queue || !s->active || !s->fresh || !s->backlog ||
+    s->waits.max = cfg->max_job_age > 0 ? cfg->max_job_age : 0;
+    s->waits.n = calloc((size_t)s->waits.max + 1, sizeof *s->waits.n);
+    if (!s->waits.n || !s->nodes || !s->cores || !s->max_end || !s->cnt_ge || !s->queue || !s->active || !s->fresh || !s->backlog ||
         !s->boot_left) {
         ps_side_free(s);
         return ps_error_set(err, "out of memory for the cluster state");
@@ -44,6 +46,7 @@ void ps_side_free(ps_side *s) {
     free(s->fresh);
     free(s->backlog);
     free(s->boot_left);
+    free(s->waits.n);
     free(s->run);
     free(s->run_free);
     free(s->heap);
@@ -187,6 +190,7 @@ ps_completions ps_side_process_running(ps_side *s, int64_t now) {
         for (int k = 0; k < j->n; k++) set_free_cores(s, j->node[k], s->cores[j->node[k]] + j->cores);
         done.count++;
         done.wait += j->wait;
+        s->waits.n[j->wait < 0 ? 0 : j->wait > s->waits.max ? s->waits.max : j->wait]++;
         s->run_free[s->n_free++] = idx;
     }
     for (int i = 0; i < s->cfg->max_nodes; i++)

@@ -1,6 +1,7 @@
 /* env.c - construction, reset and the exact step order of spec 2.6. */
 #include "powersched/env.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,7 +72,13 @@ int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
         return PS_ERR;
     }
     env->obs_rows = calloc((size_t)(c->max_queue_size + 63) / 64, sizeof *env->obs_rows);
-    if (!env->obs_rows) {
+    env->agent_waits0 = calloc((size_t)env->agent.waits.max + 1, sizeof *env->agent_waits0);
+    env->baseline_waits0 = calloc((size_t)env->baseline.waits.max + 1, sizeof *env->baseline_waits0);
+    env->oracles = spec->oracles;
+    double core_mwh = c->cost_used_w / 1e6 / c->cores_per_node; /* a fully used node's power, per core */
+    ps_oracle_init(&env->oracle_agent, (int64_t)c->max_nodes * c->cores_per_node, c->max_job_age, core_mwh);
+    ps_oracle_init(&env->oracle_workload, (int64_t)c->max_nodes * c->cores_per_node, c->max_job_age, core_mwh);
+    if (!env->obs_rows || !env->agent_waits0 || !env->baseline_waits0) {
         ps_env_free(env);
         return ps_error_set(err, "out of memory");
     }
@@ -84,6 +91,10 @@ void ps_env_free(ps_env *env) {
     if (env->source.ops && env->source.ops->free) env->source.ops->free(env->source.state);
     ps_joblist_free(&env->new_jobs);
     free(env->obs_rows);
+    free(env->agent_waits0);
+    free(env->baseline_waits0);
+    ps_oracle_free(&env->oracle_agent);
+    ps_oracle_free(&env->oracle_workload);
     memset(env, 0, sizeof *env);
 }
 
@@ -141,12 +152,62 @@ void ps_env_set_progress(ps_env *env, int64_t steps) {
     env->current_episode = steps / env->cfg.episode_hours;
 }
 
+/* ----------------------------------------------------------- yardsticks */
+
+/* The pending jobs of a side at the episode start: queue rows in slot order,
+ * then the backlog head to tail (spec 16.3). Out of memory only weakens the
+ * bound, so it is not an error of the step. */
+static void oracle_carry(ps_oracle *o, const ps_side *s, int64_t now) {
+    ps_oracle_reset(o);
+    for (int slot = 0; slot < s->cfg->max_queue_size; slot++) {
+        const ps_job *j = &s->queue[slot];
+        if (j->duration > 0) ps_oracle_add_carried(o, j->age, j->duration, j->nodes, j->cores);
+    }
+    for (int i = 0; i < s->bl_len; i++) {
+        ps_job j = ps_side_backlog_at(s, i, now);
+        ps_oracle_add_carried(o, j.age, j.duration, j.nodes, j.cores);
+    }
+}
+
+static void oracles_start(ps_env *env) {
+    oracle_carry(&env->oracle_agent, &env->agent, env->current_step);
+    oracle_carry(&env->oracle_workload, &env->baseline, env->current_step);
+}
+
+static void oracles_finish(ps_env *env, ps_episode_record *r) {
+    ps_oracle_result a, w;
+    if (ps_oracle_solve(&env->oracle_agent, &a) != 0 || ps_oracle_solve(&env->oracle_workload, &w) != 0) return;
+    r->oracle_liquid_cost = a.liquid_cost;
+    r->oracle_contiguous_cost = a.contiguous_cost;
+    r->oracle_unscheduled = (double)a.unscheduled;
+    r->oracle_spillover = (double)a.spillover;
+    double gap = r->baseline_cost_off - a.contiguous_cost; /* spec 15.2 */
+    r->oracle_capture_pct = gap != 0 ? (r->baseline_cost_off - r->agent_cost) / gap * 100 : NAN;
+    r->workload_oracle_liquid_cost = w.liquid_cost;
+    r->workload_oracle_contiguous_cost = w.contiguous_cost;
+    r->workload_oracle_unscheduled = (double)w.unscheduled;
+    r->workload_oracle_spillover = (double)w.spillover;
+}
+
+static void finish_episode(ps_env *env) {
+    ps_metrics *m = &env->metrics;
+    ps_episode_record *r = &env->last_episode;
+    ps_episode_record_build(r, env->current_episode, &m->ep, &m->cum, env->cfg.max_nodes, env->cfg.cores_per_node);
+    ps_wait_quantiles(&env->agent.waits, env->agent_waits0, 0.95, &r->agent_wait_p95, &r->agent_wait_max);
+    ps_wait_quantiles(&env->baseline.waits, env->baseline_waits0, 0.95, &r->baseline_wait_p95, &r->baseline_wait_max);
+    if (env->oracles) oracles_finish(env, r);
+}
+
 void ps_env_reset(ps_env *env, const uint64_t *seed, long long price_start, float *obs) {
     /* Like gymnasium's reset(seed): only the env stream. The durations
      * sampler's stream (numpy's global RNG in the reference) keeps going. */
     if (seed) ps_rng_seed(&env->rng, *seed, PS_STREAM_ENV);
     env->episode_idx++;
     memset(&env->metrics.ep, 0, sizeof env->metrics.ep);
+    memcpy(env->agent_waits0, env->agent.waits.n, (size_t)(env->agent.waits.max + 1) * sizeof *env->agent_waits0);
+    memcpy(env->baseline_waits0, env->baseline.waits.n,
+           (size_t)(env->baseline.waits.max + 1) * sizeof *env->baseline_waits0);
+    if (env->oracles) oracles_start(env);
     env->metrics.current_hour = 0;
     if (price_start >= 0) ps_prices_reset(&env->prices, price_start);
     if (obs) ps_env_observe(env, obs);
@@ -206,6 +267,8 @@ static void accumulate(ps_totals *t, const step_acc *a) {
     t->baseline_prop_cost += b_term * in->current_price;
     t->baseline_off_prop_cost += boff_term * in->current_price;
     t->steps++;
+    t->power_ons += in->switched_on;
+    t->power_offs += in->switched_off;
     t->used_cores += in->used_cores;
     t->used_nodes += in->used;
     t->baseline_used_cores += in->baseline_used_cores;
@@ -262,6 +325,10 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     if (src->ops && src->ops->next(src->state, env->metrics.current_hour - 1, &env->rng, &env->aux_rng, &env->new_jobs) != 0)
         return ps_error_set(err, "out of memory generating jobs");
     new_job_sums(&env->new_jobs, in);
+    if (env->oracles) { /* same list the baseline gets: after scaling, before rejection */
+        ps_oracle_record(&env->oracle_agent, in->current_price, env->new_jobs.v, env->new_jobs.n);
+        ps_oracle_record(&env->oracle_workload, in->current_price, env->new_jobs.v, env->new_jobs.n);
+    }
     acc->rejected = ps_side_add_jobs(s, env->new_jobs.v, env->new_jobs.n, now);
     in->node_changes = ps_side_adjust_nodes(s, a.type, a.magnitude + 1);
     if (a.type == 2) in->switched_on = in->node_changes;
@@ -337,8 +404,7 @@ int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_err
     accumulate(&m->ep, &acc);
     if (m->current_hour == c->episode_hours) {               /* 19 */
         in->truncated = 1;
-        ps_episode_record_build(&env->last_episode, env->current_episode, &m->ep, &m->cum, c->max_nodes,
-                                c->cores_per_node);
+        finish_episode(env);
         in->episode = &env->last_episode;
     }
     if (obs) ps_env_observe(env, obs);                       /* 20 */

@@ -95,6 +95,27 @@ void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_tot
     r->agent_occupancy_nodes_pct = (double)ep->used_nodes / steps / max_nodes * 100;
     r->baseline_occupancy_nodes_pct = (double)ep->baseline_used_nodes / steps / max_nodes * 100;
     r->timeline_max_queue_size = (double)cum->agent.max_queue;
+    r->agent_power_ons = (double)ep->power_ons;
+    r->agent_power_offs = (double)ep->power_offs;
+    r->agent_wait_p95 = r->agent_wait_max = r->baseline_wait_p95 = r->baseline_wait_max = NAN;
+    r->oracle_liquid_cost = r->oracle_contiguous_cost = r->oracle_unscheduled = r->oracle_spillover = NAN;
+    r->oracle_capture_pct = r->workload_oracle_liquid_cost = r->workload_oracle_contiguous_cost = NAN;
+    r->workload_oracle_unscheduled = r->workload_oracle_spillover = NAN;
+}
+
+void ps_wait_quantiles(const ps_wait_hist *h, const int64_t *base, double q, double *quantile, double *max) {
+    int64_t total = 0;
+    *quantile = *max = NAN;
+    for (int w = 0; w <= h->max; w++) total += h->n[w] - (base ? base[w] : 0);
+    if (total <= 0) return;
+    int64_t seen = 0, need = (int64_t)ceil(q * (double)total);
+    for (int w = 0; w <= h->max; w++) {
+        int64_t c = h->n[w] - (base ? base[w] : 0);
+        if (c <= 0) continue;
+        seen += c;
+        if (isnan(*quantile) && seen >= need) *quantile = w;
+        *max = w;
+    }
 }
 
 /* ------------------------------------------------------------ summary line */
