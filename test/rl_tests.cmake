@@ -9,3 +9,9 @@ set_tests_properties(test_rl PROPERTIES LABELS "rl" SKIP_RETURN_CODE 77)
 add_test(NAME train_cli
   COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/train_test.sh $<TARGET_FILE:powersched> ${CMAKE_CURRENT_BINARY_DIR}/train_out)
 set_tests_properties(train_cli PROPERTIES LABELS "rl")
+
+# The policy comparison (several policies on one timeline; links psrl for the model row).
+add_executable(test_compare test_compare.c)
+target_link_libraries(test_compare PRIVATE psrl)
+add_test(NAME test_compare COMMAND test_compare ${PS_SHARED})
+set_tests_properties(test_compare PROPERTIES LABELS "rl")

@@ -122,6 +122,10 @@ int ps_env_step(ps_env *env, ps_action action, float *obs, ps_step_info *info, p
  * is untouched (a resumed run starts from a fresh timeline). */
 void ps_env_set_progress(ps_env *env, int64_t steps);
 
+/* Turns the per-episode oracle bounds (spec 16) on or off from the next
+ * reset on (an env option, off by default: it costs time every episode). */
+void ps_env_set_oracles(ps_env *env, int on);
+
 /* Writes the current observation (spec 2.2) into obs. */
 void ps_env_observe(ps_env *env, float *obs);
 

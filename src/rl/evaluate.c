@@ -11,6 +11,13 @@ void ps_evaluator_heuristic(ps_evaluator *e, ps_eval_policy kind, uint64_t seed)
     ps_rng_seed(&e->rng, seed, PS_STREAM_POLICY);
 }
 
+int ps_evaluator_policy(ps_evaluator *e, const ps_heuristic_config *cfg, const ps_config *cluster, ps_error *err) {
+    memset(e, 0, sizeof *e);
+    if (ps_heuristic_create(&e->h, cfg, cluster, err) != PS_OK) return PS_ERR;
+    e->kind = PS_EVAL_HEURISTIC;
+    return PS_OK;
+}
+
 int ps_evaluator_load(ps_evaluator *e, ps_env *env, const char *path, ps_checkpoint_info *info, ps_error *err) {
     memset(e, 0, sizeof *e);
     if (ps_checkpoint_peek(path, info, err) != PS_OK) return PS_ERR;
@@ -29,6 +36,7 @@ int ps_evaluator_load(ps_evaluator *e, ps_env *env, const char *path, ps_checkpo
 
 void ps_evaluator_free(ps_evaluator *e) {
     if (e->kind == PS_EVAL_MODEL) ps_trainer_free(&e->t);
+    if (e->kind == PS_EVAL_HEURISTIC) ps_heuristic_free(&e->h);
     memset(e, 0, sizeof *e);
 }
 
@@ -38,6 +46,8 @@ static int next_action(ps_evaluator *e, const ps_env *env, const float *obs, ps_
         double logp, value;
         if (ps_policy_act(&e->t.policy, obs, 1, NULL, x, &logp, &value, err) != PS_OK) return PS_ERR;
         *act = (ps_action){x[0], x[1], x[2]};
+    } else if (e->kind == PS_EVAL_HEURISTIC) {
+        *act = ps_heuristic_act(&e->h, obs);
     } else if (e->kind == PS_EVAL_RANDOM) {
         *act = ps_action_random(&e->rng, &env->cfg);
     } else {

@@ -6,12 +6,15 @@
 
 #include "checkpoint.h"
 
-typedef enum ps_eval_policy { PS_EVAL_MODEL, PS_EVAL_ALWAYS_ON, PS_EVAL_RANDOM } ps_eval_policy;
+#include "powersched/heuristics.h"
+
+typedef enum ps_eval_policy { PS_EVAL_MODEL, PS_EVAL_ALWAYS_ON, PS_EVAL_RANDOM, PS_EVAL_HEURISTIC } ps_eval_policy;
 
 typedef struct ps_evaluator {
     ps_eval_policy kind;
     ps_trainer t;   /* holds the network (PS_EVAL_MODEL) */
     ps_rng rng;     /* PS_EVAL_RANDOM's actions */
+    ps_heuristic h; /* PS_EVAL_HEURISTIC */
 } ps_evaluator;
 
 /* Called after every step and after every episode (either may be NULL). */
@@ -23,6 +26,8 @@ typedef struct ps_eval_hooks {
 
 /* A heuristic evaluator (no network); seed drives PS_EVAL_RANDOM. */
 void ps_evaluator_heuristic(ps_evaluator *e, ps_eval_policy kind, uint64_t seed);
+/* A hand-written policy of heuristics.h for this cluster. */
+int ps_evaluator_policy(ps_evaluator *e, const ps_heuristic_config *cfg, const ps_config *cluster, ps_error *err);
 /* Loads the checkpoint at path for an env of this shape. */
 int ps_evaluator_load(ps_evaluator *e, ps_env *env, const char *path, ps_checkpoint_info *info, ps_error *err);
 void ps_evaluator_free(ps_evaluator *e);

@@ -154,6 +154,8 @@ void ps_env_set_progress(ps_env *env, int64_t steps) {
 
 /* ----------------------------------------------------------- yardsticks */
 
+void ps_env_set_oracles(ps_env *env, int on) { env->oracles = on; }
+
 /* The pending jobs of a side at the episode start: queue rows in slot order,
  * then the backlog head to tail (spec 16.3). Out of memory only weakens the
  * bound, so it is not an error of the step. */
