@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "powersched/powersched.h"
 
 typedef struct command {
     const char *name;
@@ -47,7 +48,8 @@ static void usage(FILE *fp) {
             "price and compares a policy with an always-on baseline.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         fprintf(fp, "  %-17s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
-    fprintf(fp, "\n'powersched <command> --help' lists every option of a command with its default.\n");
+    fprintf(fp, "\n'powersched <command> --help' lists every option of a command with its default;\n"
+                "'powersched --version' (-V) prints the version.\n");
 }
 
 int main(int argc, char **argv) {
@@ -61,6 +63,10 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("powersched %s\n", ps_version());
         return 0;
     }
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
