@@ -82,17 +82,6 @@ double ps_oracle_liquid(const double *prices, int T, double work, int64_t capaci
 
 /* -------------------------------------------------------------- contiguous */
 
-typedef struct slack_key {
-    double slack;
-    int index;
-} slack_key;
-
-static int cmp_slack(const void *a, const void *b) {
-    const slack_key *x = a, *y = b;
-    if (x->slack != y->slack) return x->slack < y->slack ? -1 : 1;
-    return (x->index > y->index) - (x->index < y->index); /* stable: insertion order */
-}
-
 static int imax(int a, int b) { return a > b ? a : b; }
 static int imin(int a, int b) { return a < b ? a : b; }
 
@@ -114,9 +103,134 @@ static int cheapest_window(const int64_t *used, const double *prefix, int t_min,
     return best;
 }
 
+/* The slack of spec 16.2 is range / d with range 0..T and d 1..T (a job
+ * with range 0 has slack 0 whatever d). Jobs are counted per (range, d)
+ * pair, the pairs present are sorted by their exact value (cross-multiplied
+ * integers), pairs of equal value share one group, and one stable pass
+ * scatters the jobs by group: the spec's stable sort by slack in O(jobs +
+ * pairs log pairs), with sequential memory access in the placement pass. */
+typedef struct slack_pair {
+    int range, d;
+} slack_pair;
+
+static int cmp_pair(const void *a, const void *b) {
+    const slack_pair *x = a, *y = b;
+    int64_t l = (int64_t)x->range * y->d, r = (int64_t)y->range * x->d;
+    return (l > r) - (l < r);
+}
+
+static uint32_t slack_index(const ps_oracle_job *j, int T, int max_age) {
+    int d = imax(j->duration, 1);
+    int t_min = imax(0, j->arrival), t_max = imin(j->arrival + max_age, T) - d;
+    int range = imax(t_max - t_min + 1, 0);
+    return range == 0 ? 1u : (uint32_t)range * (uint32_t)(T + 1) + (uint32_t)d;
+}
+
+/* jobs sorted by slack into out[n]; returns 0 or -1 (memory). */
+static int sort_by_slack(const ps_oracle_job *jobs, int n, int T, int max_age, ps_oracle_job *out) {
+    size_t P = (size_t)(T + 1) * (size_t)(T + 1);
+    uint32_t *idx = malloc((size_t)n * sizeof *idx);
+    int *count = calloc(P, sizeof *count), *group_start = malloc((P + 1) * sizeof *group_start);
+    slack_pair *pairs = malloc(P * sizeof *pairs);
+    int rc = idx && count && group_start && pairs ? 0 : -1;
+    for (int i = 0; rc == 0 && i < n; i++) count[idx[i] = slack_index(&jobs[i], T, max_age)]++;
+    int np = 0;
+    for (size_t k = 0; rc == 0 && k < P; k++)
+        if (count[k]) pairs[np++] = (slack_pair){(int)(k / (size_t)(T + 1)), (int)(k % (size_t)(T + 1))};
+    if (rc == 0) qsort(pairs, (size_t)np, sizeof *pairs, cmp_pair);
+    /* count[] becomes each pair's group; group_start[] the groups' offsets */
+    for (int i = 0, g = -1, pos = 0; rc == 0 && i < np; i++) {
+        size_t k = (size_t)pairs[i].range * (size_t)(T + 1) + (size_t)pairs[i].d;
+        if (i == 0 || cmp_pair(&pairs[i - 1], &pairs[i]) != 0) group_start[++g] = pos;
+        pos += count[k];
+        count[k] = g;
+    }
+    for (int i = 0; rc == 0 && i < n; i++) out[group_start[count[idx[i]]]++] = jobs[i];
+    free(idx), free(count), free(group_start), free(pairs);
+    return rc;
+}
+
+/* The hours' fill, and for every threshold the longest run of hours filled
+ * at most that much. At high load nearly every job fits nowhere, while the
+ * fill changes only when a job is placed: a job needing d hours with at most
+ * `lim` used is refused in O(log T) when no run of d such hours exists
+ * anywhere, instead of a scan of its whole range. */
+typedef struct fill {
+    int64_t *used;
+    int T;
+    struct hour_use { int64_t used; int h; } *order; /* hours by fill */
+    int *edge;           /* run length stored at both ends of each run */
+    unsigned char *in;
+    int64_t *val;        /* breakpoints: fill levels ascending ... */
+    int *best, n;        /* ... and the longest run at or below each */
+    int64_t *failed;     /* [t_min][d] of jobs whose range ends at T: 1 + the
+                          * highest lim that found no window (0: none). Fill
+                          * only grows, so a failure stays a failure. */
+} fill;
+
+static int cmp_use(const void *a, const void *b) {
+    const struct hour_use *x = a, *y = b;
+    return (x->used > y->used) - (x->used < y->used);
+}
+
+static void fill_runs(fill *f) {
+    for (int h = 0; h < f->T; h++) f->order[h] = (struct hour_use){f->used[h], h};
+    qsort(f->order, (size_t)f->T, sizeof *f->order, cmp_use);
+    memset(f->in, 0, (size_t)f->T);
+    int longest = 0;
+    f->n = 0;
+    for (int i = 0; i < f->T; i++) {
+        int h = f->order[i].h;
+        int l = h > 0 && f->in[h - 1] ? f->edge[h - 1] : 0, r = h < f->T - 1 && f->in[h + 1] ? f->edge[h + 1] : 0;
+        f->in[h] = 1;
+        f->edge[h - l] = f->edge[h + r] = l + r + 1;
+        if (l + r + 1 > longest) longest = l + r + 1;
+        if (i + 1 == f->T || f->order[i + 1].used != f->order[i].used) {
+            f->val[f->n] = f->order[i].used;
+            f->best[f->n++] = longest;
+        }
+    }
+}
+
+/* Longest run of hours with fill <= lim. */
+static int fill_longest(const fill *f, int64_t lim) {
+    int lo = 0, hi = f->n - 1, found = -1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (f->val[mid] <= lim) found = mid, lo = mid + 1;
+        else hi = mid - 1;
+    }
+    return found < 0 ? 0 : f->best[found];
+}
+
+static int fill_init(fill *f, int T) {
+    memset(f, 0, sizeof *f);
+    f->T = T;
+    f->used = calloc((size_t)T, sizeof *f->used);
+    f->order = malloc((size_t)T * sizeof *f->order);
+    f->edge = malloc((size_t)T * sizeof *f->edge);
+    f->in = malloc((size_t)T);
+    f->val = malloc((size_t)T * sizeof *f->val);
+    f->best = malloc((size_t)T * sizeof *f->best);
+    f->failed = calloc((size_t)T * (size_t)(T + 1), sizeof *f->failed);
+    if (!f->used || !f->order || !f->edge || !f->in || !f->val || !f->best || !f->failed) return -1;
+    fill_runs(f);
+    return 0;
+}
+
+static void fill_free(fill *f) {
+    free(f->used), free(f->order), free(f->edge), free(f->in), free(f->val), free(f->best), free(f->failed);
+}
+
+static void fill_add(fill *f, int from, int d, int64_t w) {
+    for (int h = from; h < from + d; h++) f->used[h] += w;
+    fill_runs(f);
+}
+
 /* Places job j or counts why it cannot run; returns its cost. */
-static double place(const ps_oracle_job *j, int T, int64_t capacity, int max_age, int64_t *used,
-                    const double *prefix, ps_oracle_result *out) {
+static double place(const ps_oracle_job *j, int64_t capacity, int max_age, fill *f, const double *prefix,
+                    ps_oracle_result *out) {
+    int T = f->T;
     int d = imax(j->duration, 1);
     int t_min = imax(0, j->arrival), t_max = imin(j->arrival + max_age, T) - d;
     if (t_max < t_min) {
@@ -125,12 +239,17 @@ static double place(const ps_oracle_job *j, int T, int64_t capacity, int max_age
         return 0.0;
     }
     double window = 0.0;
-    int t = cheapest_window(used, prefix, t_min, t_max, d, capacity - j->width, &window);
+    int64_t lim = capacity - j->width;
+    int64_t *memo = t_max + d == T && lim >= 0 ? &f->failed[(size_t)t_min * (size_t)(T + 1) + (size_t)d] : NULL;
+    int t = fill_longest(f, lim) < d || (memo && lim < *memo)
+                ? -1
+                : cheapest_window(f->used, prefix, t_min, t_max, d, lim, &window);
     if (t < 0) {
+        if (memo && lim + 1 > *memo) *memo = lim + 1;
         out->unscheduled++;
         return 0.0;
     }
-    for (int h = t; h < t + d; h++) used[h] += j->width;
+    fill_add(f, t, d, j->width);
     return window * j->width;
 }
 
@@ -139,25 +258,19 @@ int ps_oracle_contiguous(const double *prices, int T, const ps_oracle_job *jobs,
     out->contiguous_cost = 0.0;
     out->unscheduled = out->spillover = 0;
     if (T <= 0 || n == 0) return 0;
-    slack_key *keys = malloc((size_t)n * sizeof *keys);
-    int64_t *used = calloc((size_t)T, sizeof *used);
+    ps_oracle_job *sorted = malloc((size_t)n * sizeof *sorted);
     double *prefix = malloc((size_t)(T + 1) * sizeof *prefix);
-    if (!keys || !used || !prefix) {
-        free(keys), free(used), free(prefix);
+    fill f;
+    if (fill_init(&f, T) != 0 || !sorted || !prefix || sort_by_slack(jobs, n, T, max_age, sorted) != 0) {
+        free(sorted), free(prefix), fill_free(&f);
         return -1;
     }
     prefix[0] = 0.0;
     for (int t = 0; t < T; t++) prefix[t + 1] = prefix[t] + prices[t];
-    for (int i = 0; i < n; i++) {
-        int d = imax(jobs[i].duration, 1);
-        int t_min = imax(0, jobs[i].arrival), t_max = imin(jobs[i].arrival + max_age, T) - d;
-        keys[i] = (slack_key){(double)imax(t_max - t_min + 1, 0) / d, i};
-    }
-    qsort(keys, (size_t)n, sizeof *keys, cmp_slack);
     double cost = 0.0;
-    for (int k = 0; k < n; k++) cost += place(&jobs[keys[k].index], T, capacity, max_age, used, prefix, out);
+    for (int k = 0; k < n; k++) cost += place(&sorted[k], capacity, max_age, &f, prefix, out);
     out->contiguous_cost = cost * mwh_per_core_hour;
-    free(keys), free(used), free(prefix);
+    free(sorted), free(prefix), fill_free(&f);
     return 0;
 }
 
