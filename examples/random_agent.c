@@ -54,7 +54,7 @@ static int run_episode(ps_vec *vec, float *obs, double *records) {
     ps_vec_reset(vec, obs);
     for (int finished = 0; !finished;) {
         for (int i = 0; i < N_ENVS * PS_ACTION_SIZE; i++) actions[i] = (int32_t)next_random(&rng, (uint32_t)nvec[i % 3]);
-        if (ps_vec_step(vec, actions, obs, rewards, terminals, truncations, records) != 0) {
+        if (ps_vec_step(vec, actions, obs, rewards, terminals, truncations, records) < 0) {
             fprintf(stderr, "random_agent: %s\n", ps_vec_error(vec));
             return 1;
         }

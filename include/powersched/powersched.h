@@ -18,7 +18,7 @@
  *     ps_vec_reset(v, obs);
  *     for (;;) {
  *         ... fill actions[8 * 3] ...
- *         if (ps_vec_step(v, actions, obs, rewards, terms, truncs, records) != 0)
+ *         if (ps_vec_step(v, actions, obs, rewards, terms, truncs, records) < 0)
  *             fprintf(stderr, "%s\n", ps_vec_error(v));
  *         ... envs with truncs[i] == 1 finished an episode: records[i * F ..] ...
  *     }
@@ -144,8 +144,9 @@ int ps_vec_reset_seed(ps_vec *vec, uint64_t seed, float *obs);
 /* Steps every env once. actions: n x 3 int32. Outputs (any may be NULL):
  * obs n x obs_size, rewards n, terminals n (always 0), truncations n,
  * records n x ps_record_field_count() (rows of finished episodes only).
- * Returns 0, or -1 with ps_vec_error() set; an invalid action is refused
- * before any env steps, so nothing changed. */
+ * Returns the number of envs whose episode ended in this step (0 on most
+ * steps), or -1 with ps_vec_error() set; an invalid action is refused before
+ * any env steps, so nothing changed. */
 int ps_vec_step(ps_vec *vec, const int32_t *actions, float *obs, float *rewards, uint8_t *terminals,
                 uint8_t *truncations, double *records);
 

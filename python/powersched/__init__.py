@@ -184,9 +184,11 @@ class VecEnv:
             if np.shape(actions) != self._actions.shape:
                 raise ValueError(f"actions: expected shape {self._actions.shape}, got {np.shape(actions)}")
             self._actions[...] = actions  # values are checked in C: a bad one raises, nothing steps
-        self._check(self._lib.ps_vec_step(*self._step_args))
+        ended = self._lib.ps_vec_step(*self._step_args)  # finished episodes, or -1
+        if ended < 0:
+            self._check(ended)
         infos = [{} for _ in range(self.num_envs)]
-        if self.truncations.any():
+        if ended:
             for i in np.flatnonzero(self.truncations):
                 infos[i]["episode"] = dict(zip(self.record_fields, self.records[i].tolist()))
         return self.obs, self.rewards, self.terminals, self.truncations, infos

@@ -171,6 +171,7 @@ int ps_vec_step(ps_vec *v, const int32_t *actions, float *obs, float *rewards, u
                 uint8_t *truncations, double *records) {
     if (check_actions(v, actions) != PS_OK) return PS_ERR;
     v->error[0] = '\0';
+    int ended = 0;
     for (int i = 0; i < v->n; i++) {
         const int32_t *a = actions + (size_t)i * PS_ACTION_SIZE;
         float *o = obs ? obs + (size_t)i * v->obs_size : NULL;
@@ -184,8 +185,9 @@ int ps_vec_step(ps_vec *v, const int32_t *actions, float *obs, float *rewards, u
         if (!info.truncated) continue;
         if (records) copy_record(records + (size_t)i * ps_episode_field_count, info.episode);
         ps_env_reset(&v->envs[i], NULL, -1, o);
+        ended++;
     }
-    return PS_OK;
+    return ended;
 }
 
 const char *ps_vec_error(const ps_vec *v) { return v->error; }
