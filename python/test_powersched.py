@@ -32,18 +32,6 @@ def check(cond, what):
         print("FAIL:", what)
 
 
-def cli_words(options):
-    """The keyword options as the command line spells them (the binding's rule)."""
-    words = []
-    for key, value in options.items():
-        if value is None or value is False:
-            continue
-        words.append("--" + key.replace("_", "-"))
-        if value is not True:
-            words.append(str(value))
-    return words
-
-
 def run_binding(n, seed, options, actions):
     """Steps n envs through actions (STEPS, n, 3); returns each env's records."""
     records = [[] for _ in range(n)]
@@ -66,7 +54,7 @@ def run_cli(ps, seed, options, actions, out_dir, tag):
     np.savetxt(path, actions, fmt="%d", delimiter=",")
     out = os.path.join(out_dir, f"{tag}_episodes.csv")
     cmd = [ps, "simulate", "--episodes", str(EPISODES), "--seed", str(seed), "--policy", "actions:" + path,
-           "--episodes-csv", out] + cli_words(options)
+           "--episodes-csv", out] + powersched.option_words(options)
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     with open(out, newline="") as f:
         return list(csv.DictReader(f))

@@ -30,7 +30,7 @@ import os
 
 import numpy as np
 
-__all__ = ["VecEnv", "PowerSchedError", "load_library", "record_fields", "version"]
+__all__ = ["VecEnv", "PowerSchedError", "load_library", "option_words", "record_fields", "version"]
 
 
 class PowerSchedError(RuntimeError):
@@ -108,7 +108,9 @@ def version():
     return load_library().ps_version().decode()
 
 
-def _option_words(options):
+def option_words(options):
+    """Keyword options as command-line words: {"jobs_exact_replay": True,
+    "seed": 3} -> ["--jobs-exact-replay", "--seed", "3"]."""
     words = []
     for key, value in options.items():
         if value is None or value is False:
@@ -129,7 +131,7 @@ class VecEnv:
     def __init__(self, n, seed=0, **options):
         self._vec = None
         self._lib = lib = load_library()
-        words = _option_words(options) + ["--seed", str(int(seed))]
+        words = option_words(options) + ["--seed", str(int(seed))]
         argv = (ctypes.c_char_p * len(words))(*[w.encode() for w in words])
         err = ctypes.create_string_buffer(512)
         vec = lib.ps_vec_create(int(n), len(words), argv, err, len(err))
