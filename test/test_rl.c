@@ -10,7 +10,9 @@
  *      is known (everything off: +0.7 per step); PPO must find it;
  *   4. determinism and checkpoints: same seed -> bit-identical training;
  *      save/load restores everything that continuing depends on; corrupt or
- *      incompatible checkpoints are refused with the path in the message.
+ *      incompatible checkpoints are refused with the path in the message;
+ *   5. resume: which checkpoint a session continues, with whose network, and
+ *      the iteration accounting of --iter-limit; the training flags' checks.
  * usage: test_rl [SHARED_DIR] (unused: everything here is built in memory) */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,11 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "check.h"
 #include "checkpoint.h"
 #include "policy.h"
+#include "resume.h"
+#include "train_options.h"
 #include "powersched/scenario.h"
 #include "powersched/env.h"
+#include "powersched/zipfile.h"
 #include "ppo.h"
 #include "tensors.h"
 #include "torch_api.h"
@@ -1584,6 +1591,24 @@ static int copy_with_flip(const char *from, const char *to, const char *anchor, 
     return 0;
 }
 
+/* A data path with quotes and a backslash: recorded JSON must escape them. */
+#define QUOTED_PATH "data \"2023\"\\prices.csv"
+
+/* The checkpoint's config.json parses and holds the options as given. */
+static void check_recorded_options(const char *path) {
+    ps_zip_entry *e;
+    int n;
+    ps_error err;
+    fail_on(ps_zip_read(path, &e, &n, &err), &err, "ps_zip_read");
+    const ps_zip_entry *c = ps_zip_find(e, n, "config.json");
+    cJSON *cfg = c ? cJSON_ParseWithLength(c->data, c->size) : NULL;
+    CHECK(cfg != NULL);
+    const cJSON *prices = cJSON_GetObjectItem(cJSON_GetObjectItem(cfg, "options"), "prices");
+    CHECK(cJSON_IsString(prices) && !strcmp(prices->valuestring, QUOTED_PATH));
+    cJSON_Delete(cfg);
+    ps_zip_free(e, n);
+}
+
 static void test_checkpoint(void) {
     ps_scenario_spec spec = tiny_spec(3, 21);
     const int hidden[2] = {16, 16};
@@ -1593,8 +1618,11 @@ static void test_checkpoint(void) {
     run a, b;
     run_new(&a, &spec, hidden, 2, 42);
     run_learn(&a, 128, 42);
-    fail_on(ps_checkpoint_save(path, &a.t, 100000, 3, &w, "{\"prices\":\"p.csv\"}", &err), &err,
-            "ps_checkpoint_save");
+    cJSON *options = cJSON_CreateObject();
+    cJSON_AddStringToObject(options, "prices", QUOTED_PATH);
+    fail_on(ps_checkpoint_save(path, &a.t, 100000, 3, &w, options, &err), &err, "ps_checkpoint_save");
+    cJSON_Delete(options);
+    check_recorded_options(path);
     ps_checkpoint_info info;
     fail_on(ps_checkpoint_peek(path, &info, &err), &err, "ps_checkpoint_peek");
     CHECK_INT(info.n_hidden, 2);
@@ -1734,6 +1762,99 @@ static void test_checkpoint(void) {
     unlink(bad);
 }
 
+/* ============================================== 5. resume (spec 12.5) */
+
+/* Removes what ps_session_open made under base (and nothing else). */
+static void remove_session(const ps_session *s, const char *base) {
+    char models[4600], logs[4600];
+    snprintf(models, sizeof models, "%s/models", s->root);
+    snprintf(logs, sizeof logs, "%s/logs", s->root);
+    const char *dirs[] = {s->models_dir, s->logs_dir, s->plots_dir, models, logs, s->root, base};
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) CHECK(rmdir(dirs[i]) == 0);
+}
+
+static void test_resume(void) {
+    ps_scenario_spec spec = tiny_spec(3, 21);
+    ps_weights w = ps_weights_default();
+    const char *base = tmp_path("sessions");
+    ps_session s;
+    ps_error err;
+    fail_on(ps_session_open(&s, base, "r", NULL, &w, &err), &err, "ps_session_open");
+    ps_ppo_config ppo = ps_ppo_config_default();
+    ppo.ent_coef = 0.5;
+    const int wide[2] = {16, 16}, narrow[1] = {8};
+    ps_resume r;
+    /* an empty session: a new model as asked, nothing to continue */
+    run fresh = {.env = env_new(&spec)};
+    fail_on(ps_trainer_resume(&fresh.t, fresh.env, &s, -1, &ppo, wide, 2, 7, 128, NULL, &r, &err), &err, "resume");
+    CHECK_INT(r.steps, -1);
+    CHECK_INT(r.iteration, 0);
+    CHECK_INT(fresh.t.policy.n_hidden, 2);
+    CHECK_NEAR(fresh.t.ppo.ent_coef, 0.5, 0);
+    CHECK_INT(fresh.env->current_step, 0);
+    run_free(&fresh);
+    /* a checkpoint of another architecture (and ent_coef 0.01) at 256 steps */
+    run old;
+    run_new(&old, &spec, narrow, 1, 3);
+    run_learn(&old, 256, 3);
+    char ckpt[4600];
+    snprintf(ckpt, sizeof ckpt, "%s/256.zip", s.models_dir);
+    fail_on(ps_checkpoint_save(ckpt, &old.t, 256, 2, &w, NULL, &err), &err, "ps_checkpoint_save");
+    /* resumed (--model 128 is missing: a warning, then the latest): the
+     * checkpoint's network and ent_coef win, the counters continue */
+    run res = {.env = env_new(&spec)};
+    FILE *warn = tmpfile();
+    fail_on(ps_trainer_resume(&res.t, res.env, &s, 128, &ppo, wide, 2, 7, 128, warn, &r, &err), &err, "resume");
+    CHECK_INT(r.steps, 256);
+    CHECK_INT(r.iteration, 2);
+    CHECK_STR_CONTAINS(r.path, "/models/e0.7_p0.2_i0.1_a0.0_d0.0/256.zip");
+    CHECK_INT(res.t.policy.n_hidden, 1);
+    CHECK_INT(res.t.policy.hidden[0], 8);
+    CHECK_NEAR(res.t.ppo.ent_coef, 0.01, 0);
+    CHECK_INT(res.t.num_timesteps, old.t.num_timesteps);
+    CHECK(same_params(&old.t, &res.t, 1));
+    CHECK_INT(res.env->current_step, 256);
+    char text[512] = "";
+    rewind(warn);
+    text[fread(text, 1, sizeof text - 1, warn)] = '\0';
+    CHECK_STR_CONTAINS(text, "128.zip not found; using the latest, 256.zip");
+    fclose(warn);
+    run_free(&res);
+    run_free(&old);
+    /* --iter-limit counts iterations from the session's start; 0: no limit */
+    CHECK(ps_iteration_allowed(1, 0) && ps_iteration_allowed(5, 5) && !ps_iteration_allowed(6, 5));
+    unlink(ckpt);
+    remove_session(&s, base);
+}
+
+/* The training group's checks (what train and train-iter refuse early). */
+static void test_train_flags(void) {
+    ps_train_flags f;
+    ps_error err;
+    ps_train_flags_init(&f);
+    CHECK_INT(ps_train_flags_check(&f, &err), PS_OK);
+    CHECK(f.n_hidden == 2 && f.hidden[0] == 64 && f.hidden[1] == 64);
+    const char *bad_arch[] = {"0", "x", "64,,64", "1,2,3,4,5", "", "-8"};
+    for (size_t i = 0; i < sizeof bad_arch / sizeof *bad_arch; i++) {
+        f.net_arch = bad_arch[i];
+        CHECK_INT(ps_train_flags_check(&f, &err), PS_ERR);
+        CHECK_STR_CONTAINS(err.msg, "--net-arch");
+    }
+    f.net_arch = "32,16,8";
+    f.device = "gpu";
+    CHECK_INT(ps_train_flags_check(&f, &err), PS_ERR);
+    CHECK(f.n_hidden == 3 && f.hidden[2] == 8);
+    f.device = "cpu";
+    f.render = "bogus";
+    CHECK_INT(ps_train_flags_check(&f, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--render: 'bogus'");
+    ps_run_flags r;
+    ps_run_flags_init(&r);
+    r.seed_sweep = 1;
+    CHECK_INT(ps_run_flags_check(&r, 0, &err), PS_ERR);
+    CHECK_INT(ps_run_flags_check(&r, 1, &err), PS_OK);
+}
+
 /* =================================================================== main */
 
 typedef struct test_case {
@@ -1777,6 +1898,8 @@ int main(int argc, char **argv) {
         {"learning", test_learning},
         {"determinism", test_determinism},
         {"checkpoint", test_checkpoint},
+        {"resume", test_resume},
+        {"train_flags", test_train_flags},
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         double t0 = now_s();

@@ -83,9 +83,10 @@ check "128.zip written" test -s "$models/128.zip"
 check "256.zip written" test -s "$models/256.zip"
 check "only two checkpoints" test "$(zips "$models")" -eq 2
 check "config.json written" test -s "$a/sessions/s/config.json"
-grep_in "$a/sessions/s/config.json" '"net_arch":[[:space:]]*"16"'
+grep_in "$a/sessions/s/config.json" '"net-arch":[[:space:]]*"16"'
 grep_in "$a/sessions/s/config.json" '"seed":[[:space:]]*"3"'
-grep_in "$a/sessions/s/config.json" '"iteration_steps":[[:space:]]*128'
+grep_in "$a/sessions/s/config.json" '"iteration-steps":[[:space:]]*128'
+grep_in "$a/sessions/s/config.json" '"wg-poisson-lambda":[[:space:]]*200' # every resolved option
 grep_in "$a/stdout" "New model: net-arch 16"
 grep_in "$a/stdout" "Checkpoint: sessions/s/models/$prefix/256.zip"
 # one row per update (64 steps, 10 gradient steps each); no episode has
@@ -181,6 +182,23 @@ grep_in "$b/stderr" "999.zip not found; using the latest, 256.zip"
 # --- --seed-sweep puts the session under seed_<seed>/
 train "$out/sweep" 0 --session w --iteration-steps 64 --iter-limit 1 --seed 5 --seed-sweep --net-arch 8
 check "--seed-sweep: sessions/w/seed_5/models/.../64.zip" test -s "$out/sweep/sessions/w/seed_5/models/$prefix/64.zip"
+
+# --- quotes in the session name and a data path: config.json and the
+# checkpoint's config stay valid JSON (written through cJSON, escaped)
+q=$out/quote
+mkdir -p "$q"
+awk 'BEGIN { print "Date,Price"; for (h = 0; h < 48; h++) printf "2024-01-%02dT%02d:00,%.2f\n", 1 + int(h / 24), h % 24, 50 + h }' > "$q/p\"q.csv"
+train "$q" 0 --session 'say "hi"' --prices 'p"q.csv' --iteration-steps 64 --iter-limit 1 --seed 1 --net-arch 8
+qc="$q/sessions/say \"hi\"/config.json"
+grep_in "$qc" '"session":[[:space:]]*"say \\"hi\\""'
+grep_in "$qc" '"prices":[[:space:]]*"p\\"q.csv"'
+if command -v python3 > /dev/null 2>&1; then
+    check "config.json with quotes is valid JSON" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$qc"
+    if [ $have_unzip = 1 ]; then
+        unzip -p "$q/sessions/say \"hi\"/models/$prefix/64.zip" config.json > "$q/ckpt_config.json" 2>&1
+        check "checkpoint config with quotes is valid JSON" python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$q/ckpt_config.json"
+    fi
+fi
 
 # --- an episode end writes a row to episodes.csv (336 steps)
 e=$out/episode

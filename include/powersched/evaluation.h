@@ -44,7 +44,10 @@ void ps_eval_summarize(const ps_episode_record *r, int n, double eval_months, in
 /* analysis_naming: 6 decimals, trailing zeros then dot stripped, '-' -> 'm',
  * '.' -> 'p' (0.7 -> "0p7", 0 -> "0", -0.5 -> "m0p5"). */
 void ps_eval_number_slug(double v, char *buf, size_t size);
-/* m{model}_e{E}_p{P}_i{I}_ja{A} (spec 12.4); model is a step count or a name. */
+/* m{model}_e{E}_p{P}_i{I}_ja{A} (spec 12.4); model is a step count or a name.
+ * The prototype's names predate the drop weight: only the first
+ * PS_EVAL_NAMED_WEIGHTS weights of the declaration appear. */
+#define PS_EVAL_NAMED_WEIGHTS 4
 void ps_eval_dir_name(const char *model, const ps_weights *w, char *buf, size_t size);
 
 #endif

@@ -22,6 +22,12 @@ int ps_atomic_commit(ps_atomic_file *f, ps_error *err);
 void ps_atomic_abort(ps_atomic_file *f);
 /* Writes text (NULL: out of memory) as the whole file, atomically. */
 int ps_atomic_write_text(const char *path, const char *text, ps_error *err);
+/* Writes a cJSON value (NULL: out of memory) as the whole file, atomically:
+ * every JSON file goes through cJSON, so names with quotes come out escaped. */
+struct cJSON;
+int ps_write_json(const char *path, const struct cJSON *json, ps_error *err);
+/* The whole file as a NUL-terminated string (caller frees), or NULL with err. */
+char *ps_read_text(const char *path, ps_error *err);
 
 /* CRC-32 (zlib) of n little-endian int32 values. */
 uint32_t ps_crc32_i32(const int32_t *v, size_t n);

@@ -75,5 +75,9 @@ int ps_optset_forward(const ps_optset *s, const char *const *groups, int n_group
  * NULL when out of memory). Strings that are empty become null. */
 struct cJSON;
 struct cJSON *ps_optset_json(const ps_optset *s, const char *group);
+/* The listed groups (n_groups 0: every group of the set) as one JSON object
+ * keyed by group name, each as ps_optset_json (caller deletes; NULL when out
+ * of memory): what a run records about how it was configured. */
+struct cJSON *ps_optset_json_groups(const ps_optset *s, const char *const *groups, int n_groups);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "powersched/config.h"
 #include "powersched/error.h"
+#include "powersched/options.h"
 
 typedef struct ps_session {
     char root[4096], models_dir[4400], logs_dir[4400], plots_dir[4400];
@@ -30,6 +31,13 @@ void ps_session_paths(ps_session *s, const char *base, const char *name, const u
 /* ps_session_paths, then creates the folders. */
 int ps_session_open(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
                     const ps_weights *w, ps_error *err);
+
+/* <root>/config.json: how the run was configured. Every option of set with
+ * its resolved value, group by group under "options" (ps_optset_json_groups),
+ * plus the weights prefix and the seed used (text: 64 bits do not fit a JSON
+ * number), random when not given. */
+int ps_session_write_config(const ps_session *s, const ps_optset *set, uint64_t seed, int seed_given,
+                            ps_error *err);
 
 /* The checkpoint to resume from (spec 12.5): want >= 0 picks <want>.zip if it
  * exists (else a warning on `warn` and the latest); otherwise the latest by

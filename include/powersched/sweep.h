@@ -3,6 +3,8 @@
 #ifndef POWERSCHED_SWEEP_H
 #define POWERSCHED_SWEEP_H
 
+#include <stddef.h>
+
 #include "powersched/config.h"
 #include "powersched/error.h"
 
@@ -10,9 +12,12 @@ typedef struct ps_weight_combo {
     double w[PS_N_WEIGHTS];
 } ps_weight_combo;
 
-/* Index of a weight name (efficiency, price, idle, job-age, drop; job_age
- * accepted too), or -1. */
+/* Index of a weight name as --fix-weights takes it (the declared name with
+ * '-' for '_': job-age; job_age accepted too), or -1. */
 int ps_weight_index(const char *name);
+/* Those names in declaration order: "efficiency, price, idle, job-age or
+ * drop" with sep ", " and last_sep " or ". */
+void ps_weight_names(char *buf, size_t size, const char *sep, const char *last_sep);
 
 /* Python's round(x, 2), with -0.0 written as 0.0 (the prototype's "-0.00"
  * runs went to a folder of their own). */

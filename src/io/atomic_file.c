@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cJSON.h>
+
 #include "powersched/io.h"
 
 int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err) {
@@ -51,4 +53,37 @@ int ps_atomic_write_text(const char *path, const char *text, ps_error *err) {
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
     fputs(text, f.fp);
     return ps_atomic_commit(&f, err);
+}
+
+int ps_write_json(const char *path, const cJSON *json, ps_error *err) {
+    char *text = json ? cJSON_Print(json) : NULL;
+    int rc = ps_atomic_write_text(path, text, err);
+    free(text);
+    return rc;
+}
+
+char *ps_read_text(const char *path, ps_error *err) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        ps_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t n = 0, cap = 4096;
+    char *buf = malloc(cap);
+    while (buf) { /* a short read is the end (or an error): no size needed up front */
+        n += fread(buf + n, 1, cap - n - 1, f);
+        if (n < cap - 1) break;
+        char *b = realloc(buf, cap *= 2);
+        if (!b) free(buf);
+        buf = b;
+    }
+    int bad = !buf || ferror(f);
+    fclose(f);
+    if (bad) {
+        free(buf);
+        ps_error_set(err, "%s: cannot read", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
 }

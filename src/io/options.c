@@ -196,3 +196,24 @@ cJSON *ps_optset_json(const ps_optset *s, const char *group) {
     }
     return obj;
 }
+
+/* Whether group k is the first option of its group in the set. */
+static int first_of_group(const ps_optset *s, int k) {
+    for (int i = 0; i < k; i++)
+        if (!strcmp(s->group[i], s->group[k])) return 0;
+    return 1;
+}
+
+cJSON *ps_optset_json_groups(const ps_optset *s, const char *const *groups, int n_groups) {
+    cJSON *obj = cJSON_CreateObject();
+    for (int k = 0; obj && k < s->n; k++) {
+        if (!first_of_group(s, k) || (n_groups > 0 && !in_groups(s->group[k], groups, n_groups))) continue;
+        cJSON *g = ps_optset_json(s, s->group[k]);
+        if (!g || !cJSON_AddItemToObject(obj, s->group[k], g)) {
+            cJSON_Delete(g);
+            cJSON_Delete(obj);
+            return NULL;
+        }
+    }
+    return obj;
+}

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
+#include "powersched/io.h"
 #include "powersched/plot.h"
 
 void ps_py_float_repr(double v, char *buf, size_t size) {
@@ -26,13 +29,13 @@ void ps_py_float_repr(double v, char *buf, size_t size) {
 }
 
 void ps_weights_prefix(const ps_weights *w, char *buf, size_t size) {
-    char e[26], p[26], i[26], a[26], d[26]; /* repr of a double: at most 24 chars */
-    ps_py_float_repr(w->efficiency, e, sizeof e);
-    ps_py_float_repr(w->price, p, sizeof p);
-    ps_py_float_repr(w->idle, i, sizeof i);
-    ps_py_float_repr(w->job_age, a, sizeof a);
-    ps_py_float_repr(w->drop, d, sizeof d);
-    snprintf(buf, size, "e%s_p%s_i%s_a%s_d%s", e, p, i, a, d);
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < PS_N_WEIGHTS && o < size; k++) {
+        char v[26]; /* repr of a double: at most 24 chars */
+        ps_py_float_repr(ps_weight_get(w, k), v, sizeof v);
+        o += (size_t)snprintf(buf + o, size - o, "%s%c%s", k ? "_" : "", ps_weight_fields[k].letter, v);
+    }
 }
 
 void ps_session_paths(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
@@ -81,4 +84,20 @@ int64_t ps_session_pick_model(const ps_session *s, int64_t want, char *path, siz
     int64_t pick = found >= 0 ? found : latest;
     if (pick >= 0) snprintf(path, size, "%s/%lld.zip", s->models_dir, (long long)pick);
     return pick;
+}
+
+int ps_session_write_config(const ps_session *s, const ps_optset *set, uint64_t seed, int seed_given,
+                            ps_error *err) {
+    char seed_text[24], path[4200];
+    snprintf(seed_text, sizeof seed_text, "%llu", (unsigned long long)seed);
+    snprintf(path, sizeof path, "%s/config.json", s->root);
+    cJSON *root = cJSON_CreateObject(), *options = ps_optset_json_groups(set, NULL, 0);
+    int ok = root && options && cJSON_AddStringToObject(root, "weights_prefix", s->prefix) &&
+             cJSON_AddStringToObject(root, "seed", seed_text) && cJSON_AddBoolToObject(root, "seed_given", seed_given);
+    if (ok && cJSON_AddItemToObject(root, "options", options)) options = NULL;
+    else ok = 0;
+    int rc = ok ? ps_write_json(path, root, err) : ps_error_set(err, "%s: out of memory", path);
+    cJSON_Delete(options);
+    cJSON_Delete(root);
+    return rc;
 }

@@ -2,14 +2,32 @@
 #include "powersched/sweep.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A name as --fix-weights takes it: the declared name, '-' for '_'. */
+static int same_name(const char *arg, const char *declared) {
+    for (; *arg && *declared; arg++, declared++)
+        if (*arg != *declared && !(*arg == '-' && *declared == '_')) return 0;
+    return *arg == *declared;
+}
+
 int ps_weight_index(const char *name) {
-    const char *names[PS_N_WEIGHTS] = {"efficiency", "price", "idle", "job-age", "drop"};
-    for (int i = 0; i < PS_N_WEIGHTS; i++)
-        if (!strcmp(name, names[i])) return i;
-    return !strcmp(name, "job_age") ? 3 : -1;
+    for (int k = 0; k < PS_N_WEIGHTS; k++)
+        if (same_name(name, ps_weight_fields[k].name)) return k;
+    return -1;
+}
+
+void ps_weight_names(char *buf, size_t size, const char *sep, const char *last_sep) {
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < PS_N_WEIGHTS && o < size; k++) {
+        const char *s = k == 0 ? "" : k == PS_N_WEIGHTS - 1 ? last_sep : sep;
+        o += (size_t)snprintf(buf + o, size - o, "%s", s);
+        for (const char *c = ps_weight_fields[k].name; *c && o + 1 < size; c++) buf[o++] = *c == '_' ? '-' : *c;
+        if (o < size) buf[o] = '\0';
+    }
 }
 
 double ps_round2(double x) {

@@ -23,7 +23,7 @@ static cJSON *rng_json(const ps_rng *r) {
     return a;
 }
 
-static char *config_json(const ps_trainer *t, const ps_weights *w, const char *sources) {
+static char *config_json(const ps_trainer *t, const ps_weights *w, const cJSON *options) {
     const ps_policy *p = &t->policy;
     cJSON *root = cJSON_CreateObject(), *net = cJSON_CreateArray(), *ppo = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "format", PS_CHECKPOINT_FORMAT);
@@ -46,14 +46,10 @@ static char *config_json(const ps_trainer *t, const ps_weights *w, const char *s
     cJSON_AddNumberToObject(ppo, "adam_eps", c->adam_eps);
     cJSON_AddItemToObject(root, "ppo", ppo);
     cJSON *wj = cJSON_CreateObject();
-    cJSON_AddNumberToObject(wj, "efficiency", w->efficiency);
-    cJSON_AddNumberToObject(wj, "price", w->price);
-    cJSON_AddNumberToObject(wj, "idle", w->idle);
-    cJSON_AddNumberToObject(wj, "job_age", w->job_age);
-    cJSON_AddNumberToObject(wj, "drop", w->drop);
+    for (int k = 0; k < PS_N_WEIGHTS; k++) cJSON_AddNumberToObject(wj, ps_weight_fields[k].name, ps_weight_get(w, k));
     cJSON_AddItemToObject(root, "weights", wj);
-    cJSON *src = sources ? cJSON_Parse(sources) : NULL;
-    cJSON_AddItemToObject(root, "data", src ? src : cJSON_CreateObject());
+    cJSON *opts = options ? cJSON_Duplicate(options, 1) : NULL;
+    cJSON_AddItemToObject(root, "options", opts ? opts : cJSON_CreateObject());
     cJSON *params = cJSON_CreateArray();
     for (int i = 0; i < p->n_params; i++) {
         cJSON *e = cJSON_CreateObject();
@@ -89,10 +85,10 @@ static void add_entry(ps_zip_entry *e, int *n, const char *name, void *data, siz
 }
 
 int ps_checkpoint_save(const char *path, const ps_trainer *t, int64_t nominal, int64_t iteration,
-                       const ps_weights *w, const char *sources, ps_error *err) {
+                       const ps_weights *w, const cJSON *options, ps_error *err) {
     ps_zip_entry e[MAX_ENTRIES];
     int n = 0;
-    char *cfg = config_json(t, w, sources), *prog = progress_json(t, nominal, iteration);
+    char *cfg = config_json(t, w, options), *prog = progress_json(t, nominal, iteration);
     if (!cfg || !prog) {
         free(cfg);
         free(prog);
@@ -145,11 +141,8 @@ static int parse_info(const char *path, const ps_zip_entry *e, int n, ps_checkpo
     info->obs_dim = cJSON_GetObjectItem(cfg, "obs_dim") ? cJSON_GetObjectItem(cfg, "obs_dim")->valueint : 0;
     const cJSON *ppo = cJSON_GetObjectItem(cfg, "ppo"), *w = cJSON_GetObjectItem(cfg, "weights");
     info->ent_coef = cJSON_GetNumberValue(cJSON_GetObjectItem(ppo, "ent_coef"));
-    info->weights.efficiency = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "efficiency"));
-    info->weights.price = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "price"));
-    info->weights.idle = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "idle"));
-    info->weights.job_age = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "job_age"));
-    info->weights.drop = cJSON_GetNumberValue(cJSON_GetObjectItem(w, "drop"));
+    for (int k = 0; k < PS_N_WEIGHTS; k++)
+        *ps_weight_at(&info->weights, k) = cJSON_GetNumberValue(cJSON_GetObjectItem(w, ps_weight_fields[k].name));
     info->nominal_steps = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(prog, "nominal_steps"));
     info->num_timesteps = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(prog, "num_timesteps"));
     info->iteration = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(prog, "iteration"));

@@ -1,6 +1,7 @@
 /* checkpoint.h - a trained model on disk: a zip archive (ps_zip_*) holding
  *   config.json    format name and version, network architecture, PPO
- *                  hyperparameters, reward weights, data sources
+ *                  hyperparameters, reward weights, the options it was
+ *                  trained with (data sources, generator)
  *   progress.json  steps (nominal and taken), iteration, gradient steps,
  *                  RNG states
  *   policy/<param>.bin            float32 little-endian values
@@ -27,9 +28,11 @@ typedef struct ps_checkpoint_info {
 } ps_checkpoint_info;
 
 /* Writes the trainer's network, optimiser and progress to path (atomic).
- * `sources` is a JSON object text describing data sources (may be NULL). */
+ * `options` (may be NULL) is recorded as config.json's "options": the
+ * options the model was trained with (data sources, generator), a copy. */
+struct cJSON;
 int ps_checkpoint_save(const char *path, const ps_trainer *t, int64_t nominal_steps, int64_t iteration,
-                       const ps_weights *weights, const char *sources_json, ps_error *err);
+                       const ps_weights *weights, const struct cJSON *options, ps_error *err);
 
 /* Reads only config.json/progress.json (to build a matching trainer). */
 int ps_checkpoint_peek(const char *path, ps_checkpoint_info *info, ps_error *err);

@@ -121,11 +121,21 @@ void ps_eval_number_slug(double v, char *buf, size_t size) {
     buf[o] = '\0';
 }
 
+/* A weight's tag in folder names: the initials of its name's words
+ * (efficiency -> "e", job_age -> "ja"). */
+static void weight_tag(const char *name, char *buf, size_t size) {
+    size_t o = 0;
+    for (const char *c = name; *c && o + 1 < size; c++)
+        if (c == name || c[-1] == '_') buf[o++] = *c;
+    buf[o] = '\0';
+}
+
 void ps_eval_dir_name(const char *model, const ps_weights *w, char *buf, size_t size) {
-    char e[40], p[40], i[40], a[40];
-    ps_eval_number_slug(w->efficiency, e, sizeof e);
-    ps_eval_number_slug(w->price, p, sizeof p);
-    ps_eval_number_slug(w->idle, i, sizeof i);
-    ps_eval_number_slug(w->job_age, a, sizeof a);
-    snprintf(buf, size, "m%s_e%s_p%s_i%s_ja%s", model, e, p, i, a);
+    int o = snprintf(buf, size, "m%s", model);
+    for (int k = 0; k < PS_EVAL_NAMED_WEIGHTS && o >= 0 && (size_t)o < size; k++) {
+        char tag[16], v[40];
+        weight_tag(ps_weight_fields[k].name, tag, sizeof tag);
+        ps_eval_number_slug(ps_weight_get(w, k), v, sizeof v);
+        o += snprintf(buf + o, size - (size_t)o, "_%s%s", tag, v);
+    }
 }
