@@ -3,7 +3,9 @@
  * model: contiguous oracle <= baseline_off <= slurm-suspend <= always-on.
  * On the public data (../shared/data) when present; else on a generator
  * workload. Also: liquid <= contiguous in every episode without skips. */
+#include <cJSON.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -38,6 +40,40 @@ static void check_ordering(const ps_compare *c, int full) {
     CHECK(slurm->power_offs > 0);
 }
 
+/* The files a comparison writes: one CSV row and one JSON entry per policy. */
+static void check_report(const ps_compare *c) {
+    char dir[] = "/tmp/ps_compare_XXXXXX", path[256], line[1024];
+    if (!mkdtemp(dir)) {
+        CHECK(0);
+        return;
+    }
+    int png;
+    ps_error err = {{0}};
+    CHECK_INT(ps_compare_write(dir, c, &png, &err), PS_OK);
+    snprintf(path, sizeof path, "%s/compare.csv", dir);
+    FILE *f = fopen(path, "r");
+    int rows = 0;
+    if (f && fgets(line, sizeof line, f)) {
+        CHECK(!strncmp(line, "policy,cost,energy_mwh,eur_per_mwh,", 35));
+        CHECK_STR_CONTAINS(line, ",savings_vs_baseline_off_pct,savings_vs_slurm_suspend_pct");
+        while (fgets(line, sizeof line, f)) rows++;
+    }
+    if (f) fclose(f);
+    CHECK_INT(rows, c->n);
+    snprintf(path, sizeof path, "%s/compare.json", dir);
+    f = fopen(path, "r");
+    char text[16384] = "";
+    if (f) text[fread(text, 1, sizeof text - 1, f)] = '\0', fclose(f);
+    cJSON *root = cJSON_Parse(text);
+    CHECK(root != NULL);
+    CHECK_INT(cJSON_GetArraySize(cJSON_GetObjectItem(root, "policies")), c->n);
+    const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "policies"), 0);
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(first, "cost")), c->rows[0].cost, 1e-6 * c->rows[0].cost);
+    cJSON_Delete(root);
+    snprintf(path, sizeof path, "rm -rf %s", dir);
+    CHECK_INT(system(path), 0);
+}
+
 static void run(const ps_scenario_spec *ss, double months, const char *what, int full) {
     ps_scenario sc;
     ps_error err = {{0}};
@@ -50,7 +86,7 @@ static void run(const ps_scenario_spec *ss, double months, const char *what, int
     memset(&spec, 0, sizeof spec);
     char buf[256];
     CHECK_INT(ps_compare_parse("always-on, baseline_off,slurm-suspend,price-threshold,price-aware", buf, sizeof buf,
-                               &spec, &err), PS_OK);
+                               spec.policies, &spec.n, &err), PS_OK);
     spec.heuristic = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
     spec.months = months;
     ps_compare c;
@@ -61,6 +97,7 @@ static void run(const ps_scenario_spec *ss, double months, const char *what, int
     CHECK(!strcmp(c.rows[0].name, "always-on") && !strcmp(c.rows[4].name, "price-aware"));
     CHECK_INT(c.episodes, (int)(2 * months + 0.5));
     check_ordering(&c, full);
+    if (!full) check_report(&c);
     ps_scenario_free(&sc);
 }
 
@@ -69,11 +106,11 @@ static void test_parse(void) {
     memset(&spec, 0, sizeof spec);
     char buf[128];
     ps_error err = {{0}};
-    CHECK_INT(ps_compare_parse("model,oracle", buf, sizeof buf, &spec, &err), PS_ERR);
+    CHECK_INT(ps_compare_parse("model,oracle", buf, sizeof buf, spec.policies, &spec.n, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "'oracle'");
-    CHECK_INT(ps_compare_parse("random,random", buf, sizeof buf, &spec, &err), PS_ERR);
-    CHECK_INT(ps_compare_parse("", buf, sizeof buf, &spec, &err), PS_ERR);
-    CHECK_INT(ps_compare_parse("model, random", buf, sizeof buf, &spec, &err), PS_OK);
+    CHECK_INT(ps_compare_parse("random,random", buf, sizeof buf, spec.policies, &spec.n, &err), PS_ERR);
+    CHECK_INT(ps_compare_parse("", buf, sizeof buf, spec.policies, &spec.n, &err), PS_ERR);
+    CHECK_INT(ps_compare_parse("model, random", buf, sizeof buf, spec.policies, &spec.n, &err), PS_OK);
     CHECK_INT(spec.n, 2);
 }
 

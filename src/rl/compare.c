@@ -1,49 +1,10 @@
 /* compare.c - several policies on one timeline (compare.h). */
 #include "compare.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *KNOWN[] = {"always-on",   "baseline_off", "slurm-suspend", "price-threshold",
-                              "price-aware", "random",       "model"};
-
-static int known(const char *name) {
-    for (size_t k = 0; k < sizeof KNOWN / sizeof KNOWN[0]; k++)
-        if (!strcmp(name, KNOWN[k])) return 1;
-    return 0;
-}
-
-static char *trim(char *s) {
-    while (isspace((unsigned char)*s)) s++;
-    char *e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1])) *--e = '\0';
-    return s;
-}
-
-int ps_compare_parse(const char *list, char *buf, size_t size, ps_compare_spec *spec, ps_error *err) {
-    snprintf(buf, size, "%s", list);
-    spec->n = 0;
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        t = trim(t);
-        if (!known(t))
-            return ps_error_set(err, "--compare: '%s' is not always-on, baseline_off, slurm-suspend, price-threshold, "
-                                     "price-aware, random or model", t);
-        for (int i = 0; i < spec->n; i++)
-            if (!strcmp(spec->policies[i], t)) return ps_error_set(err, "--compare: '%s' is listed twice", t);
-        if (spec->n == PS_COMPARE_MAX) return ps_error_set(err, "--compare: more than %d policies", PS_COMPARE_MAX);
-        spec->policies[spec->n++] = t;
-    }
-    return spec->n ? PS_OK : ps_error_set(err, "--compare: no policy named");
-}
-
-const ps_compare_row *ps_compare_find(const ps_compare *c, const char *name) {
-    for (int i = 0; i < c->n; i++)
-        if (!strcmp(c->rows[i].name, name)) return &c->rows[i];
-    return NULL;
-}
 
 /* ------------------------------------------------------------------ rows */
 
