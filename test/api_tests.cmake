@@ -13,3 +13,6 @@ if(NOT PS_SANITIZE)
   set_tests_properties(api_python PROPERTIES LABELS "api" SKIP_RETURN_CODE 77
                        ENVIRONMENT POWERSCHED_LIB=$<TARGET_FILE:psshared>)
 endif()
+
+# The C API against the env it wraps (in "unit": the sanitizer build runs it).
+ps_unit_test(test_api)

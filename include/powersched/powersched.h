@@ -40,7 +40,8 @@
  *
  * No call allocates after ps_vec_create. Every buffer is owned by the caller;
  * the vec only writes into it. Passing the same obs buffer every step is
- * fastest: each env then rewrites only the queue rows that changed.
+ * fastest: each env then rewrites only the queue rows that changed, so the
+ * caller must not write into it (copy it to transform it).
  * A vec is not thread-safe; distinct vecs are independent (no globals).
  *
  * ---------------------------------------------------------------------------

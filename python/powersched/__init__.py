@@ -22,7 +22,8 @@ env resets itself after the truncating step (the cluster state carries over,
 spec 2.5), so the returned observation is already the next episode's first.
 
 The arrays returned by reset() and step() are the env's own buffers, written
-in place by the next call (no copies per step): copy what you keep.
+in place by the next call (no copies per step): copy what you keep, and do
+not write into obs (the C side rewrites only the queue rows that changed).
 """
 
 import ctypes
