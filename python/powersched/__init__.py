@@ -139,7 +139,7 @@ class VecEnv:
         if not vec:
             raise PowerSchedError(err.value.decode())
         self._vec = vec
-        self.num_envs = n
+        self.num_envs = int(n)
         self.warnings = lib.ps_vec_warnings(vec).decode()
         self.observation_size = lib.ps_vec_obs_size(vec)
         nvec = np.zeros(3, np.int32)
@@ -176,6 +176,8 @@ class VecEnv:
         """Starts a new episode in every env (seed: env i gets seed + i)."""
         if seed is None:
             self._check(self._lib.ps_vec_reset(self._vec, self._step_args[2]))
+        elif not 0 <= int(seed) < 2**64:
+            raise ValueError(f"seed must be in 0..2**64-1, got {seed}")
         else:
             self._check(self._lib.ps_vec_reset_seed(self._vec, int(seed), self._step_args[2]))
         return self.obs, [{} for _ in range(self.num_envs)]
