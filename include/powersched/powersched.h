@@ -14,7 +14,7 @@
  *     const char *opts[] = {"--jobs", "cluster.log", "--jobs-exact-replay", "--seed", "7"};
  *     ps_vec *v = ps_vec_create(8, 5, opts, err, sizeof err);   // NULL: err says why
  *     int D = ps_vec_obs_size(v), F = ps_record_field_count();
- *     float obs[8 * D]; ...                                       // caller-owned, reused
+ *     float *obs = malloc(sizeof(float) * 8 * D); ...             // caller-owned, reused
  *     ps_vec_reset(v, obs);
  *     for (;;) {
  *         ... fill actions[8 * 3] ...
@@ -38,8 +38,9 @@
  * of a vector reproduces `powersched simulate --seed N` step for step given
  * the same actions, and env i reproduces `simulate --seed N+i`.
  *
- * No call allocates after ps_vec_create. Every buffer is owned by the caller;
- * the vec only writes into it. Passing the same obs buffer every step is
+ * Nothing is allocated per step (the envs' job lists only grow to their
+ * high-water mark). Every buffer is owned by the caller; the vec only
+ * writes into it. Passing the same obs buffer every step is
  * fastest: each env then rewrites only the queue rows that changed, so the
  * caller must not write into it (copy it to transform it).
  * A vec is not thread-safe; distinct vecs are independent (no globals).
@@ -83,10 +84,11 @@
  * Episode records (spec 10.2): on a truncating step, row i of records
  * (ps_record_field_count() doubles, the fields named by
  * ps_record_field_name() in order: episode, agent_cost, baseline_cost, ...:
- * the 50 of the reference record, then those beyond it, such as occupancy;
- * see PS_EPISODE_FIELDS in metrics.h) receives env i's finished episode. These are the columns of `powersched simulate
- * --episodes-csv`. Other rows are left untouched. Counts are doubles too;
- * undefined ratios are NaN as in the reference.
+ * the 50 of the reference record, then those beyond it such as occupancy;
+ * see PS_EPISODE_FIELDS in metrics.h) receives env i's finished episode.
+ * These are the columns of `powersched simulate --episodes-csv`. Other rows
+ * are left untouched. Counts are doubles too; undefined ratios are NaN as in
+ * the reference.
  * --------------------------------------------------------------------------- */
 #ifndef POWERSCHED_H
 #define POWERSCHED_H
