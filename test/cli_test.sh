@@ -50,7 +50,7 @@ expect 2 '--seed needs a value' "$ps" simulate --seed
 expect 2 "--seed: '-3' is not a non-negative integer" "$ps" simulate --seed -3
 expect 2 '--jobs-exact-replay requires --jobs' "$ps" simulate --jobs-exact-replay
 expect 2 '--jobs-exact-replay-aggregate requires --jobs-exact-replay' "$ps" simulate --jobs x --jobs-exact-replay-aggregate
-expect 2 "--policy: 'greedy' is not always-on, random or actions:FILE" "$ps" simulate --policy greedy
+expect 2 "--policy: 'greedy' is not always-on, random, slurm-suspend, price-threshold, price-aware or actions:FILE" "$ps" simulate --policy greedy
 expect 2 'takes no value' "$ps" sanity --check-determinism=yes
 
 # --- workload generator flags (spec 9.5) and source precedence (spec 2.4)
