@@ -86,7 +86,7 @@ def load_library():
         return _lib
     env = os.environ.get("POWERSCHED_LIB")
     tried = []
-    paths = [env] if env else [p for p in _candidates() if os.path.exists(p)] + ["libpowersched.so.0"]
+    paths = [env] if env else [p for p in _candidates() if os.path.exists(p)] + ["libpowersched.so.0", "libpowersched.so"]
     for path in paths:
         try:
             _lib = _declare(ctypes.CDLL(path))
