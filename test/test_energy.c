@@ -213,7 +213,40 @@ static void test_wait_quantiles(void) {
     CHECK(isnan(q) && isnan(max));
 }
 
+/* The QoS guard: a policy that keeps every node off cannot hold a job past
+ * H hours; with a boot delay the guard acts that much earlier. */
+static void guard_case(int boot_hours) {
+    ps_config c = tiny();
+    c.guard_max_wait = 3;
+    c.node_boot_hours = boot_hours;
+    script s = {{{0}}};
+    s.at[1] = (ps_job){2, 0, 1, 96}; /* arrives in step 2 */
+    ps_env env;
+    if (make(&env, c, &s) != PS_OK) {
+        CHECK(0);
+        return;
+    }
+    ps_env_reset(&env, NULL, -1, NULL);
+    int launched_at = -1, guarded = 0;
+    for (int t = 1; t <= 8; t++) {
+        ps_step_info in = step(&env, 0, 2); /* always "all off" */
+        guarded += in.guarded;
+        if (in.agent_launched && launched_at < 0) launched_at = t;
+        if (t < 2 + 3 - boot_hours) CHECK_INT(in.guarded, 0);
+    }
+    CHECK_INT(launched_at, 5); /* waited exactly 3 hours: started at the promise */
+    CHECK(guarded >= 1);
+    CHECK_INT(env.metrics.ep.agent.wait, 3);
+    ps_env_free(&env);
+}
+
+static void test_guard(void) {
+    guard_case(0);
+    guard_case(1);
+}
+
 int main(void) {
+    test_guard();
     test_episode_yardsticks();
     test_wait_quantiles();
     test_default_model();

@@ -103,6 +103,15 @@ int ps_side_adjust_nodes(ps_side *s, int action_type, int magnitude);
  * the start of a step (a no-op with the reference's instant switching). */
 void ps_side_advance_boots(ps_side *s);
 
+/* What waits in the queue: cores asked, and how many jobs are at least
+ * min_age hours old; whether the backlog head (its oldest) is that old. */
+typedef struct ps_waiting {
+    int64_t cores;
+    int overdue;
+    int backlog_overdue;
+} ps_waiting;
+ps_waiting ps_side_waiting(const ps_side *s, int64_t now, int min_age);
+
 /* Counts (spec 2.6 step 14). */
 int ps_side_used_nodes(const ps_side *s);
 int64_t ps_side_used_cores(const ps_side *s);

@@ -29,6 +29,7 @@ typedef struct ps_config {
     double node_boot_kwh;      /* energy of one power-on */
     double node_shutdown_kwh;  /* energy of one power-off */
     int node_boot_hours;       /* a node switched on is usable this many steps later */
+    int guard_max_wait;        /* > 0: the QoS guard's promise in hours (env.h); 0 = off */
     int episode_hours;         /* 336 */
 } ps_config;
 

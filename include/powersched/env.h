@@ -68,6 +68,7 @@ typedef struct ps_step_info {
     int64_t used_cores;
     int running, node_changes, agent_launched;
     int switched_on, switched_off;   /* power-ons / power-offs of this step */
+    int guarded;                     /* the QoS guard changed the action */
     int new_jobs;
     int64_t new_sum_duration, new_sum_nodes, new_sum_cores, new_core_hours;
     double baseline_cost, baseline_cost_off, baseline_power, baseline_power_off;

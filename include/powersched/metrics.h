@@ -24,6 +24,7 @@ typedef struct ps_totals {
     /* for occupancy means */
     int64_t steps, used_cores, used_nodes, baseline_used_cores, baseline_used_nodes;
     int64_t power_ons, power_offs; /* the agent's node switches */
+    int64_t guard_interventions;
 } ps_totals;
 
 typedef struct ps_metrics {
@@ -57,7 +58,7 @@ typedef struct ps_metrics {
     X(agent_occupancy_nodes_pct) X(baseline_occupancy_nodes_pct) X(timeline_max_queue_size)         \
     /* yardsticks: completion waits, switching, oracle bounds (NaN when not computed) */           \
     X(agent_wait_p95) X(agent_wait_max) X(baseline_wait_p95) X(baseline_wait_max)                  \
-    X(agent_power_ons) X(agent_power_offs)                                                         \
+    X(agent_power_ons) X(agent_power_offs) X(guard_interventions) X(jobs_waited_over_guard)         \
     X(oracle_liquid_cost) X(oracle_contiguous_cost) X(oracle_unscheduled) X(oracle_spillover)      \
     X(oracle_capture_pct) X(workload_oracle_liquid_cost) X(workload_oracle_contiguous_cost)        \
     X(workload_oracle_unscheduled) X(workload_oracle_spillover)
@@ -88,6 +89,9 @@ typedef struct ps_wait_hist {
  * below it) and the maximum of counts now minus counts at `base` (an earlier
  * copy, or NULL); NaN when no job completed in between. */
 void ps_wait_quantiles(const ps_wait_hist *now, const int64_t *base, double q, double *quantile, double *max);
+
+/* Completed jobs that waited more than `hours` (counts now minus base). */
+int64_t ps_wait_count_above(const ps_wait_hist *now, const int64_t *base, int hours);
 
 /* Builds the record from the episode totals (ratios guarded as spec 10.2). */
 void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_totals *ep,

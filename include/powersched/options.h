@@ -34,6 +34,7 @@ typedef struct ps_option {
 #define PS_GROUP_GENERATOR "workload generator"
 #define PS_GROUP_WEIGHTS "reward weights"
 #define PS_GROUP_ENERGY "energy model"
+#define PS_GROUP_SERVICE "quality of service"
 
 /* The options a command takes, group by group, and what parsing saw. */
 typedef struct ps_optset {

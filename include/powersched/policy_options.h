@@ -8,8 +8,12 @@
 
 #define PS_GROUP_POLICY "hand-written policies"
 
-/* Adds --suspend-time, --suspend-min-on, --price-percentile, --max-wait,
- * pointing into c (whose values are the defaults shown). */
+/* Adds --suspend-time, --suspend-min-on, --price-percentile, pointing into
+ * c (whose values are the defaults shown). */
 void ps_heuristic_options(ps_heuristic_config *c, ps_optset *set);
+
+/* The price policies hold work at most --max-wait hours (the QoS guard's
+ * promise, scenario_options.h), or 24 h when the guard is off. */
+void ps_heuristic_max_wait(ps_heuristic_config *c, int guard_max_wait);
 
 #endif

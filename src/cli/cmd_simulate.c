@@ -98,6 +98,7 @@ int cmd_simulate(int argc, char **argv) {
     ps_error err;
     ps_scenario_spec spec;
     if (ps_sim_flags_to_spec(&a.sim, &spec, stderr, &err) != PS_OK) return ps_cli_fail(CMD, &err, 2);
+    ps_heuristic_max_wait(&a.heuristic, spec.cfg.guard_max_wait);
     ps_fixed_policy pol;
     if (ps_fixed_policy_init(&pol, a.policy, &a.heuristic, &spec.cfg, a.sim.seed, &err) != PS_OK) {
         ps_fixed_policy_free(&pol);

@@ -37,6 +37,18 @@ static void energy_options(ps_config *c, ps_optset *set) {
     ps_optset_add(set, PS_GROUP_ENERGY, opts, PS_COUNT(opts));
 }
 
+const char *const ps_sim_groups[] = {PS_GROUP_DATA, PS_GROUP_ENERGY, PS_GROUP_GENERATOR, PS_GROUP_WEIGHTS};
+const int ps_sim_group_count = PS_COUNT(ps_sim_groups);
+
+static void service_options(ps_config *c, ps_optset *set) {
+    const ps_option opts[] = {
+        {"--max-wait", OPT_INT, &c->guard_max_wait, "H",
+         "QoS guard: when a job would wait longer than H hours, nodes for the waiting work are switched on and the backlog pulled, whatever the policy says (0: off)",
+         0, 336},
+    };
+    ps_optset_add(set, PS_GROUP_SERVICE, opts, PS_COUNT(opts));
+}
+
 void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
     const ps_option opts[] = {
         {"--prices", OPT_STRING, &f->prices, "FILE", "hourly price CSV (Date,Price); none = synthetic daily sinusoid 16..24 EUR/MWh", 0, 0},
@@ -50,6 +62,7 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
     };
     ps_optset_add(set, PS_GROUP_DATA, opts, PS_COUNT(opts));
     energy_options(&f->cluster, set);
+    service_options(&f->cluster, set);
     ps_wg_flags_options(&f->wg, set);
     weight_options(&f->weights, set);
 }
@@ -74,6 +87,7 @@ int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps
     spec->cfg.node_boot_kwh = f->cluster.node_boot_kwh;
     spec->cfg.node_shutdown_kwh = f->cluster.node_shutdown_kwh;
     spec->cfg.node_boot_hours = f->cluster.node_boot_hours;
+    spec->cfg.guard_max_wait = f->cluster.guard_max_wait;
     spec->weights = f->weights;
     spec->prices_path = f->prices;
     spec->seed = f->seed;

@@ -230,6 +230,17 @@ int ps_side_age_backlog(ps_side *s, int64_t now) {
     return dropped;
 }
 
+ps_waiting ps_side_waiting(const ps_side *s, int64_t now, int min_age) {
+    ps_waiting w = {0, 0, 0};
+    FOR_ACTIVE_SLOTS(s, (const uint64_t *)NULL, slot, {
+        const ps_job *j = &s->queue[slot];
+        w.cores += (int64_t)j->nodes * j->cores;
+        w.overdue += j->age >= min_age;
+    });
+    w.backlog_overdue = s->bl_len > 0 && ps_side_backlog_at(s, 0, now).age >= min_age;
+    return w;
+}
+
 ps_job ps_side_backlog_at(const ps_side *s, int i, int64_t now) {
     const ps_backlog_rec *r = &s->backlog[(s->bl_head + i) % (s->cfg->max_backlog_size + 1)];
     ps_job j = {r->duration, (int32_t)(now - r->arrival), r->nodes, r->cores};

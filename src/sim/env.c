@@ -197,6 +197,8 @@ static void finish_episode(ps_env *env) {
     ps_episode_record_build(r, env->current_episode, &m->ep, &m->cum, env->cfg.max_nodes, env->cfg.cores_per_node);
     ps_wait_quantiles(&env->agent.waits, env->agent_waits0, 0.95, &r->agent_wait_p95, &r->agent_wait_max);
     ps_wait_quantiles(&env->baseline.waits, env->baseline_waits0, 0.95, &r->baseline_wait_p95, &r->baseline_wait_max);
+    if (env->cfg.guard_max_wait > 0)
+        r->jobs_waited_over_guard = (double)ps_wait_count_above(&env->agent.waits, env->agent_waits0, env->cfg.guard_max_wait);
     if (env->oracles) oracles_finish(env, r);
 }
 
@@ -271,6 +273,7 @@ static void accumulate(ps_totals *t, const step_acc *a) {
     t->steps++;
     t->power_ons += in->switched_on;
     t->power_offs += in->switched_off;
+    t->guard_interventions += in->guarded;
     t->used_cores += in->used_cores;
     t->used_nodes += in->used;
     t->baseline_used_cores += in->baseline_used_cores;
@@ -296,6 +299,32 @@ static int baseline_step(ps_env *env, int64_t now, step_acc *acc) {
     }
     acc->base_dropped = dropped;
     return launched < 0 ? -1 : total;
+}
+
+/* The QoS guard (an option beyond the reference): a job that would wait
+ * longer than guard_max_wait hours must be able to start now, so the
+ * action may not switch nodes off while one waits; enough nodes for the
+ * queue's waiting work are switched on (capacity permitting) and the backlog
+ * is pulled when its oldest job is due. A boot delay moves the deadline
+ * earlier by the boot time. Returns the action to apply. */
+static ps_action guard(const ps_env *env, ps_action a, int64_t now, int *changed) {
+    const ps_config *c = &env->cfg;
+    const ps_side *s = &env->agent;
+    int due = c->guard_max_wait - c->node_boot_hours;
+    ps_waiting w = ps_side_waiting(s, now, due > 0 ? due : 0);
+    ps_action g = a;
+    if (w.backlog_overdue) g.refill = 1;
+    if (w.overdue > 0) {
+        int64_t need = (w.cores + c->cores_per_node - 1) / c->cores_per_node;
+        int idle = 0;
+        for (int i = 0; i < c->max_nodes; i++) idle += s->nodes[i] == 0;
+        int64_t more = need - idle - s->n_booting, off = c->max_nodes - s->on;
+        if (more > off) more = off;
+        if (g.type == 0) g.type = 1; /* nothing goes off while a job is due */
+        if (more > 0 && !(g.type == 2 && g.magnitude + 1 >= more)) g = (ps_action){2, (int)more - 1, g.refill};
+    }
+    *changed = g.type != a.type || g.magnitude != a.magnitude || g.refill != a.refill;
+    return g;
 }
 
 static int valid_action(const ps_env *env, ps_action a) {
@@ -332,6 +361,7 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
         ps_oracle_record(&env->oracle_workload, in->current_price, env->new_jobs.v, env->new_jobs.n);
     }
     acc->rejected = ps_side_add_jobs(s, env->new_jobs.v, env->new_jobs.n, now);
+    if (env->cfg.guard_max_wait > 0) a = guard(env, a, now, &in->guarded);
     in->node_changes = ps_side_adjust_nodes(s, a.type, a.magnitude + 1);
     if (a.type == 2) in->switched_on = in->node_changes;
     if (a.type == 0) in->switched_off = in->node_changes;

@@ -97,10 +97,18 @@ void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_tot
     r->timeline_max_queue_size = (double)cum->agent.max_queue;
     r->agent_power_ons = (double)ep->power_ons;
     r->agent_power_offs = (double)ep->power_offs;
+    r->guard_interventions = (double)ep->guard_interventions;
+    r->jobs_waited_over_guard = NAN;
     r->agent_wait_p95 = r->agent_wait_max = r->baseline_wait_p95 = r->baseline_wait_max = NAN;
     r->oracle_liquid_cost = r->oracle_contiguous_cost = r->oracle_unscheduled = r->oracle_spillover = NAN;
     r->oracle_capture_pct = r->workload_oracle_liquid_cost = r->workload_oracle_contiguous_cost = NAN;
     r->workload_oracle_unscheduled = r->workload_oracle_spillover = NAN;
+}
+
+int64_t ps_wait_count_above(const ps_wait_hist *h, const int64_t *base, int hours) {
+    int64_t n = 0;
+    for (int w = hours + 1; w <= h->max; w++) n += h->n[w] - (base ? base[w] : 0);
+    return n;
 }
 
 void ps_wait_quantiles(const ps_wait_hist *h, const int64_t *base, double q, double *quantile, double *max) {
