@@ -789,6 +789,42 @@ static void test_shared_scenario(void) {
     ps_scenario_free(&sc);
 }
 
+/* --price-rows keeps rows A..B of the series; out-of-range and too-short
+ * selections are refused. Held-out rows never reach an env of other rows. */
+static void test_price_rows(void) {
+    float v[100];
+    for (int i = 0; i < 100; i++) v[i] = (float)i;
+    ps_scenario_spec spec = ps_scenario_spec_default();
+    spec.price_values = v;
+    spec.n_price_values = 100;
+    spec.price_first = 60;
+    spec.price_last = 99;
+    ps_scenario sc;
+    ps_error err = {{0}};
+    CHECK_INT(ps_scenario_load(&sc, &spec, &err), PS_OK);
+    CHECK_INT((long)sc.n_prices, 40);
+    CHECK_NEAR(sc.prices[0], 60, 0);
+    CHECK_NEAR(sc.prices[39], 99, 0);
+    CHECK_INT(sc.price_first, 60);
+    ps_env env;
+    CHECK_INT(ps_scenario_env(&sc, &env, &err), PS_OK);
+    ps_env_reset(&env, NULL, 0, NULL);
+    int outside = 0;
+    for (int t = 0; t < 200; t++) { /* wraps inside the selection */
+        ps_step_info in;
+        CHECK_INT(ps_env_step(&env, (ps_action){1, 0, 0}, NULL, &in, &err), PS_OK);
+        outside += in.current_price < 60 || in.current_price > 99;
+    }
+    CHECK_INT(outside, 0);
+    ps_env_free(&env);
+    ps_scenario_free(&sc);
+    spec.price_first = 90; /* 10 rows: less than a window */
+    CHECK_INT(ps_scenario_load(&sc, &spec, &err), PS_ERR);
+    spec.price_first = 0, spec.price_last = 100;
+    CHECK_INT(ps_scenario_load(&sc, &spec, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "rows 0..99");
+}
+
 int main(int argc, char **argv) {
     fixtures = argc > 2 ? argv[2] : "test/fixtures";
     test_layout();
@@ -802,5 +838,6 @@ int main(int argc, char **argv) {
     test_determinism();
     test_invariants();
     test_shared_scenario();
+    test_price_rows();
     return check_summary("test_env");
 }

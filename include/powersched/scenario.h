@@ -19,12 +19,13 @@ typedef struct ps_scenario_spec {
     const char *prices_path;     /* "" or NULL: synthetic prices */
     const float *price_values;   /* alternative to prices_path (tests); copied */
     size_t n_price_values;
+    long long price_first, price_last; /* rows first..last (0-based, inclusive) of the series; -1: all */
     ps_workload_spec workload;
     uint64_t seed;               /* seed of envs made by ps_scenario_env */
 } ps_scenario_spec;
 
-/* Contract constants and weights, synthetic prices, the legacy generator,
- * arrival scale 1, seed 0. */
+/* Contract constants and weights, synthetic prices (all rows), the legacy
+ * generator, arrival scale 1, seed 0. */
 ps_scenario_spec ps_scenario_spec_default(void);
 
 typedef struct ps_scenario {
@@ -34,6 +35,7 @@ typedef struct ps_scenario {
     float *prices;               /* NULL: synthetic */
     size_t n_prices;
     char prices_path[4096];      /* "" for synthetic or given values */
+    long long price_first, price_last; /* the rows of the file kept (all: 0..n-1) */
     ps_workload workload;
 } ps_scenario;
 

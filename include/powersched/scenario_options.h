@@ -11,7 +11,7 @@
 #include "powersched/wg_options.h"
 
 typedef struct ps_sim_flags {
-    const char *prices, *job_durations, *jobs, *hourly_jobs;
+    const char *prices, *job_durations, *jobs, *hourly_jobs, *price_rows;
     int exact_replay, exact_replay_aggregate;
     double arrival_scale;
     uint64_t seed;
@@ -25,6 +25,10 @@ void ps_sim_flags_init(ps_sim_flags *f);
 /* Adds the data, energy-model, workload-generator and weight groups,
  * pointing into f. */
 void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set);
+/* The groups ps_sim_flags_options adds (keep the two together): what a
+ * command that starts others forwards to them (train-iter). */
+extern const char *const ps_sim_groups[];
+extern const int ps_sim_group_count;
 /* Validates flag combinations and fills an env spec (which then points into
  * f). Conflicting job sources are resolved by the reference's precedence,
  * with one warning line each on `warn` (NULL: silent). */

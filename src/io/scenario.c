@@ -13,7 +13,26 @@ ps_scenario_spec ps_scenario_spec_default(void) {
     s.cfg = ps_config_default();
     s.weights = ps_weights_default();
     s.workload.arrival_scale = 1.0;
+    s.price_first = s.price_last = -1;
     return s;
+}
+
+/* Keeps rows first..last of the loaded series (held-out evaluation). */
+static int select_rows(ps_scenario *sc, const ps_scenario_spec *spec, ps_error *err) {
+    sc->price_first = 0;
+    sc->price_last = (long long)sc->n_prices - 1;
+    if (spec->price_first < 0 && spec->price_last < 0) return PS_OK;
+    if (!sc->prices) return ps_error_set(err, "--price-rows needs a price file (--prices)");
+    long long a = spec->price_first, b = spec->price_last, n = (long long)sc->n_prices;
+    if (a < 0 || b < a || b >= n)
+        return ps_error_set(err, "--price-rows %lld:%lld: the series has rows 0..%lld", a, b, n - 1);
+    if (b - a + 1 < PS_PRICE_WINDOW)
+        return ps_error_set(err, "--price-rows %lld:%lld: fewer than %d rows (one price window)", a, b, PS_PRICE_WINDOW);
+    memmove(sc->prices, sc->prices + a, (size_t)(b - a + 1) * sizeof *sc->prices);
+    sc->n_prices = (size_t)(b - a + 1);
+    sc->price_first = a;
+    sc->price_last = b;
+    return PS_OK;
 }
 
 static int load_prices(ps_scenario *sc, const ps_scenario_spec *spec, ps_error *err) {
@@ -35,7 +54,7 @@ int ps_scenario_load(ps_scenario *sc, const ps_scenario_spec *spec, ps_error *er
     sc->cfg = spec->cfg;
     sc->weights = spec->weights;
     sc->seed = spec->seed;
-    if (load_prices(sc, spec, err) != PS_OK) {
+    if (load_prices(sc, spec, err) != PS_OK || select_rows(sc, spec, err) != PS_OK) {
         ps_scenario_free(sc);
         return PS_ERR;
     }

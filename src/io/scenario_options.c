@@ -1,10 +1,12 @@
 /* scenario_options.c - the data and weight option groups and the scenario spec they make. */
 #include "powersched/scenario_options.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 
 void ps_sim_flags_init(ps_sim_flags *f) {
-    f->prices = f->job_durations = f->jobs = f->hourly_jobs = "";
+    f->prices = f->job_durations = f->jobs = f->hourly_jobs = f->price_rows = "";
     f->exact_replay = f->exact_replay_aggregate = 0;
     f->arrival_scale = 1.0;
     f->seed = 0;
@@ -58,6 +60,7 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
         {"--jobs-exact-replay", OPT_FLAG, &f->exact_replay, "", "with --jobs: replay the raw jobs of each hour", 0, 0},
         {"--jobs-exact-replay-aggregate", OPT_FLAG, &f->exact_replay_aggregate, "", "with --jobs-exact-replay: aggregate each hour (same jobs as templates)", 0, 0},
         {"--job-arrival-scale", OPT_DOUBLE, &f->arrival_scale, "X", "multiply arrivals: whole copies + random thinning of the fraction", 0, 1e6},
+        {"--price-rows", OPT_STRING, &f->price_rows, "A:B", "use only rows A..B of the price file (0-based, inclusive): hold rows out of training", 0, 0},
         {"--seed", OPT_U64, &f->seed, "N", "seed of the env's random streams", 0, 0},
     };
     ps_optset_add(set, PS_GROUP_DATA, opts, PS_COUNT(opts));
@@ -65,6 +68,19 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
     service_options(&f->cluster, set);
     ps_wg_flags_options(&f->wg, set);
     weight_options(&f->weights, set);
+}
+
+/* "A:B" with 0 <= A <= B. */
+static int parse_rows(const char *s, long long *a, long long *b, ps_error *err) {
+    char *end;
+    errno = 0;
+    *a = strtoll(s, &end, 10);
+    if (end == s || *end != ':' || errno) return ps_error_set(err, "--price-rows: '%s' is not A:B", s);
+    const char *t = end + 1;
+    *b = strtoll(t, &end, 10);
+    if (end == t || *end || errno || *a < 0 || *b < *a)
+        return ps_error_set(err, "--price-rows: '%s' is not A:B with 0 <= A <= B", s);
+    return PS_OK;
 }
 
 int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps_error *err) {
@@ -88,6 +104,7 @@ int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps
     spec->cfg.node_shutdown_kwh = f->cluster.node_shutdown_kwh;
     spec->cfg.node_boot_hours = f->cluster.node_boot_hours;
     spec->cfg.guard_max_wait = f->cluster.guard_max_wait;
+    if (*f->price_rows && parse_rows(f->price_rows, &spec->price_first, &spec->price_last, err) != PS_OK) return PS_ERR;
     spec->weights = f->weights;
     spec->prices_path = f->prices;
     spec->seed = f->seed;
@@ -137,6 +154,8 @@ void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f) 
     fprintf(fp, "Prices: %s, %s; normalisation MIN_PRICE %.2f, MAX_PRICE %.2f\n",
             sc->prices ? f->prices : "synthetic", sc->prices ? "external series" : "daily sinusoid",
             prices.min_price, prices.max_price);
+    if (sc->prices)
+        fprintf(fp, "Price rows: %lld..%lld of the file (%zu hours)\n", sc->price_first, sc->price_last, sc->n_prices);
     fprintf(fp, "Price statistics: min %.2f, max %.2f, mean %.4f, median %.2f, std %.4f, p1 %.4f, p99 %.4f\n",
             st.min, st.max, st.mean, st.median, st.std, st.p1, st.p99);
 }
