@@ -1,9 +1,13 @@
 /* test_evaluation - spec 10.5's cumulative analysis on episode records with
- * hand-computed expectations, and the evaluation folder naming of 12.4. */
+ * hand-computed expectations, the evaluation folder naming of 12.4 and
+ * evaluate-savings' report (text and summary.json). */
+#include <cJSON.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "powersched/eval_report.h"
 #include "powersched/evaluation.h"
 
 static ps_episode_record rec(double agent, double base, double off, double mwh_a, double mwh_off) {
@@ -111,10 +115,38 @@ static void test_names(void) {
     CHECK(strstr(b, "d") == NULL || strstr(b, "_d") == NULL); /* drop weight is not part of it */
 }
 
+/* evaluate-savings' report: the text blocks, and summary.json through
+ * cJSON (a quoted session name stays valid; NaN becomes null). */
+static void test_report(void) {
+    ps_episode_record r[2] = {rec(80, 100, 90, 0.8, 0.9), rec(70, 100, 90, 0.7, 0.9)};
+    ps_eval_summary s;
+    ps_eval_summarize(r, 2, 1.0, 336, &s); /* no completions: cost per 1k jobs is NaN */
+    char *text;
+    size_t size;
+    FILE *fp = open_memstream(&text, &size);
+    ps_eval_summary_print(fp, &s);
+    fclose(fp);
+    CHECK_STR_CONTAINS(text, "\n=== CUMULATIVE SAVINGS ANALYSIS ===\nVs Baseline (with idle nodes):\n"
+                             "  Total Savings: €50\n");
+    CHECK_STR_CONTAINS(text, "=== SAVING VS BASELINE_OFF: ENERGY VOLUME AND PRICE TIMING ===");
+    free(text);
+    cJSON *j = ps_eval_summary_json(&s, "a \"quoted\" run", "128");
+    char *json = cJSON_Print(j);
+    cJSON *back = cJSON_Parse(json);
+    CHECK(back != NULL);
+    CHECK(!strcmp(cJSON_GetObjectItem(back, "session")->valuestring, "a \"quoted\" run"));
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(back, "total_savings")), 50, 1e-9);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(back, "agent_cost_per_1k")));
+    cJSON_Delete(back);
+    cJSON_Delete(j);
+    free(json);
+}
+
 int main(void) {
     test_monthly_pairing();
     test_summary();
     test_split_sums_to_saving();
     test_names();
+    test_report();
     return check_summary("test_evaluation");
 }

@@ -69,6 +69,8 @@ int main(void) {
     CHECK_STR_CONTAINS(err.msg, "sum to");
     CHECK(ps_sweep_grid(0, NULL, NULL, 0, &g, &n, &err) == PS_ERR);
     CHECK_INT(ps_weight_index("job-age"), 3);
+    CHECK_INT(ps_weight_index("job_age"), 3);
+    CHECK_INT(ps_weight_index("job"), -1);
     CHECK_INT(ps_weight_index("bogus"), -1);
     CHECK(ps_round2(-0.001) == 0 && !signbit(ps_round2(-0.001)));
     return check_summary("test_sweep");

@@ -40,6 +40,31 @@ check test ! -d sessions/sl/models
 check test -f sessions/sl/models/e0.5_p0.5_i0.0_a0.0_d0.0/128.zip
 check test -f sessions/sl/plots-eval/m128_e0p5_p0p5_i0_ja0/summary.json
 
+# --- every option of train is accepted and forwarded from its group: the
+# training options to train only, the run options (--seed-sweep, --threads)
+# and the data/energy options to evaluate-savings too. A row of a seed sweep
+# trains and evaluates under seed_1/, where --collect finds it.
+"$ps" train-iter --session fw --iter-limit-per-step 1 $small --seed-sweep --device cpu --ent-coef 0.01 --threads 1 \
+    --node-idle-watts 150 --slurm --evaluate-savings --eval-months 0.5 > fw.out 2>&1 || fail "train-iter forwarding: $(tail -3 fw.out)"
+fd=$(ls -d sessions/fw/sweeps/* 2>/dev/null | head -1)
+for flag in --seed-sweep --net-arch --iteration-steps --device --ent-coef --threads --node-idle-watts --seed; do
+    has "^$flag\$" "$fd/train_args.txt"
+done
+for flag in --seed-sweep --threads --node-idle-watts --seed; do
+    has "^$flag\$" "$fd/eval_args.txt"
+done
+for flag in --net-arch --iteration-steps --device --ent-coef --step --slurm --evaluate-savings; do
+    n=$((n + 1))
+    grep -q -e "^$flag\$" "$fd/eval_args.txt" && fail "$flag forwarded to evaluate-savings"
+done
+n=$((n + 1))
+grep -q -e '^--slurm$\|^--step$\|^--fix-weights$' "$fd/train_args.txt" && fail "train-iter's own options forwarded to train"
+"$ps" train-iter --run-row "$(pwd)/$fd" 2 > fw_task.out 2>&1 || fail "--run-row of a seed sweep: $(tail -3 fw_task.out)"
+check test -f sessions/fw/seed_1/models/e1.0_p0.0_i0.0_a0.0_d0.0/64.zip
+check test -f sessions/fw/seed_1/plots-eval/m64_e1_p0_i0_ja0/summary.json
+"$ps" train-iter --collect "$fd" > fw_collect.out 2>&1
+has '^2,1.00,0.00,0.00,0.00,0.00,ok,' "$fd/collect.csv"
+
 # --- local: 3 runs, 2 at a time; run 1's session holds a corrupt checkpoint.
 mkdir -p sessions/lo/models/e0.5_p0.5_i0.0_a0.0_d0.0
 printf 'corrupt' > sessions/lo/models/e0.5_p0.5_i0.0_a0.0_d0.0/64.zip
@@ -71,5 +96,8 @@ expect2 --session x --iter-limit-per-step 1 --submit
 expect2 --session x --iter-limit-per-step 1 --workload-gen poisson --job-arrival-scale 2
 expect2 --session x --iter-limit-per-step 1 --efficiency-weight 0.5
 expect2 --collect "$(pwd)"
+expect2 --session x --iter-limit-per-step 1 --seed-sweep # the training options are checked before any run
+expect2 --session x --iter-limit-per-step 1 --net-arch 0
+expect2 --session x --iter-limit-per-step 1 --device gpu
 echo "train-iter: $n checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -65,6 +65,10 @@ void ps_optset_print(FILE *fp, const ps_optset *s);
 const ps_option *ps_optset_find(const ps_optset *s, const char *name);
 int ps_optset_given(const ps_optset *s, const char *name);
 
+/* The names of the set's groups in the order they were added (at most max);
+ * returns their count. */
+int ps_optset_groups(const ps_optset *s, const char **groups, int max);
+
 /* The options of the listed groups that were given, as arguments for another
  * command ("--flag", or "--name" "value" with the text as given). Writes at
  * most max pointers (into s's option names and the parsed argv) to out and

@@ -25,10 +25,9 @@ void ps_sim_flags_init(ps_sim_flags *f);
 /* Adds the data, energy-model, workload-generator and weight groups,
  * pointing into f. */
 void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set);
-/* The groups ps_sim_flags_options adds (keep the two together): what a
- * command that starts others forwards to them (train-iter). */
-extern const char *const ps_sim_groups[];
-extern const int ps_sim_group_count;
+/* The names of the groups ps_sim_flags_options adds (at most max; their
+ * count): what a command that starts others forwards to them (train-iter). */
+int ps_sim_flags_groups(const char **groups, int max);
 /* Validates flag combinations and fills an env spec (which then points into
  * f). Conflicting job sources are resolved by the reference's precedence,
  * with one warning line each on `warn` (NULL: silent). */

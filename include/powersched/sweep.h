@@ -32,4 +32,9 @@ double ps_round2(double x);
 int ps_sweep_grid(double step, const int *fixed, const double *values, int n_fixed, ps_weight_combo **out, int *n,
                   ps_error *err);
 
+/* ps_sweep_grid with the fixed weights as --fix-weights/--fix-values give
+ * them: comma lists of names (ps_weight_index) and numbers, same length. */
+int ps_sweep_grid_fixed(double step, const char *names, const char *values, ps_weight_combo **out, int *n,
+                        ps_error *err);
+
 #endif

@@ -204,6 +204,13 @@ static int first_of_group(const ps_optset *s, int k) {
     return 1;
 }
 
+int ps_optset_groups(const ps_optset *s, const char **groups, int max) {
+    int n = 0;
+    for (int k = 0; k < s->n; k++)
+        if (first_of_group(s, k) && n < max) groups[n++] = s->group[k];
+    return n;
+}
+
 cJSON *ps_optset_json_groups(const ps_optset *s, const char *const *groups, int n_groups) {
     cJSON *obj = cJSON_CreateObject();
     for (int k = 0; obj && k < s->n; k++) {

@@ -39,9 +39,6 @@ static void energy_options(ps_config *c, ps_optset *set) {
     ps_optset_add(set, PS_GROUP_ENERGY, opts, PS_COUNT(opts));
 }
 
-const char *const ps_sim_groups[] = {PS_GROUP_DATA, PS_GROUP_ENERGY, PS_GROUP_GENERATOR, PS_GROUP_WEIGHTS};
-const int ps_sim_group_count = PS_COUNT(ps_sim_groups);
-
 static void service_options(ps_config *c, ps_optset *set) {
     const ps_option opts[] = {
         {"--max-wait", OPT_INT, &c->guard_max_wait, "H",
@@ -68,6 +65,15 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
     service_options(&f->cluster, set);
     ps_wg_flags_options(&f->wg, set);
     weight_options(&f->weights, set);
+}
+
+int ps_sim_flags_groups(const char **groups, int max) {
+    ps_sim_flags f;
+    ps_sim_flags_init(&f);
+    ps_optset set; /* a scratch set: the groups come from the one declaration above */
+    ps_optset_init(&set);
+    ps_sim_flags_options(&f, &set);
+    return ps_optset_groups(&set, groups, max);
 }
 
 /* "A:B" with 0 <= A <= B. */

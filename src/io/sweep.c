@@ -106,3 +106,39 @@ int ps_sweep_grid(double step, const int *fixed, const double *values, int n_fix
     *n = g.n;
     return PS_OK;
 }
+
+/* Splits a comma list into buf; the pieces go to part[0..*n). */
+static int split_list(const char *flag, const char *list, char *buf, size_t size, char **part, int *n,
+                      ps_error *err) {
+    *n = 0;
+    snprintf(buf, size, "%s", list);
+    for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (*n == PS_N_WEIGHTS) return ps_error_set(err, "%s: more than %d values", flag, PS_N_WEIGHTS);
+        part[(*n)++] = t;
+    }
+    return PS_OK;
+}
+
+int ps_sweep_grid_fixed(double step, const char *names, const char *values, ps_weight_combo **out, int *n,
+                        ps_error *err) {
+    char nbuf[256], vbuf[256], *name[PS_N_WEIGHTS], *value[PS_N_WEIGHTS], all[128];
+    int fixed[PS_N_WEIGHTS], nf, nv;
+    double v[PS_N_WEIGHTS];
+    *out = NULL;
+    *n = 0;
+    if (split_list("--fix-weights", names, nbuf, sizeof nbuf, name, &nf, err) != PS_OK ||
+        split_list("--fix-values", values, vbuf, sizeof vbuf, value, &nv, err) != PS_OK)
+        return PS_ERR;
+    for (int k = 0; k < nf; k++)
+        if ((fixed[k] = ps_weight_index(name[k])) < 0) {
+            ps_weight_names(all, sizeof all, ", ", " or ");
+            return ps_error_set(err, "--fix-weights: '%s' is not %s", name[k], all);
+        }
+    for (int k = 0; k < nv; k++) {
+        char *end;
+        v[k] = strtod(value[k], &end);
+        if (end == value[k] || *end) return ps_error_set(err, "--fix-values: '%s' is not a number", value[k]);
+    }
+    if (nf != nv) return ps_error_set(err, "--fix-weights names %d weights but --fix-values gives %d values", nf, nv);
+    return ps_sweep_grid(step, fixed, v, nf, out, n, err);
+}

@@ -1,0 +1,91 @@
+/* sweep_run.h - a weight sweep on disk and its runs (spec 12.8, train-iter).
+ *
+ * The sweep folder holds plan.csv (index, then one column per weight with 2
+ * decimals), train_args.txt and, when the runs evaluate, eval_args.txt (one
+ * argument per line: what every run passes to `train` / `evaluate-savings`
+ * besides its weights), logs/, and for Slurm sweep.sbatch. Row K is run by
+ * `<self> train-iter --run-row DIR K`, here (ps_sweep_run_local) or as a
+ * Slurm array task; nothing depends on the submitting machine beyond the
+ * paths. Functions report through ps_error; the runs' own output goes to
+ * their logs. */
+#ifndef POWERSCHED_SWEEP_RUN_H
+#define POWERSCHED_SWEEP_RUN_H
+
+#include <stdio.h>
+
+#include "powersched/sweep.h"
+
+#define PS_SWEEP_TRAIN_ARGS "train_args.txt"
+#define PS_SWEEP_EVAL_ARGS "eval_args.txt"
+
+typedef struct ps_sweep_row {
+    int index;
+    ps_weight_combo w;
+} ps_sweep_row;
+
+/* Arguments read back from an args file (one per line). */
+typedef struct ps_sweep_args {
+    char **v;
+    int n;
+    char *text; /* the file; v points into it */
+} ps_sweep_args;
+
+/* An existing sweep folder, read. */
+typedef struct ps_sweep {
+    char dir[4096];
+    ps_sweep_row *rows;
+    int n;
+    ps_sweep_args train, eval; /* eval.text == NULL when the runs do not evaluate */
+} ps_sweep;
+
+typedef struct ps_sweep_slurm {
+    const char *partition, *time_limit, *extra; /* "" when unset; extra: ';'-separated #SBATCH lines */
+    int cpus, max_parallel;                     /* max_parallel 0: no limit */
+} ps_sweep_slurm;
+
+/* <cwd>/sessions/<session>/sweeps/<local time>_<pid>. */
+void ps_sweep_dir_name(const char *cwd, const char *session, char *dir, size_t size);
+
+/* Creates dir/logs and writes plan.csv and the args files (eval: n_eval < 0
+ * for none). */
+int ps_sweep_create(const char *dir, const ps_weight_combo *g, int n, const char *const *train, int n_train,
+                    const char *const *eval, int n_eval, ps_error *err);
+/* dir/sweep.sbatch: a job array of n tasks, task K running row K from cwd. */
+int ps_sweep_write_sbatch(const char *dir, const char *self, const char *cwd, const char *job_name, int n,
+                          const ps_sweep_slurm *slurm, ps_error *err);
+
+/* Reads plan.csv and the args files; "not a sweep folder" when either of
+ * plan.csv and train_args.txt is missing. ps_sweep_close frees. */
+int ps_sweep_open(ps_sweep *s, const char *dir, ps_error *err);
+void ps_sweep_close(ps_sweep *s);
+/* The value after the last `name` in args, or NULL. */
+const char *ps_sweep_args_value(const ps_sweep_args *a, const char *name);
+int ps_sweep_args_has(const ps_sweep_args *a, const char *name);
+
+/* Row `row`: `self train <train args> <weights>`, then, when the sweep
+ * evaluates, `self evaluate-savings <eval args> <weights>`, each to
+ * completion, a line on log before each. Returns 0, the exit status of the
+ * first run that failed (128 + signal when killed), or PS_ERR with err when
+ * the row cannot be found. */
+int ps_sweep_run_row(const ps_sweep *s, const char *self, int row, FILE *log, ps_error *err);
+
+/* Called after every finished run of a local sweep. */
+typedef void (*ps_sweep_progress)(void *user, int done, int failed, int running, int queued);
+
+/* Runs rows 0..n-1 as `self train-iter --run-row DIR K`, at most `parallel`
+ * at once, each with its output in DIR/logs/run_K.log; status[k] gets run
+ * K's exit status. Returns the number of failed runs. */
+int ps_sweep_run_local(const char *self, const char *dir, int n, int parallel, int *status,
+                       ps_sweep_progress progress, void *user);
+/* The runs of a local sweep: weights and status, the tail of failed logs. */
+void ps_sweep_report(FILE *fp, const char *dir, const ps_weight_combo *g, const int *status, int n);
+
+/* `sbatch --parsable DIR/sweep.sbatch`; the job id into id. */
+int ps_sweep_submit(const char *dir, char *id, size_t size, ps_error *err);
+
+/* DIR/collect.csv: a row per plan row, its status (ok, or missing without
+ * an evaluation summary) and the numbers of the newest evaluation of its
+ * weights (sessions/ relative to the current folder). */
+int ps_sweep_collect(const ps_sweep *s, int *missing, char *path, size_t size, ps_error *err);
+
+#endif

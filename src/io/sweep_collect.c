@@ -1,0 +1,94 @@
+/* sweep_collect.c - a sweep's evaluation summaries gathered into collect.csv. */
+#include "powersched/sweep_run.h"
+
+#include <cJSON.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "powersched/evaluation.h"
+#include "powersched/io.h"
+#include "powersched/session.h"
+
+/* The summary.json numbers collect.csv keeps, in column order. */
+static const char *const KEYS[] = {"total_savings", "total_savings_off", "avg_monthly_pct", "avg_monthly_pct_off",
+                                   "agent_completion_pct", "agent_avg_wait", "agent_dropped", "agent_cost",
+                                   "baseline_cost", "baseline_off_cost", "agent_eur_per_mwh",
+                                   "saving_off_energy_volume", "saving_off_price_timing"};
+#define N_KEYS ((int)(sizeof KEYS / sizeof KEYS[0]))
+
+/* The session folder the sweep's runs wrote to: sessions/<session>, or
+ * .../seed_<seed> when train ran with --seed-sweep. */
+static int session_root(const ps_sweep *s, char *root, size_t size, ps_error *err) {
+    const char *name = ps_sweep_args_value(&s->train, "--session");
+    const char *seed = ps_sweep_args_has(&s->train, "--seed-sweep") ? ps_sweep_args_value(&s->train, "--seed") : NULL;
+    if (!name) return ps_error_set(err, "%s/%s names no --session", s->dir, PS_SWEEP_TRAIN_ARGS);
+    uint64_t seed_value = seed ? strtoull(seed, NULL, 10) : 0;
+    ps_session sess;
+    ps_weights w = ps_weights_default();
+    ps_session_paths(&sess, "sessions", name, seed ? &seed_value : NULL, &w);
+    snprintf(root, size, "%s", sess.root);
+    return PS_OK;
+}
+
+/* <root>/plots-eval/m<largest steps>_<weights slug>/summary.json, or -1. */
+static int find_summary(const char *root, const ps_weight_combo *c, char *path, size_t size) {
+    char dir[4200], slug[128], best[256] = "";
+    ps_weights w;
+    for (int k = 0; k < PS_N_WEIGHTS; k++) *ps_weight_at(&w, k) = c->w[k];
+    ps_eval_dir_name("", &w, slug, sizeof slug); /* "m_e.._p.._i.._ja.." */
+    snprintf(dir, sizeof dir, "%s/plots-eval", root);
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    long long best_steps = -1;
+    for (struct dirent *e; (e = readdir(d));) {
+        char *end = e->d_name + 1;
+        long long steps = e->d_name[0] == 'm' ? strtoll(e->d_name + 1, &end, 10) : -1;
+        if (steps >= 0 && end != e->d_name + 1 && !strcmp(end, slug + 1) && steps > best_steps) {
+            best_steps = steps;
+            snprintf(best, sizeof best, "%s", e->d_name);
+        }
+    }
+    closedir(d);
+    if (best_steps < 0) return -1;
+    snprintf(path, size, "%s/%s/summary.json", dir, best);
+    return access(path, R_OK) == 0 ? 0 : -1;
+}
+
+/* One row of collect.csv; returns whether the run had a summary. */
+static int collect_row(FILE *fp, const char *root, const ps_sweep_row *r) {
+    char path[4600];
+    ps_error ignored;
+    char *text = find_summary(root, &r->w, path, sizeof path) == 0 ? ps_read_text(path, &ignored) : NULL;
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    fprintf(fp, "%d", r->index);
+    for (int k = 0; k < PS_N_WEIGHTS; k++) fprintf(fp, ",%.2f", r->w.w[k]);
+    fprintf(fp, ",%s", j ? "ok" : "missing");
+    for (int k = 0; k < N_KEYS; k++) {
+        const cJSON *v = j ? cJSON_GetObjectItem(j, KEYS[k]) : NULL;
+        if (cJSON_IsNumber(v)) fprintf(fp, ",%.17g", v->valuedouble);
+        else fputc(',', fp);
+    }
+    fputc('\n', fp);
+    int ok = j != NULL;
+    cJSON_Delete(j);
+    free(text);
+    return ok;
+}
+
+int ps_sweep_collect(const ps_sweep *s, int *missing, char *path, size_t size, ps_error *err) {
+    char root[4096];
+    if (session_root(s, root, sizeof root, err) != PS_OK) return PS_ERR;
+    snprintf(path, size, "%s/collect.csv", s->dir);
+    ps_atomic_file out;
+    if (ps_atomic_open(&out, path, err) != PS_OK) return PS_ERR;
+    fprintf(out.fp, "index");
+    for (int k = 0; k < PS_N_WEIGHTS; k++) fprintf(out.fp, ",%s", ps_weight_fields[k].name);
+    fprintf(out.fp, ",status");
+    for (int k = 0; k < N_KEYS; k++) fprintf(out.fp, ",%s", KEYS[k]);
+    fputc('\n', out.fp);
+    *missing = 0;
+    for (int i = 0; i < s->n; i++) *missing += !collect_row(out.fp, root, &s->rows[i]);
+    return ps_atomic_commit(&out, err);
+}
