@@ -5,6 +5,8 @@
 #ifndef POWERSCHED_PLOT_H
 #define POWERSCHED_PLOT_H
 
+#include <stddef.h>
+
 #include "powersched/error.h"
 
 /* 1 when a `gnuplot` executable is on PATH. */
@@ -14,6 +16,11 @@ int ps_gnuplot_available(void);
  * PS_ERR when gnuplot is missing, cannot start, or fails (its stderr is left
  * on ours). */
 int ps_gnuplot_render(const char *dir, const char *script, ps_error *err);
+
+/* text as a gnuplot double-quoted string ("..." with \ and " escaped and
+ * control characters dropped), so a title holding user text (a session
+ * called my "best" run) cannot break the script; cut to fit size. */
+void ps_gnuplot_string(const char *text, char *buf, size_t size);
 
 /* mkdir -p. */
 int ps_mkdirs(const char *path, ps_error *err);

@@ -52,13 +52,15 @@ static int write_data(const char *path, const ps_episode_series *s, int from, ps
     return ps_atomic_commit(&f, err);
 }
 
-static int write_script(const char *path, const char *name, const char *title, ps_error *err) {
+static int write_script(const char *path, const char *name, const char *title_text, ps_error *err) {
+    char title[1200];
+    ps_gnuplot_string(title_text, title, sizeof title);
     ps_atomic_file f;
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
     fprintf(f.fp,
             "# Render: cd <this folder> && gnuplot %s.gp\n"
             "set terminal pngcairo size 1600,1000 font ',10'\nset output '%s.png'\n"
-            "set multiplot layout 2,1 title \"%s\"\nset grid\nset key outside right\n"
+            "set multiplot layout 2,1 title %s\nset grid\nset key outside right\n"
             "set title 'Price, nodes and queue'\nset xlabel 'hour of episode'\nset ylabel 'price (EUR/MWh)'\n"
             "set y2label 'nodes / jobs'\nset y2tics\nset ytics nomirror\n"
             "plot '%s.dat' using 1:2 axes x1y1 with lines lw 2 title 'price', \\\n"

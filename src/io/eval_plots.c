@@ -56,7 +56,11 @@ static int render(const char *dir, const char *script, int *rendered, ps_error *
 
 int ps_eval_plots(const char *dir, const char *title, const ps_episode_record *r, int n, int *rendered,
                   ps_error *err) {
-    char path[4400], script[8192];
+    char path[4400], script[8192], text[600], savings_title[1300], summary_title[1300];
+    snprintf(text, sizeof text, "Cumulative savings - %s", title);
+    ps_gnuplot_string(text, savings_title, sizeof savings_title);
+    snprintf(text, sizeof text, "Episode summary - %s", title);
+    ps_gnuplot_string(text, summary_title, sizeof summary_title);
     *rendered = 0;
     if (ps_mkdirs(dir, err) != PS_OK) return PS_ERR;
     snprintf(path, sizeof path, "%s/cumulative_savings.dat", dir);
@@ -64,14 +68,14 @@ int ps_eval_plots(const char *dir, const char *title, const ps_episode_record *r
     snprintf(script, sizeof script,
              "# Render: cd <this folder> && gnuplot cumulative_savings.gp\n"
              "set terminal pngcairo size 1400,800 font ',11'\nset output 'cumulative_savings.png'\n"
-             "set title \"Cumulative savings - %s\"\nset grid\nset key top left\n"
+             "set title %s\nset grid\nset key top left\n"
              "set xlabel 'months (an episode is two weeks)'\nset ylabel 'cumulative savings (EUR)'\n"
              "set y2label 'monthly savings (%%)'\nset y2tics\nset ytics nomirror\n"
              "plot 'cumulative_savings.dat' using 2:3 with linespoints lw 2 title 'vs baseline (idle nodes on)', \\\n"
              "     '' using 2:4 with linespoints lw 2 dt 2 title 'vs baseline\\_off (idle nodes free)', \\\n"
              "     '' using 2:5 axes x1y2 with lines dt 3 title 'monthly %% vs baseline', \\\n"
              "     '' using 2:6 axes x1y2 with lines dt 3 title 'monthly %% vs baseline\\_off'\n",
-             title);
+             savings_title);
     snprintf(path, sizeof path, "%s/cumulative_savings.gp", dir);
     if (ps_atomic_write_text(path, script, err) != PS_OK || render(dir, "cumulative_savings.gp", rendered, err) != PS_OK)
         return PS_ERR;
@@ -80,7 +84,7 @@ int ps_eval_plots(const char *dir, const char *title, const ps_episode_record *r
     snprintf(script, sizeof script,
              "# Render: cd <this folder> && gnuplot episode_summary.gp\n"
              "set terminal pngcairo size 1400,1200 font ',11'\nset output 'episode_summary.png'\n"
-             "set multiplot layout 3,1 title \"Episode summary - %s\"\nset grid\nset key outside right\n"
+             "set multiplot layout 3,1 title %s\nset grid\nset key outside right\n"
              "set xlabel 'episode'\n"
              "set title 'Cost per episode'\nset ylabel 'EUR'\n"
              "plot 'episode_summary.dat' using 1:2 with linespoints title 'agent', \\\n"
@@ -94,7 +98,7 @@ int ps_eval_plots(const char *dir, const char *title, const ps_episode_record *r
              "     '' using 1:8 axes x1y2 with linespoints title 'dropped (agent)', \\\n"
              "     '' using 1:9 axes x1y2 with linespoints title 'dropped (baseline)'\n"
              "unset multiplot\n",
-             title);
+             summary_title);
     snprintf(path, sizeof path, "%s/episode_summary.gp", dir);
     if (ps_atomic_write_text(path, script, err) != PS_OK || render(dir, "episode_summary.gp", rendered, err) != PS_OK)
         return PS_ERR;

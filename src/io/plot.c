@@ -27,6 +27,22 @@ int ps_gnuplot_available(void) {
     return 0;
 }
 
+void ps_gnuplot_string(const char *text, char *buf, size_t size) {
+    size_t o = 0;
+    if (size < 3) {
+        if (size) buf[0] = '\0';
+        return;
+    }
+    buf[o++] = '"';
+    for (const unsigned char *c = (const unsigned char *)text; *c && o + 3 < size; c++) {
+        if (*c < 0x20 || *c == 0x7f) continue;
+        if (*c == '"' || *c == '\\') buf[o++] = '\\';
+        buf[o++] = (char)*c;
+    }
+    buf[o++] = '"';
+    buf[o] = '\0';
+}
+
 int ps_gnuplot_render(const char *dir, const char *script, ps_error *err) {
     if (!ps_gnuplot_available()) return ps_error_set(err, "gnuplot is not installed (apt-get install gnuplot-nox)");
     posix_spawn_file_actions_t fa;

@@ -2,6 +2,7 @@
 #include "powersched/analysis.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,4 +91,85 @@ void ps_point_stats_compute(const ps_episode_record *r, int n, double months, in
     s->annual_savings = t.annual_savings;
     s->eval_savings_off = t.total_savings_off;
     s->annual_savings_off = t.annual_savings_off;
+}
+
+/* ------------------------------------------------------------ sweeps */
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int parse_list(const char *list, double *v, int *n, ps_error *err) {
+    char buf[2048];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *end;
+        double x = strtod(t, &end);
+        if (end == t || *end || !isfinite(x) || x < 0) return ps_error_set(err, "'%s' is not a non-negative number", t);
+        if (*n == PS_ANALYSIS_MAX_POINTS) return ps_error_set(err, "more than %d points", PS_ANALYSIS_MAX_POINTS);
+        v[(*n)++] = x;
+    }
+    return PS_OK;
+}
+
+static int schedule(const ps_analysis_schedule *s, double *v, int *n, ps_error *err) {
+    if (s->kind == PS_ANALYSIS_SEED) {
+        if (s->seed_step <= 0 || s->max_seed < s->min_seed) return ps_error_set(err, "invalid seed range");
+        for (int64_t x = s->min_seed; x <= s->max_seed && *n < PS_ANALYSIS_MAX_POINTS; x += s->seed_step)
+            v[(*n)++] = (double)x;
+        return PS_OK;
+    }
+    if (s->num_points < 1 || s->num_points > PS_ANALYSIS_MAX_POINTS || !(s->hi >= s->lo) || s->lo < 0)
+        return ps_error_set(err, "invalid range %g..%g with %d points", s->lo, s->hi, s->num_points);
+    for (int k = 0; k < s->num_points; k++) {
+        double t = s->num_points > 1 ? (double)k / (s->num_points - 1) : 0;
+        v[k] = s->kind == PS_ANALYSIS_SCALE ? s->lo + (s->hi - s->lo) * t
+                                            : round(s->lo * pow(s->hi / fmax(s->lo, 1e-9), t));
+    }
+    *n = s->num_points;
+    return PS_OK;
+}
+
+int ps_analysis_points(const ps_analysis_schedule *s, double *v, int *n, ps_error *err) {
+    *n = 0;
+    if ((*s->list ? parse_list(s->list, v, n, err) : schedule(s, v, n, err)) != PS_OK) return PS_ERR;
+    if (s->kind == PS_ANALYSIS_SCALE && *n < PS_ANALYSIS_MAX_POINTS) v[(*n)++] = 1.0;
+    for (int k = 0; k < *n; k++) v[k] = round(v[k] * 1e6) / 1e6;
+    qsort(v, (size_t)*n, sizeof *v, cmp_double);
+    int u = 0;
+    for (int k = 0; k < *n; k++)
+        if (u == 0 || v[k] != v[u - 1]) v[u++] = v[k];
+    *n = u;
+    return *n ? PS_OK : ps_error_set(err, "no sweep points");
+}
+
+int ps_analysis_modes(ps_analysis_kind kind, int replay_only, int sampler_only, const char *modes[2]) {
+    int n = 0;
+    if (kind == PS_ANALYSIS_LAMBDA) modes[n++] = "poisson";
+    else if (kind == PS_ANALYSIS_SEED) modes[n++] = "sampling";
+    else {
+        if (!sampler_only) modes[n++] = "exact_replay_aggregate";
+        if (!replay_only) modes[n++] = "sampling";
+    }
+    return n;
+}
+
+const char *ps_analysis_value_name(ps_analysis_kind kind) {
+    return kind == PS_ANALYSIS_SCALE ? "job_arrival_scale" : kind == PS_ANALYSIS_LAMBDA ? "lambda" : "seed";
+}
+
+const char *ps_analysis_dir_prefix(ps_analysis_kind kind) {
+    return kind == PS_ANALYSIS_SCALE    ? "arrivalscale_occupancy_sweep"
+           : kind == PS_ANALYSIS_LAMBDA ? "lambda_occupancy_sweep"
+                                        : "hourlyjobs_seed_occupancy_sweep";
+}
+
+/* The words of the sweeps on the command line, in ps_analysis_kind order. */
+static const char *const KIND_WORDS[] = {"arrival-scale", "lambda", "seed"};
+
+int ps_analysis_kind_parse(const char *word) {
+    for (int k = 0; k < (int)(sizeof KIND_WORDS / sizeof *KIND_WORDS); k++)
+        if (!strcmp(word, KIND_WORDS[k])) return k;
+    return -1;
 }
