@@ -88,6 +88,21 @@ static void test_power_for_work(void) {
     CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 2);
     ps_heuristic_free(&h);
 
+    /* idle nodes the waiting work needs are not suspended */
+    scene_init(&s, small());
+    job(&s, 0, 3, 1, 1, 96);
+    h = make(&s, ps_heuristic_config_default(PS_H_SLURM_SUSPEND));
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 0, 3); /* 4 idle, 1 kept for the job */
+    ps_heuristic_free(&h);
+
+    /* a job on 4 nodes x 8 cores needs 4 nodes, not 32 cores' worth */
+    scene_init(&s, small());
+    for (int i = 0; i < 4; i++) node(&s, i, -1);
+    job(&s, 1, 2, 0, 4, 8);
+    h = make(&s, ps_heuristic_config_default(PS_H_SLURM_SUSPEND));
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 4);
+    ps_heuristic_free(&h);
+
     /* with a 2-hour boot the nodes asked for are not asked for again */
     scene_init(&s, small());
     s.c.node_boot_hours = 2;

@@ -31,6 +31,10 @@ typedef struct ps_eval_summary {
     /* saving vs baseline_off = energy volume + price timing:
      *   (E_off - E_agent) * p_agent + E_off * (p_off - p_agent), p = cost / energy */
     double saving_off_energy_volume, saving_off_price_timing;
+    /* the oracle bounds (spec 16, sums over episodes; NaN when not computed),
+     * the agent's job set, and capture = (off - agent) / (off - contiguous) */
+    double oracle_liquid_cost, oracle_contiguous_cost, oracle_unscheduled, oracle_spillover, oracle_capture_pct;
+    double agent_wait_p95_max; /* the largest episode p95 completion wait */
 } ps_eval_summary;
 
 /* The monthly % series of spec 10.5 (episodes paired (1,2), (3,4), ...; each

@@ -7,10 +7,13 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "compare.h"
 #include "evaluate.h"
 #include "powersched/episode_plot.h"
 #include "powersched/eval_report.h"
+#include "powersched/heldout.h"
 #include "powersched/io.h"
+#include "powersched/policy_options.h"
 #include "powersched/scenario_options.h"
 #include "powersched/session.h"
 #include "train_options.h"
@@ -23,13 +26,17 @@ static const char USAGE[] =
     "STEPS) with the deterministic policy for 2 x eval-months episodes of two weeks, or a\n"
     "heuristic with --policy, against the always-on baseline and baseline_off. The job stream\n"
     "depends only on the data options and --seed, so baselines agree across models.\n"
+    "Then --compare runs every yardstick on the same timeline and prints one table (also\n"
+    "compare.csv, compare.json, compare.png). With the default energy model (no off power,\n"
+    "free and instant switching) every saving is an upper bound.\n"
     "Outputs go to sessions/NAME/plots-eval/m<steps>_e.._p.._i.._ja../ (sessions/NAME/seed_SEED/\n"
     "with --seed-sweep, as train).\n";
 
 typedef struct eval_args {
     ps_sim_flags sim;
     ps_run_flags run;
-    const char *session, *policy, *trace;
+    ps_heuristic_config heuristic;
+    const char *session, *policy, *trace, *compare;
     double months;
     int64_t model;
     int seed_given;
@@ -75,6 +82,44 @@ static void on_episode(void *user, const ps_env *env, const ps_episode_record *r
     if (r->tty && done < total) fprintf(stderr, "  evaluated %d / %d episodes", done, total);
 }
 
+/* Warns when the evaluation's price rows were seen in training. */
+static void check_heldout(const ps_session *s, const ps_scenario *sc) {
+    char path[4600], prices[4096];
+    long long first, last;
+    ps_error err;
+    snprintf(path, sizeof path, "%s/config.json", s->root);
+    if (!sc->prices || ps_trained_rows(path, prices, sizeof prices, &first, &last, &err) != PS_OK) return;
+    if (strcmp(prices, sc->prices_path)) return; /* another price file: other rows */
+    if (ps_rows_overlap(sc->price_first, sc->price_last, first, last))
+        fprintf(stderr, "warning: evaluation rows %lld..%lld of %s overlap the rows the model trained on (%s); "
+                        "hold rows out with --price-rows A:B in training and evaluation\n",
+                sc->price_first, sc->price_last, prices, first < 0 ? "all" : "see config.json");
+}
+
+/* The yardsticks on the same timeline (--compare): table and files. */
+static int compare(const eval_args *a, const ps_scenario *sc, const ps_session *s, int have_model, const char *dir,
+                   ps_error *err) {
+    if (!strcmp(a->compare, "none")) return PS_OK;
+    ps_compare_spec spec;
+    memset(&spec, 0, sizeof spec);
+    char list[512], buf[512], ckpt[4600];
+    snprintf(list, sizeof list, "%s", strcmp(a->compare, "auto") ? a->compare
+                                      : have_model ? "always-on,baseline_off,slurm-suspend,price-threshold,price-aware,model"
+                                                   : "always-on,baseline_off,slurm-suspend,price-threshold,price-aware");
+    if (ps_compare_parse(list, buf, sizeof buf, spec.policies, &spec.n, err) != PS_OK) return PS_ERR;
+    spec.heuristic = a->heuristic;
+    spec.months = a->months;
+    spec.seed = a->sim.seed;
+    if (ps_session_pick_model(s, a->model, ckpt, sizeof ckpt, NULL) >= 0) spec.model_path = ckpt;
+    ps_compare c;
+    if (ps_compare_run(sc, &spec, &c, err) != PS_OK) return PS_ERR;
+    ps_compare_print(stdout, &c);
+    int png;
+    if (ps_compare_write(dir, &c, &png, err) != PS_OK) return PS_ERR;
+    printf("Comparison: %s/compare.{csv,json%s}\n", dir, png ? ",png" : ",gp,dat; gnuplot not found for the PNG");
+    return PS_OK;
+}
+
 static int write_outputs(const char *dir, const ps_episode_list *eps, const ps_eval_summary *s, const char *model,
                          const eval_args *a, ps_error *err) {
     int png;
@@ -100,10 +145,15 @@ static int run_episodes(ps_evaluator *ev, const eval_args *a, ps_env *env, ps_ep
 
 static int evaluate(eval_args *a, ps_error *err) {
     if (!(a->months > 0)) return ps_error_set(err, "--eval-months must be > 0"), 2;
-    if (strcmp(a->policy, "model") && strcmp(a->policy, "always-on") && strcmp(a->policy, "random"))
-        return ps_error_set(err, "--policy: '%s' is not model, always-on or random", a->policy), 2;
     ps_scenario_spec spec;
     if (ps_sim_flags_to_spec(&a->sim, &spec, stderr, err) != PS_OK) return 2;
+    ps_heuristic_max_wait(&a->heuristic, spec.cfg.guard_max_wait);
+    ps_heuristic_kind kind;
+    int heuristic = ps_heuristic_parse(a->policy, &kind) == 0 && kind != PS_H_ALWAYS_ON;
+    if (strcmp(a->policy, "model") && strcmp(a->policy, "always-on") && strcmp(a->policy, "random") && !heuristic)
+        return ps_error_set(err, "--policy: '%s' is not model, always-on, random, slurm-suspend, price-threshold or "
+                                 "price-aware", a->policy), 2;
+    a->heuristic.kind = heuristic ? kind : a->heuristic.kind;
     if (ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK) return 2;
     ps_session s;
     ps_session_paths(&s, "sessions", a->session, a->run.seed_sweep ? &a->sim.seed : NULL, &a->sim.weights);
@@ -121,7 +171,13 @@ static int evaluate(eval_args *a, ps_error *err) {
     if (rc == PS_OK) {
         at_set_num_threads(a->run.threads);
         ps_sim_print_setup(stdout, sc, &a->sim);
-        if (!strcmp(a->policy, "model")) rc = load_model(&ev, a, &s, env, model, sizeof model, err);
+        ps_env_set_oracles(env, 1);
+        if (!strcmp(a->policy, "model")) {
+            rc = load_model(&ev, a, &s, env, model, sizeof model, err);
+            check_heldout(&s, sc);
+        } else if (heuristic) {
+            rc = ps_evaluator_policy(&ev, &a->heuristic, &env->cfg, err);
+        }
     }
     if (rc == PS_OK && ps_series_init(&series, env->cfg.episode_hours) != 0) rc = ps_error_set(err, "out of memory");
     if (rc == PS_OK) rc = run_episodes(&ev, a, env, &series, &eps, err);
@@ -134,6 +190,7 @@ static int evaluate(eval_args *a, ps_error *err) {
         snprintf(dir, sizeof dir, "%s/plots-eval/%s", s.root, dirname);
         rc = write_outputs(dir, &eps, &sum, model, a, err);
     }
+    if (rc == PS_OK) rc = compare(a, sc, &s, !strcmp(a->policy, "model"), dir, err);
     if (rc == PS_OK && a->run.plot_dashboard) {
         int png;
         char title[256];
@@ -150,13 +207,15 @@ static int evaluate(eval_args *a, ps_error *err) {
 }
 
 int cmd_evaluate(int argc, char **argv) {
-    eval_args a = {.session = "default", .policy = "model", .trace = "", .months = 12, .model = -1};
+    eval_args a = {.session = "default", .policy = "model", .trace = "", .compare = "auto", .months = 12, .model = -1};
     ps_sim_flags_init(&a.sim);
+    a.heuristic = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
     ps_run_flags_init(&a.run);
     const ps_option own[] = {
         {"--session", OPT_STRING, &a.session, "NAME", "session folder under sessions/", 0, 0},
         {"--model", OPT_I64, &a.model, "STEPS", "checkpoint STEPS.zip (-1: the latest)", -1, 1e15},
-        {"--policy", OPT_STRING, &a.policy, "P", "model | always-on | random (heuristics need no model)", 0, 0},
+        {"--policy", OPT_STRING, &a.policy, "P", "model | always-on | random | slurm-suspend | price-threshold | price-aware", 0, 0},
+        {"--compare", OPT_STRING, &a.compare, "LIST", "policies on the same timeline: auto (every yardstick, and model when trained), none, or a list of always-on,baseline_off,slurm-suspend,price-threshold,price-aware,random,model", 0, 0},
         {"--trace", OPT_STRING, &a.trace, "FILE", "write one CSV row per step (as simulate --trace)", 0, 0},
     };
     ps_optset set;
@@ -165,6 +224,7 @@ int cmd_evaluate(int argc, char **argv) {
     ps_eval_months_options(&a.months, &set);
     ps_run_flags_options(&a.run, &set);
     ps_sim_flags_options(&a.sim, &set);
+    ps_heuristic_options(&a.heuristic, &set);
     int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;
     a.seed_given = ps_optset_given(&set, "--seed");

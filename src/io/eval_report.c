@@ -76,6 +76,11 @@ void ps_eval_summary_print(FILE *fp, const ps_eval_summary *s) {
     fprintf(fp, "  Sum:           €%.2f (saving vs baseline_off: €%.2f)\n",
             s->saving_off_energy_volume + s->saving_off_price_timing, s->total_savings_off);
     fprintf(fp, "  Dropped jobs: agent %.0f, baseline %.0f\n", s->agent_dropped, s->baseline_dropped);
+    if (isnan(s->oracle_contiguous_cost)) return;
+    fprintf(fp, "\n=== ORACLE BOUNDS OF THE SAME WORK (perfect foresight, no idle power; spec 16) ===\n");
+    fprintf(fp, "  Contiguous: €%.2f (%.0f jobs unscheduled, %.0f spill-over), liquid: €%.2f\n",
+            s->oracle_contiguous_cost, s->oracle_unscheduled, s->oracle_spillover, s->oracle_liquid_cost);
+    fprintf(fp, "  Captured: %.1f%% of the gap between baseline_off and the contiguous oracle\n", s->oracle_capture_pct);
 }
 
 cJSON *ps_eval_summary_json(const ps_eval_summary *s, const char *session, const char *model) {
@@ -96,6 +101,8 @@ cJSON *ps_eval_summary_json(const ps_eval_summary *s, const char *session, const
     NUM(lost_per_saved_euro_off) NUM(agent_mwh) NUM(baseline_mwh) NUM(baseline_off_mwh) NUM(agent_eur_per_mwh)
     NUM(baseline_eur_per_mwh) NUM(baseline_off_eur_per_mwh) NUM(prop_savings) NUM(prop_savings_pct)
     NUM(prop_savings_off) NUM(prop_savings_off_pct) NUM(saving_off_energy_volume) NUM(saving_off_price_timing)
+    NUM(oracle_liquid_cost) NUM(oracle_contiguous_cost) NUM(oracle_unscheduled) NUM(oracle_spillover)
+    NUM(oracle_capture_pct) NUM(agent_wait_p95_max)
 #undef NUM
     return root;
 }

@@ -90,6 +90,20 @@ static void money(const ps_episode_record *r, int n, ps_eval_summary *s) {
     s->saving_off_price_timing = po * (p_off - p_agent);
 }
 
+static void oracles(const ps_episode_record *r, int n, ps_eval_summary *s) {
+    s->agent_wait_p95_max = NAN;
+    for (int i = 0; i < n; i++) {
+        s->oracle_liquid_cost += r[i].oracle_liquid_cost;
+        s->oracle_contiguous_cost += r[i].oracle_contiguous_cost;
+        s->oracle_unscheduled += r[i].oracle_unscheduled;
+        s->oracle_spillover += r[i].oracle_spillover;
+        double p95 = r[i].agent_wait_p95;
+        if (!isnan(p95) && (isnan(s->agent_wait_p95_max) || p95 > s->agent_wait_p95_max)) s->agent_wait_p95_max = p95;
+    } /* NaN records (oracles off) make the sums NaN: not computed */
+    double gap = s->baseline_off_cost - s->oracle_contiguous_cost;
+    s->oracle_capture_pct = gap != 0 ? (s->baseline_off_cost - s->agent_cost) / gap * 100 : NAN;
+}
+
 void ps_eval_summarize(const ps_episode_record *r, int n, double eval_months, int hours, ps_eval_summary *s) {
     memset(s, 0, sizeof *s);
     s->episodes = n;
@@ -104,6 +118,7 @@ void ps_eval_summarize(const ps_episode_record *r, int n, double eval_months, in
     s->annual_savings_off = eval_months > 0 ? s->total_savings_off * 12 / eval_months : NAN;
     jobs(r, n, hours, s);
     money(r, n, s);
+    oracles(r, n, s);
 }
 
 void ps_eval_number_slug(double v, char *buf, size_t size) {

@@ -54,6 +54,7 @@ void ps_heuristic_free(ps_heuristic *h) {
 typedef struct view {
     int idle, off, on, suspendable;
     int64_t waiting_cores;    /* cores asked by the jobs waiting in the queue */
+    int widest;               /* most nodes one waiting job needs */
     double waiting_core_hours;
     int oldest;               /* age of the oldest waiting job, -1 if none */
     int booting;              /* power-ons asked that the observation still shows off */
@@ -78,6 +79,7 @@ static void see_queue(const ps_heuristic *h, const float *obs, view *v) {
         if (q[0] <= 0.0f) continue;
         double cores = (double)q[2] * q[3];
         v->waiting_cores += (int64_t)cores;
+        if ((int)q[2] > v->widest) v->widest = (int)q[2];
         v->waiting_core_hours += cores * q[0];
         if ((int)q[1] > v->oldest) v->oldest = (int)q[1];
     }
@@ -93,9 +95,17 @@ static int still_booting(const ps_heuristic *h) {
     return n;
 }
 
-static ps_action power_for_work(const ps_heuristic *h, const view *v) {
+/* Nodes the waiting work needs: its cores' worth, and at least as many as
+ * its widest job (a job on n nodes needs n distinct nodes however few cores
+ * it asks). */
+static int64_t nodes_for_work(const ps_heuristic *h, const view *v) {
     int cpn = h->cluster.cores_per_node;
-    int64_t need = (v->waiting_cores + cpn - 1) / cpn - v->idle - v->booting;
+    int64_t nodes = (v->waiting_cores + cpn - 1) / cpn;
+    return v->widest > nodes ? v->widest : nodes;
+}
+
+static ps_action power_for_work(const ps_heuristic *h, const view *v) {
+    int64_t need = nodes_for_work(h, v) - v->idle - v->booting;
     int can = v->off - v->booting;
     if (need > 0 && can > 0) return (ps_action){2, (need < can ? (int)need : can) - 1, 1};
     return (ps_action){1, 0, 1};
@@ -108,7 +118,9 @@ static ps_action suspend(const ps_heuristic *h, int eligible, int on) {
 
 static ps_action slurm_suspend(const ps_heuristic *h, const view *v) {
     ps_action a = power_for_work(h, v);
-    return a.type == 2 ? a : suspend(h, v->suspendable, v->on);
+    if (a.type == 2) return a;
+    int64_t spare = v->idle - nodes_for_work(h, v); /* idle nodes the waiting work does not need */
+    return suspend(h, spare < v->suspendable ? (int)(spare > 0 ? spare : 0) : v->suspendable, v->on);
 }
 
 /* Holding back: idle nodes off at once, nothing powered on. */
