@@ -37,5 +37,9 @@ static inline uint64_t ps_rng_next(ps_rng *r) {
 static inline double ps_rng_uniform(ps_rng *r) { return (double)(ps_rng_next(r) >> 11) * 0x1.0p-53; }
 /* Uniform integer in [lo, hi] (inclusive, lo <= hi), unbiased (Lemire). */
 int64_t ps_rng_int(ps_rng *r, int64_t lo, int64_t hi);
+/* Binomial(n, p) for n >= 0 and p in [0, 1] (0 outside): inversion from the
+ * smaller tail, like numpy's small-mean branch, and n Bernoulli draws where
+ * the inversion's start probability would underflow. */
+int64_t ps_rng_binomial(ps_rng *r, int64_t n, double p);
 
 #endif
