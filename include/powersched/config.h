@@ -12,6 +12,42 @@
 /* Length of the price window and history (spec 7: PREDICTION/HISTORY_WINDOW). */
 #define PS_PRICE_WINDOW 24
 
+/* The newer training contract (spec 18 C, the "NEWER VERSION DELTA" blocks):
+ * each item an option whose zero value is the 47e1086 reference, so a
+ * zeroed struct (ps_config_default) keeps the golden parity. */
+typedef enum ps_reward_version {
+    PS_REWARD_REFERENCE = 0, /* spec 5.3 */
+    PS_REWARD_NEWEST = 1     /* spec 5 delta: backlog pressure, -0.3 tanh drops */
+} ps_reward_version;
+typedef enum ps_price_timing {
+    PS_PRICE_TIMING_REFERENCE = 0, /* advance first, bill the new window[0] (spec 7.3) */
+    PS_PRICE_TIMING_DECISION = 1   /* bill window[0] read at the start, advance at the end */
+} ps_price_timing;
+typedef enum ps_price_history {
+    PS_PRICE_HISTORY_WINDOW_END = 0, /* the quirk of spec 7.4 */
+    PS_PRICE_HISTORY_CONSUMED = 1    /* the price billed in the step */
+} ps_price_history;
+typedef enum ps_synthetic_prices {
+    PS_SYNTH_SINUSOID = 0, /* spec 7.5 */
+    PS_SYNTH_LOGIC = 1     /* high if (t mod 24) < 12 else low (spec 7 delta, 18.21) */
+} ps_synthetic_prices;
+typedef enum ps_hard_reset {
+    PS_HARD_RESET_OFF = 0,   /* the continuous timeline of spec 2.5 */
+    PS_HARD_RESET_TRAIN = 1, /* first reset: random start row from the env RNG */
+    PS_HARD_RESET_EVAL = 2   /* first reset: row (episode x episode_hours) mod N */
+} ps_hard_reset;
+
+typedef struct ps_contract {
+    int reward;                  /* ps_reward_version */
+    int flush_after_drop_streak; /* > 0: flush both sides after this many dropping steps in a row */
+    int price_timing;            /* ps_price_timing */
+    int price_history;           /* ps_price_history */
+    int synthetic_prices;        /* ps_synthetic_prices (no price file) */
+    double logic_high, logic_low; /* logic price levels (250 / -10 in the prototype's code) */
+    int hard_reset;              /* ps_hard_reset */
+    int hourly_binomial;         /* hourly sampler: scale the drawn count (spec 8.6 delta) */
+} ps_contract;
+
 typedef struct ps_config {
     int max_nodes;             /* 335 cluster size */
     int cores_per_node;        /* 96 */
@@ -31,6 +67,7 @@ typedef struct ps_config {
     int node_boot_hours;       /* a node switched on is usable this many steps later */
     int guard_max_wait;        /* > 0: the QoS guard's promise in hours (env.h); 0 = off */
     int episode_hours;         /* 336 */
+    ps_contract contract;      /* newer-version options; all 0 = the reference */
 } ps_config;
 
 ps_config ps_config_default(void);

@@ -19,6 +19,8 @@ ps_config ps_config_default(void) {
         .cost_idle_w = 150,
         .cost_used_w = 450,
         .episode_hours = 336,
+        /* used only with PS_SYNTH_LOGIC: the levels of the prototype's code */
+        .contract = {.logic_high = 250.0, .logic_low = -10.0},
     };
     return c;
 }

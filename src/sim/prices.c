@@ -59,6 +59,13 @@ double ps_prices_synthetic(long long t) {
     return v > 1.0 ? v : 1.0;
 }
 
+double ps_prices_logic(long long t, double high, double low) { return ((t % 24) + 24) % 24 < 12 ? high : low; }
+
+/* The synthetic model in force, unrounded (the window stores it as float). */
+static double synth_at(const ps_prices *p, long long t) {
+    return p->logic ? ps_prices_logic(t, p->logic_high, p->logic_low) : ps_prices_synthetic(t);
+}
+
 double ps_percentile_linear(const double *v, size_t n, double q) {
     if (n == 1) return v[0];
     double h = (double)(n - 1) * q / 100.0;
@@ -78,14 +85,25 @@ static double *sorted_copy(const ps_prices *p, size_t *n) {
     double *v = malloc(m * sizeof *v);
     if (!v) return NULL;
     for (size_t i = 0; i < m; i++)
-        v[i] = p->values ? (double)p->values[i] : (double)(float)ps_prices_synthetic((long long)i);
+        v[i] = p->values ? (double)p->values[i] : (double)(float)synth_at(p, (long long)i);
     qsort(v, m, sizeof *v, cmp_double);
     *n = m;
     return v;
 }
 
 int ps_prices_init(ps_prices *p, const float *values, size_t n, ps_error *err) {
+    return ps_prices_init_contract(p, values, n, NULL, err);
+}
+
+int ps_prices_init_contract(ps_prices *p, const float *values, size_t n, const ps_contract *c, ps_error *err) {
     memset(p, 0, sizeof *p);
+    if (c) {
+        p->decision_hour = c->price_timing == PS_PRICE_TIMING_DECISION;
+        p->consumed_history = c->price_history == PS_PRICE_HISTORY_CONSUMED;
+        p->logic = c->synthetic_prices == PS_SYNTH_LOGIC;
+        p->logic_high = c->logic_high;
+        p->logic_low = c->logic_low;
+    }
     if (values) {
         if (n == 0) return ps_error_set(err, "price series is empty");
         p->values = values;
@@ -105,7 +123,7 @@ int ps_prices_init(ps_prices *p, const float *values, size_t n, ps_error *err) {
 }
 
 static double price_at(const ps_prices *p, long long i) {
-    if (!p->values) return (double)(float)ps_prices_synthetic(i);
+    if (!p->values) return (double)(float)synth_at(p, i);
     long long n = (long long)p->n;
     return (double)p->values[((i % n) + n) % n];
 }
@@ -118,21 +136,26 @@ void ps_prices_reset(ps_prices *p, long long s) {
     p->hist_len = p->hist_head = 0;
 }
 
-double ps_prices_advance(ps_prices *p) {
-    double next = p->values ? (double)p->values[p->price_index % (long long)p->n]
-                            : ps_prices_synthetic(p->price_index);
-    p->price_index++;
-    /* The quirk of spec 7.4: the history receives the value appended at the
-     * END of the window, not the consumed price. */
+static void history_push(ps_prices *p, double v) {
     if (p->hist_len < PS_PRICE_WINDOW) {
-        p->history[(p->hist_head + p->hist_len) % PS_PRICE_WINDOW] = next;
+        p->history[(p->hist_head + p->hist_len) % PS_PRICE_WINDOW] = v;
         p->hist_len++;
     } else {
-        p->history[p->hist_head] = next;
+        p->history[p->hist_head] = v;
         p->hist_head = (p->hist_head + 1) % PS_PRICE_WINDOW;
     }
+}
+
+double ps_prices_advance(ps_prices *p) {
+    double billed = (double)p->window[0]; /* decision-hour timing: billed before this advance */
+    double next = p->values ? (double)p->values[p->price_index % (long long)p->n] : synth_at(p, p->price_index);
+    p->price_index++;
     memmove(p->window, p->window + 1, (PS_PRICE_WINDOW - 1) * sizeof p->window[0]);
     p->window[PS_PRICE_WINDOW - 1] = (float)next;
+    if (!p->decision_hour) billed = (double)p->window[0];
+    /* The quirk of spec 7.4: by default the history receives the value
+     * appended at the END of the window, not the consumed price. */
+    history_push(p, p->consumed_history ? billed : next);
     return (double)p->window[0];
 }
 
