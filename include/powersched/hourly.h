@@ -38,6 +38,12 @@ void ps_hourly_free(ps_hourly *h);
  * Draws one index, then one uniform per template of the hour when the drawn
  * count is > 0. Returns 0, or -1 when out of memory. */
 int ps_hourly_sample(const ps_hourly *h, int hour, ps_rng *rng, ps_joblist *out);
+/* The newer sampler (spec 8.6 delta): the drawn count becomes
+ * count x floor(scale) + Binomial(count, frac(scale)) (one binomial draw,
+ * only for a count > 0 and a fraction > 0) before the templates are scaled
+ * to it; scale <= 0 gives no jobs and draws nothing. Scale 1 is
+ * ps_hourly_sample. */
+int ps_hourly_sample_scaled(const ps_hourly *h, int hour, double scale, ps_rng *rng, ps_joblist *out);
 
 /* Expected number of emitted jobs in hour of day h (mean over the count
  * samples of the scaled template multiplicities). */

@@ -154,8 +154,10 @@ typedef struct ps_workload {
 int ps_workload_create(ps_workload *w, const ps_config *cfg, const ps_workload_spec *spec, ps_error *err);
 void ps_workload_free(ps_workload *w);
 /* A job source for one env reading w (which must outlive it): the chosen
- * source then the arrival scale (spec 2.6 step 7, 8.6). Its own state is
- * the log position. Returns PS_ERR only when out of memory. */
+ * source then the arrival scale (spec 2.6 step 7, 8.6; with
+ * w->cfg.contract.hourly_binomial the hourly sampler scales its drawn count
+ * instead, spec 8.6 delta). Its own state is the log position. Returns
+ * PS_ERR only when out of memory. */
 int ps_workload_source(const ps_workload *w, ps_job_source *out, ps_error *err);
 /* Human-readable description of the source (for start-up lines). */
 const char *ps_workload_describe(const ps_workload *w);

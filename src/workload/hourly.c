@@ -123,16 +123,24 @@ void ps_hourly_free(ps_hourly *h) {
 }
 
 int ps_hourly_sample(const ps_hourly *h, int hour, ps_rng *rng, ps_joblist *out) {
+    return ps_hourly_sample_scaled(h, hour, 1.0, rng, out);
+}
+
+int ps_hourly_sample_scaled(const ps_hourly *h, int hour, double scale, ps_rng *rng, ps_joblist *out) {
+    if (scale <= 0) return 0;
     int hr = ((hour % 24) + 24) % 24;
-    int32_t num = h->counts[hr * h->n_dates + ps_rng_int(rng, 0, h->n_dates - 1)];
+    int64_t num = h->counts[hr * h->n_dates + ps_rng_int(rng, 0, h->n_dates - 1)];
+    double whole = floor(scale), frac = scale - whole;
+    /* scale 1 leaves the count (and the draws) as the reference's */
+    if (num > 0) num = num * (int64_t)whole + (frac > 0 ? ps_rng_binomial(rng, num, frac) : 0);
     if (num <= 0 || h->tpl_start[hr] == h->tpl_start[hr + 1]) return 0;
     double s = (double)num / (double)h->total_weight[hr];
     for (int k = h->tpl_start[hr]; k < h->tpl_start[hr + 1]; k++) {
         const ps_hourly_template *t = &h->tpl[k];
         double expected = (t->sub_hour ? t->hourly_jobs : 1) * s;
-        double whole = floor(expected);
-        int64_t n = (int64_t)whole;
-        if (ps_rng_uniform(rng) < expected - whole) n++; /* always drawn, even for a zero fraction */
+        double whole_jobs = floor(expected);
+        int64_t n = (int64_t)whole_jobs;
+        if (ps_rng_uniform(rng) < expected - whole_jobs) n++; /* always drawn, even for a zero fraction */
         ps_job j = {t->duration_h, 0, t->nodes, t->cores};
         if (ps_joblist_reserve(out, out->n + (int)n) != 0) return -1;
         for (int64_t i = 0; i < n; i++) out->v[out->n++] = j;

@@ -69,7 +69,11 @@ static int cursor_next(void *state, int hour, ps_rng *rng, ps_rng *aux_rng, ps_j
     int from = out->n, rc = 0;
     switch (w->kind) {
     case PS_SOURCE_JOBS_SAMPLER: rc = ps_jobs_sampler_next(&w->jobs, &c->position, out); break;
-    case PS_SOURCE_HOURLY: rc = ps_hourly_sample(&w->hourly, hour, rng, out); break;
+    case PS_SOURCE_HOURLY:
+        /* --hourly-scale binomial scales the drawn count instead of thinning the jobs */
+        if (w->cfg.contract.hourly_binomial) return ps_hourly_sample_scaled(&w->hourly, hour, w->arrival_scale, rng, out);
+        rc = ps_hourly_sample(&w->hourly, hour, rng, out);
+        break;
     case PS_SOURCE_GENERATOR: rc = ps_wg_sample(&w->generator, rng, out, NULL); break;
     case PS_SOURCE_LEGACY:
         rc = ps_legacy_generate(&w->cfg, rng, w->has_durations ? &w->durations : NULL, aux_rng, out);
