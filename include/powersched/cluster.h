@@ -39,6 +39,7 @@ typedef struct ps_running_job {
 /* Incremental statistics of everything pending (queue + backlog), spec 2.2. */
 typedef struct ps_pending {
     int64_t count, sum_duration, core_hours;
+    int64_t core_demand; /* sum of nodes x cores: the newest reward's pending demand */
     int64_t nodes_hist[PS_MAX_NODES_PER_JOB_LIMIT + 1];
 } ps_pending;
 
@@ -52,6 +53,7 @@ typedef struct ps_side {
     int on, sum_free_cores; /* on counts booting nodes: they draw idle power */
     int n_booting;
     int64_t switched_on, switched_off; /* power-ons and power-offs so far */
+    int64_t launches, launch_wait, launch_cores; /* jobs launched so far, their ages and cores at launch */
     ps_wait_hist waits;    /* completed jobs by wait (age at launch), since creation */
 
     ps_job *queue;         /* max_queue_size rows */
@@ -98,6 +100,19 @@ int ps_side_add_jobs(ps_side *s, const ps_job *jobs, int n, int64_t now);
 int ps_side_schedule(ps_side *s, int64_t now, int only_fresh, int64_t *next_job_id);
 /* Spec 4: type 0 off / 1 keep / 2 on, up to magnitude nodes; returns changes. */
 int ps_side_adjust_nodes(ps_side *s, int action_type, int magnitude);
+
+/* Drop-streak flush and hard reset (spec 2.6 delta): queue, backlog and
+ * running jobs are discarded, every node is on, idle, with all cores free.
+ * Returns the number of jobs discarded. Launch counters and the completion
+ * histogram keep counting. */
+int64_t ps_side_flush(ps_side *s);
+
+/* Jobs waiting in queue + backlog longer than `grace` hours, and their
+ * overdue age-core-hours sum(max(age - grace, 0) x nodes x cores). */
+typedef struct ps_overdue {
+    int64_t jobs, age_core_hours;
+} ps_overdue;
+ps_overdue ps_side_overdue(const ps_side *s, int64_t now, int grace);
 
 /* Booting nodes one step further; those done become idle and usable. Run at
  * the start of a step (a no-op with the reference's instant switching). */

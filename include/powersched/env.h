@@ -75,8 +75,17 @@ typedef struct ps_step_info {
     int baseline_used_nodes;
     int64_t baseline_used_cores;
     int truncated;
-    /* The finished episode's record when truncated, else NULL. It points
-     * into the env and stays valid until the next step or reset. */
+    /* The newer contract (spec 2.6 delta): a drop-streak flush ends the
+     * episode with terminated = 1 (reward -200); the caller resets as after
+     * a truncation, but must not bootstrap the value of a terminal state. */
+    int terminated;
+    int drop_streak;                    /* consecutive steps with >= 1 agent drop, this one included */
+    int64_t flushed, baseline_flushed;  /* jobs discarded by this step's flush */
+    int64_t launched_cores;             /* cores of the agent's launches this step */
+    int64_t demand_cores;               /* agent's pending nodes x cores before scheduling */
+    int64_t overdue_age_core_hours;     /* agent's, after scheduling (newest reward only, else 0) */
+    /* The finished episode's record when truncated or terminated, else NULL.
+     * It points into the env and stays valid until the next step or reset. */
     const ps_episode_record *episode;
 } ps_step_info;
 
@@ -99,6 +108,10 @@ typedef struct ps_env {
     ps_oracle oracle_workload;   /* the baseline's carried jobs + arrivals: policy-independent */
     const float *obs_buf;        /* buffer written last, and its queue rows */
     uint64_t *obs_rows;
+    int drop_streak;             /* steps in a row with >= 1 agent drop (timeline state) */
+    int hard_reset_pending;      /* the next reset starts a fresh timeline */
+    long long start_row;         /* price row (synthetic: hour) of the last hard reset */
+    int needs_reset;             /* the last step terminated and no reset followed yet */
 } ps_env;
 
 /* Takes spec->source in every case (freed on error too). */
@@ -111,11 +124,23 @@ ps_obs_layout ps_obs_layout_for(const ps_config *cfg);
 /* Spec 2.5: reseeds the env RNG (not the durations sampler's stream, which
  * only ps_env_create seeds) when seed != NULL, starts a new episode's
  * metrics, repositions prices when price_start >= 0, writes the observation
- * (if obs != NULL). The simulation state itself carries over. */
+ * (if obs != NULL). The simulation state itself carries over.
+ * Hard reset (cfg.contract.hard_reset, spec 2.5 delta): the first reset
+ * after ps_env_create, or the next after ps_env_request_hard_reset, also
+ * empties both sides (all nodes on and idle) and starts prices at
+ * price_start when >= 0, else at a row drawn from the env RNG in [0, N)
+ * (after the reseed; evaluation mode: (episode_idx x episode_hours) mod N),
+ * with synthetic prices at an hour drawn in [0, 24) in both modes. Jobs it
+ * discards count as flushed in the timeline's counters; the job source
+ * keeps its position. */
 void ps_env_reset(ps_env *env, const uint64_t *seed, long long price_start, float *obs);
+/* Makes the next reset a hard one (the prototype's options["hard_reset"]). */
+void ps_env_request_hard_reset(ps_env *env);
 
 /* Spec 2.6. Returns PS_ERR (and changes nothing) for an invalid action, or
- * when memory runs out. info may be NULL, obs may be NULL. */
+ * when memory runs out. info may be NULL, obs may be NULL. A step after a
+ * terminated one without a reset first starts a new episode as
+ * ps_env_reset(env, NULL, -1, NULL) would, so the counters stay per episode. */
 int ps_env_step(ps_env *env, ps_action action, float *obs, ps_step_info *info, ps_error *err);
 
 /* Resume bookkeeping (spec 12.5 set_progress): the step counter becomes

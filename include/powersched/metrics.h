@@ -10,6 +10,8 @@
 typedef struct ps_job_counters {
     int64_t submitted, completed, wait, dropped, rejected;
     int64_t max_queue, max_backlog;
+    int64_t flushed;              /* discarded by drop-streak flushes (and hard resets) */
+    int64_t launched, launch_wait; /* jobs launched, sum of their ages at launch */
 } ps_job_counters;
 
 /* Accumulators kept twice: for the whole timeline and for the episode. */
@@ -25,6 +27,7 @@ typedef struct ps_totals {
     int64_t steps, used_cores, used_nodes, baseline_used_cores, baseline_used_nodes;
     int64_t power_ons, power_offs; /* the agent's node switches */
     int64_t guard_interventions;
+    int64_t max_drop_streak; /* longest run of steps with >= 1 agent drop */
 } ps_totals;
 
 typedef struct ps_metrics {
@@ -61,7 +64,13 @@ typedef struct ps_metrics {
     X(agent_power_ons) X(agent_power_offs) X(guard_interventions) X(jobs_waited_over_guard)         \
     X(oracle_liquid_cost) X(oracle_contiguous_cost) X(oracle_unscheduled) X(oracle_spillover)      \
     X(oracle_capture_pct) X(workload_oracle_liquid_cost) X(workload_oracle_contiguous_cost)        \
-    X(workload_oracle_unscheduled) X(workload_oracle_spillover)
+    X(workload_oracle_unscheduled) X(workload_oracle_spillover)                                   \
+    /* the newer contract (spec 10 delta): launches, flushes, streaks, end-of-episode snapshots */ \
+    X(episode_steps) X(terminated) X(jobs_launched) X(avg_wait_time_at_launch)                     \
+    X(baseline_jobs_launched) X(baseline_avg_wait_time_at_launch) X(jobs_flushed)                  \
+    X(baseline_jobs_flushed) X(max_drop_streak) X(on_nodes_end) X(used_nodes_end)                  \
+    X(pending_jobs_end) X(pending_core_hours_end) X(overdue_jobs_end)                              \
+    X(overdue_age_core_hours_end) X(baseline_pending_jobs_end) X(baseline_overdue_jobs_end)
 
 #define PS_EPISODE_FIELD_DECL(name) double name;
 typedef struct ps_episode_record {

@@ -63,6 +63,7 @@ static void pending_change(ps_pending *p, int32_t d, int32_t n, int32_t c, int s
     p->count += sign;
     p->sum_duration += sign * (int64_t)d;
     p->core_hours += sign * (int64_t)d * n * c;
+    p->core_demand += sign * (int64_t)n * c;
     p->nodes_hist[hist_index(n)] += sign;
 }
 
@@ -303,6 +304,9 @@ static int launch(ps_side *s, int slot, int64_t now, int64_t *next_job_id) {
     }
     heap_push(s, idx);
     (*next_job_id)++;
+    s->launches++;
+    s->launch_wait += j.age;
+    s->launch_cores += (int64_t)j.nodes * j.cores;
     pending_change(&s->pending, j.duration, j.nodes, j.cores, -1);
     slot_clear(s, slot);
     return 0;
@@ -358,6 +362,48 @@ int ps_side_adjust_nodes(ps_side *s, int action_type, int magnitude) {
     if (action_type == 0) s->switched_off += changed;
     if (action_type == 2) s->switched_on += changed;
     return changed;
+}
+
+int64_t ps_side_flush(ps_side *s) {
+    const ps_config *c = s->cfg;
+    int n = c->max_nodes, cpn = c->cores_per_node, words = (c->max_queue_size + 63) / 64;
+    int64_t discarded = (int64_t)s->n_active + s->bl_len + s->n_running;
+    memset(s->queue, 0, (size_t)c->max_queue_size * sizeof *s->queue);
+    memset(s->active, 0, (size_t)words * sizeof *s->active);
+    memset(s->fresh, 0, (size_t)words * sizeof *s->fresh);
+    s->n_active = s->next_empty = 0;
+    s->bl_head = s->bl_len = 0;
+    while (s->n_running > 0) s->run_free[s->n_free++] = s->heap[--s->n_running];
+    for (int i = 0; i < n; i++) {
+        s->nodes[i] = 0;
+        s->cores[i] = cpn;
+        s->max_end[i] = 0;
+        s->boot_left[i] = 0;
+    }
+    for (int k = 0; k <= cpn; k++) s->cnt_ge[k] = n;
+    s->on = n;
+    s->n_booting = 0;
+    s->sum_free_cores = n * cpn;
+    memset(&s->pending, 0, sizeof s->pending);
+    return discarded;
+}
+
+ps_overdue ps_side_overdue(const ps_side *s, int64_t now, int grace) {
+    ps_overdue o = {0, 0};
+    FOR_ACTIVE_SLOTS(s, (const uint64_t *)NULL, slot, {
+        const ps_job *j = &s->queue[slot];
+        if (j->age <= grace) continue;
+        o.jobs++;
+        o.age_core_hours += (int64_t)(j->age - grace) * j->nodes * j->cores;
+    });
+    /* Backlog ages fall from head to tail: stop at the first job within grace. */
+    for (int i = 0; i < s->bl_len; i++) {
+        ps_job j = ps_side_backlog_at(s, i, now);
+        if (j.age <= grace) break;
+        o.jobs++;
+        o.age_core_hours += (int64_t)(j.age - grace) * j.nodes * j.cores;
+    }
+    return o;
 }
 
 void ps_side_advance_boots(ps_side *s) {

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Spec 2.6 delta: DROP_STREAK_TERMINATION_PENALTY, the reward of a flush step. */
+#define DROP_STREAK_TERMINATION_PENALTY (-200.0)
+
 ps_env_spec ps_env_spec_default(void) {
     ps_env_spec s;
     memset(&s, 0, sizeof s);
@@ -42,6 +45,18 @@ static void seed_rngs(ps_env *env, uint64_t seed) {
     ps_rng_seed(&env->aux_rng, seed, PS_STREAM_AUX);
 }
 
+static int check_contract(const ps_contract *k, ps_error *err) {
+    if (k->reward < PS_REWARD_REFERENCE || k->reward > PS_REWARD_NEWEST || k->flush_after_drop_streak < 0 ||
+        k->price_timing < 0 || k->price_timing > PS_PRICE_TIMING_DECISION || k->price_history < 0 ||
+        k->price_history > PS_PRICE_HISTORY_CONSUMED || k->synthetic_prices < 0 ||
+        k->synthetic_prices > PS_SYNTH_LOGIC || k->hard_reset < 0 || k->hard_reset > PS_HARD_RESET_EVAL ||
+        !isfinite(k->logic_high) || !isfinite(k->logic_low))
+        return ps_error_set(err, "invalid training contract (reward %d, flush streak %d, price timing %d, history %d, "
+                                 "synthetic %d, hard reset %d)", k->reward, k->flush_after_drop_streak,
+                            k->price_timing, k->price_history, k->synthetic_prices, k->hard_reset);
+    return PS_OK;
+}
+
 int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
     memset(env, 0, sizeof *env);
     env->source = spec->source;
@@ -63,11 +78,16 @@ int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
         return ps_error_set(err, "invalid energy model: need 0 <= idle <= busy watts (busy > 0), off watts and "
                                  "switching energy >= 0, boot hours 0..%d", c->max_job_age);
     }
+    if (check_contract(&c->contract, err) != PS_OK) {
+        ps_env_free(env);
+        return PS_ERR;
+    }
     seed_rngs(env, spec->seed);
     env->episode_idx = -1;
+    env->hard_reset_pending = c->contract.hard_reset != PS_HARD_RESET_OFF;
     if (ps_side_init(&env->agent, &env->cfg, err) != PS_OK ||
         ps_side_init(&env->baseline, &env->cfg, err) != PS_OK ||
-        ps_prices_init(&env->prices, spec->prices, spec->n_prices, err) != PS_OK) {
+        ps_prices_init_contract(&env->prices, spec->prices, spec->n_prices, &c->contract, err) != PS_OK) {
         ps_env_free(env);
         return PS_ERR;
     }
@@ -191,10 +211,28 @@ static void oracles_finish(ps_env *env, ps_episode_record *r) {
     r->workload_oracle_spillover = (double)w.spillover;
 }
 
-static void finish_episode(ps_env *env) {
+/* Spec 10 delta: the cluster when the record is made (after a flush: empty)
+ * and the last step's node counts. */
+static void end_snapshots(const ps_env *env, const ps_step_info *in, ps_episode_record *r) {
+    const ps_side *a = &env->agent, *b = &env->baseline;
+    ps_overdue ao = ps_side_overdue(a, env->current_step, PS_OVERDUE_GRACE_HOURS);
+    ps_overdue bo = ps_side_overdue(b, env->current_step, PS_OVERDUE_GRACE_HOURS);
+    r->terminated = in->terminated;
+    r->on_nodes_end = in->on;
+    r->used_nodes_end = in->used;
+    r->pending_jobs_end = (double)a->pending.count;
+    r->pending_core_hours_end = (double)a->pending.core_hours;
+    r->overdue_jobs_end = (double)ao.jobs;
+    r->overdue_age_core_hours_end = (double)ao.age_core_hours;
+    r->baseline_pending_jobs_end = (double)b->pending.count;
+    r->baseline_overdue_jobs_end = (double)bo.jobs;
+}
+
+static void finish_episode(ps_env *env, const ps_step_info *in) {
     ps_metrics *m = &env->metrics;
     ps_episode_record *r = &env->last_episode;
     ps_episode_record_build(r, env->current_episode, &m->ep, &m->cum, env->cfg.max_nodes, env->cfg.cores_per_node);
+    end_snapshots(env, in, r);
     ps_wait_quantiles(&env->agent.waits, env->agent_waits0, 0.95, &r->agent_wait_p95, &r->agent_wait_max);
     ps_wait_quantiles(&env->baseline.waits, env->baseline_waits0, 0.95, &r->baseline_wait_p95, &r->baseline_wait_max);
     if (env->cfg.guard_max_wait > 0)
@@ -202,11 +240,38 @@ static void finish_episode(ps_env *env) {
     if (env->oracles) oracles_finish(env, r);
 }
 
+void ps_env_request_hard_reset(ps_env *env) { env->hard_reset_pending = 1; }
+
+/* Start of a hard reset's timeline (spec 2.5 delta). */
+static long long hard_reset_start(ps_env *env) {
+    const ps_prices *p = &env->prices;
+    if (!p->values) return ps_rng_int(&env->rng, 0, 23); /* a random phase, in evaluation too */
+    long long n = (long long)p->n;
+    if (env->cfg.contract.hard_reset == PS_HARD_RESET_EVAL) return env->episode_idx * env->cfg.episode_hours % n;
+    return ps_rng_int(&env->rng, 0, n - 1);
+}
+
+static void hard_reset(ps_env *env, long long price_start) {
+    long long start = price_start >= 0 ? price_start : hard_reset_start(env);
+    env->metrics.cum.agent.flushed += ps_side_flush(&env->agent);
+    env->metrics.cum.baseline.flushed += ps_side_flush(&env->baseline);
+    env->next_job_id = 0;
+    env->drop_streak = 0;
+    ps_prices_reset(&env->prices, start);
+    env->start_row = env->prices.values ? start % (long long)env->prices.n : start;
+    env->hard_reset_pending = 0;
+}
+
 void ps_env_reset(ps_env *env, const uint64_t *seed, long long price_start, float *obs) {
     /* Like gymnasium's reset(seed): only the env stream. The durations
      * sampler's stream (numpy's global RNG in the reference) keeps going. */
     if (seed) ps_rng_seed(&env->rng, *seed, PS_STREAM_ENV);
     env->episode_idx++;
+    env->needs_reset = 0;
+    if (env->hard_reset_pending) {
+        hard_reset(env, price_start);
+        price_start = -1;
+    }
     memset(&env->metrics.ep, 0, sizeof env->metrics.ep);
     memcpy(env->agent_waits0, env->agent.waits.n, (size_t)(env->agent.waits.max + 1) * sizeof *env->agent_waits0);
     memcpy(env->baseline_waits0, env->baseline.waits.n,
@@ -229,18 +294,44 @@ static void note_max(ps_job_counters *c, const ps_side *s) {
     if (s->bl_len > c->max_backlog) c->max_backlog = s->bl_len;
 }
 
+/* A side's launch counters at one moment; differences give a step's launches. */
+typedef struct launch_mark {
+    int64_t launches, wait, cores;
+} launch_mark;
+
+static launch_mark mark_launches(const ps_side *s) {
+    launch_mark m = {s->launches, s->launch_wait, s->launch_cores};
+    return m;
+}
+
+static launch_mark launches_since(const ps_side *s, launch_mark before) {
+    launch_mark m = {s->launches - before.launches, s->launch_wait - before.wait, s->launch_cores - before.cores};
+    return m;
+}
+
 /* Per-step values shared by both accumulators. */
 typedef struct step_acc {
     const ps_step_info *info;
     const ps_env *env;
     ps_completions agent_done, base_done;
     int64_t rejected, base_rejected, base_dropped;
+    launch_mark agent_launch, base_launch; /* this step's launches */
 } step_acc;
+
+static void add_launches(ps_job_counters *c, launch_mark m) {
+    c->launched += m.launches;
+    c->launch_wait += m.wait;
+}
 
 static void accumulate(ps_totals *t, const step_acc *a) {
     const ps_step_info *in = a->info;
     add_completions(&t->agent, a->agent_done);
     add_completions(&t->baseline, a->base_done);
+    add_launches(&t->agent, a->agent_launch);
+    add_launches(&t->baseline, a->base_launch);
+    t->agent.flushed += in->flushed;
+    t->baseline.flushed += in->baseline_flushed;
+    if (in->drop_streak > t->max_drop_streak) t->max_drop_streak = in->drop_streak;
     t->agent.submitted += in->new_jobs;
     t->agent.rejected += a->rejected;
     t->agent.dropped += in->dropped;
@@ -283,6 +374,7 @@ static void accumulate(ps_totals *t, const step_acc *a) {
 /* Spec 6.2 steps 1-8; returns launches or -1 (out of memory). */
 static int baseline_step(ps_env *env, int64_t now, step_acc *acc) {
     ps_side *b = &env->baseline;
+    launch_mark before = mark_launches(b);
     acc->base_done = ps_side_process_running(b, now);
     int64_t dropped = ps_side_age_queue(b);
     dropped += ps_side_age_backlog(b, now);
@@ -298,6 +390,7 @@ static int baseline_step(ps_env *env, int64_t now, step_acc *acc) {
         total += launched;
     }
     acc->base_dropped = dropped;
+    acc->base_launch = launches_since(b, before);
     return launched < 0 ? -1 : total;
 }
 
@@ -361,6 +454,8 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
         ps_oracle_record(&env->oracle_workload, in->current_price, env->new_jobs.v, env->new_jobs.n);
     }
     acc->rejected = ps_side_add_jobs(s, env->new_jobs.v, env->new_jobs.n, now);
+    in->demand_cores = s->pending.core_demand; /* the "decision pending summary" */
+    launch_mark before = mark_launches(s);
     if (env->cfg.guard_max_wait > 0) a = guard(env, a, now, &in->guarded);
     in->node_changes = ps_side_adjust_nodes(s, a.type, a.magnitude + 1);
     if (a.type == 2) in->switched_on = in->node_changes;
@@ -375,7 +470,76 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     }
     if (launched < 0) return ps_error_set(err, "out of memory launching jobs");
     in->agent_launched = launched;
+    acc->agent_launch = launches_since(s, before);
+    in->launched_cores = acc->agent_launch.cores;
     return PS_OK;
+}
+
+/* Spec 2.6 step 16 and the baseline's energy and cost. */
+static int baseline_part(ps_env *env, int64_t now, ps_step_info *in, step_acc *acc, ps_error *err) {
+    const ps_config *c = &env->cfg;
+    if (baseline_step(env, now, acc) < 0) return ps_error_set(err, "out of memory in the baseline");
+    ps_side *b = &env->baseline;
+    in->baseline_used_nodes = ps_side_used_nodes(b);
+    in->baseline_used_cores = ps_side_used_cores(b);
+    in->baseline_power = ps_power_mwh(c, b->on, in->baseline_used_cores);
+    in->baseline_power_off = ps_power_mwh(c, in->baseline_used_nodes, in->baseline_used_cores) +
+                             ps_extra_energy_mwh(c, c->max_nodes - in->baseline_used_nodes, 0, 0);
+    in->baseline_cost = in->baseline_power * in->current_price;
+    in->baseline_cost_off = in->baseline_power_off * in->current_price;
+    return PS_OK;
+}
+
+/* Spec 2.6 step 17: the reward and the agent's energy and cost. */
+static void reward_part(ps_env *env, int64_t now, ps_step_info *in) {
+    const ps_config *c = &env->cfg;
+    const ps_side *s = &env->agent;
+    ps_reward_in rin = {in->on, in->used, in->idle, in->off, in->used_cores, in->current_price,
+                        in->price_ctx, s->n_active + s->bl_len, 0, in->dropped,
+                        env->prices.window, in->demand_cores, 0};
+    if (in->off > 0) rin.max_queue_age = ps_side_max_queue_age(s);
+    if (c->contract.reward == PS_REWARD_NEWEST) {
+        in->overdue_age_core_hours = ps_side_overdue(s, now, PS_OVERDUE_GRACE_HOURS).age_core_hours;
+        rin.overdue_age_core_hours = in->overdue_age_core_hours;
+    }
+    ps_reward_compute(c, &env->weights, env->prices.min_price, env->prices.max_price, &rin, &in->parts);
+    in->reward = in->parts.total;
+    in->step_cost = in->parts.step_cost;
+    in->step_power = ps_power_mwh(c, in->on, in->used_cores);
+    double extra = ps_extra_energy_mwh(c, in->off, in->switched_on, in->switched_off);
+    if (extra != 0) { /* the reference bills P(on, U) alone; keep its arithmetic then */
+        in->step_power += extra;
+        in->step_cost = in->step_power * in->current_price;
+    }
+}
+
+/* Spec 2.6 delta: a run of dropping steps reaching the limit flushes both
+ * sides and ends the episode with a fixed penalty. The hour was still spent,
+ * so energy and cost are the step's as computed before the flush. */
+static void drop_streak_flush(ps_env *env, ps_step_info *in) {
+    env->drop_streak = in->dropped > 0 ? env->drop_streak + 1 : 0;
+    in->drop_streak = env->drop_streak;
+    int limit = env->cfg.contract.flush_after_drop_streak;
+    if (limit <= 0 || env->drop_streak < limit) return;
+    in->flushed = ps_side_flush(&env->agent);
+    in->baseline_flushed = ps_side_flush(&env->baseline);
+    in->reward = DROP_STREAK_TERMINATION_PENALTY;
+    in->terminated = 1;
+    env->drop_streak = 0;
+}
+
+/* Spec 2.6 steps 1-2: counters, and the billed price (decision-hour timing
+ * reads window[0] now and advances at the end of the step). */
+static int64_t begin_step(ps_env *env, ps_step_info *in) {
+    ps_metrics *m = &env->metrics;
+    if (env->needs_reset) ps_env_reset(env, NULL, -1, NULL);
+    int64_t now = ++env->current_step;
+    m->current_hour++;
+    m->total_time_hours++;
+    if (m->current_hour == 1) env->current_episode++;
+    if (env->prices.decision_hour) in->current_price = (double)env->prices.window[0];
+    else in->current_price = ps_prices_advance(&env->prices);
+    return now;
 }
 
 int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_error *err) {
@@ -391,11 +555,7 @@ int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_err
     ps_metrics *m = &env->metrics;
     const ps_config *c = &env->cfg;
 
-    int64_t now = ++env->current_step;                       /* 1 */
-    m->current_hour++;
-    m->total_time_hours++;
-    if (m->current_hour == 1) env->current_episode++;
-    in->current_price = ps_prices_advance(&env->prices);     /* 2 */
+    int64_t now = begin_step(env, in);                       /* 1-2 */
     if (agent_step(env, a, now, in, &acc, err) != PS_OK) return PS_ERR; /* 3-12 */
 
     ps_side *s = &env->agent;                                /* 14 */
@@ -409,36 +569,19 @@ int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_err
     in->price_hist_avg = ps_prices_history_mean(&env->prices);
     in->price_ctx = ps_prices_context(&env->prices);
 
-    if (baseline_step(env, now, &acc) < 0) return ps_error_set(err, "out of memory in the baseline"); /* 16 */
-    ps_side *b = &env->baseline;
-    in->baseline_used_nodes = ps_side_used_nodes(b);
-    in->baseline_used_cores = ps_side_used_cores(b);
-    in->baseline_power = ps_power_mwh(c, b->on, in->baseline_used_cores);
-    in->baseline_power_off = ps_power_mwh(c, in->baseline_used_nodes, in->baseline_used_cores) +
-                             ps_extra_energy_mwh(c, c->max_nodes - in->baseline_used_nodes, 0, 0);
-    in->baseline_cost = in->baseline_power * in->current_price;
-    in->baseline_cost_off = in->baseline_power_off * in->current_price;
-
-    ps_reward_in rin = {in->on, in->used, in->idle, in->off, in->used_cores, in->current_price,
-                        in->price_ctx, s->n_active + s->bl_len, 0, in->dropped};
-    if (in->off > 0) rin.max_queue_age = ps_side_max_queue_age(s);
-    ps_reward_compute(c, &env->weights, env->prices.min_price, env->prices.max_price, &rin, &in->parts); /* 17 */
-    in->reward = in->parts.total;
-    in->step_cost = in->parts.step_cost;
-    in->step_power = ps_power_mwh(c, in->on, in->used_cores);
-    double extra = ps_extra_energy_mwh(c, in->off, in->switched_on, in->switched_off);
-    if (extra != 0) { /* the reference bills P(on, U) alone; keep its arithmetic then */
-        in->step_power += extra;
-        in->step_cost = in->step_power * in->current_price;
-    }
+    if (baseline_part(env, now, in, &acc, err) != PS_OK) return PS_ERR; /* 16 */
+    reward_part(env, now, in);                               /* 17 */
+    drop_streak_flush(env, in);
 
     accumulate(&m->cum, &acc);                               /* 8, 15-18 */
     accumulate(&m->ep, &acc);
-    if (m->current_hour == c->episode_hours) {               /* 19 */
-        in->truncated = 1;
-        finish_episode(env);
+    in->truncated = m->current_hour == c->episode_hours;     /* 19 */
+    if (in->truncated || in->terminated) {
+        finish_episode(env, in);
         in->episode = &env->last_episode;
+        env->needs_reset = in->terminated;
     }
+    if (env->prices.decision_hour) ps_prices_advance(&env->prices);
     if (obs) ps_env_observe(env, obs);                       /* 20 */
     return PS_OK;
 }

@@ -68,6 +68,7 @@ static int check_queue(const ps_side *s, const char *who, int64_t now, ps_error 
         active++;
         p.sum_duration += j->duration;
         p.core_hours += (int64_t)j->duration * j->nodes * j->cores;
+        p.core_demand += (int64_t)j->nodes * j->cores;
         p.nodes_hist[j->nodes]++;
     }
     if (active != s->n_active) return ps_error_set(err, "%s: %d active slots, counter says %d", who, active, s->n_active);
@@ -81,6 +82,7 @@ static int check_queue(const ps_side *s, const char *who, int64_t now, ps_error 
         if (i > 0 && j.age > ps_side_backlog_at(s, i - 1, now).age) return ps_error_set(err, "%s: backlog not in FIFO order at %d", who, i);
         p.sum_duration += j.duration;
         p.core_hours += (int64_t)j.duration * j.nodes * j.cores;
+        p.core_demand += (int64_t)j.nodes * j.cores;
         p.nodes_hist[j.nodes]++;
     }
     p.count = active + s->bl_len;
@@ -90,11 +92,12 @@ static int check_queue(const ps_side *s, const char *who, int64_t now, ps_error 
 }
 
 static int check_conservation(const ps_side *s, const ps_job_counters *c, const char *who, ps_error *err) {
-    int64_t held = s->n_active + s->bl_len + s->n_running + c->completed + c->dropped;
+    int64_t held = s->n_active + s->bl_len + s->n_running + c->completed + c->dropped + c->flushed;
     if (held != c->submitted)
-        return ps_error_set(err, "%s: %lld jobs submitted but %d queued + %d backlog + %d running + %lld completed + %lld dropped",
+        return ps_error_set(err, "%s: %lld jobs submitted but %d queued + %d backlog + %d running + %lld completed + "
+                                 "%lld dropped + %lld flushed",
                             who, (long long)c->submitted, s->n_active, s->bl_len, s->n_running,
-                            (long long)c->completed, (long long)c->dropped);
+                            (long long)c->completed, (long long)c->dropped, (long long)c->flushed);
     return PS_OK;
 }
 

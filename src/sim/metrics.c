@@ -13,10 +13,12 @@ const int ps_episode_field_count = (int)(sizeof ps_episode_fields / sizeof ps_ep
 
 static double ratio_or(double num, double den, double fallback) { return den > 0 ? num / den : fallback; }
 
-static void side_rates(const ps_job_counters *c, double *avg_wait, double *completion, double *drop) {
+static void side_rates(const ps_job_counters *c, double *avg_wait, double *completion, double *drop, double *loss) {
     *avg_wait = c->completed > 0 ? (double)c->wait / (double)c->completed : 0.0;
     *completion = c->submitted > 0 ? (double)c->completed / (double)c->submitted * 100 : 0.0;
     *drop = c->submitted > 0 ? (double)c->dropped / (double)c->submitted * 100 : 0.0;
+    /* lost = dropped + flushed (spec 2.6 delta); without flushes the reference's drop rate */
+    *loss = c->submitted > 0 ? (double)(c->dropped + c->flushed) / (double)c->submitted * 100 : 0.0;
 }
 
 int ps_episode_list_push(ps_episode_list *l, const ps_episode_record *r) {
@@ -34,6 +36,19 @@ int ps_episode_list_push(ps_episode_list *l, const ps_episode_record *r) {
 void ps_episode_list_free(ps_episode_list *l) {
     free(l->v);
     memset(l, 0, sizeof *l);
+}
+
+/* Spec 10 delta: launch-based waits, flushes, the longest drop streak. The
+ * end-of-episode snapshots of the cluster are the env's to fill. */
+static void newer_contract_fields(ps_episode_record *r, const ps_totals *ep) {
+    r->episode_steps = (double)ep->steps;
+    r->jobs_launched = (double)ep->agent.launched;
+    r->avg_wait_time_at_launch = ratio_or((double)ep->agent.launch_wait, (double)ep->agent.launched, 0);
+    r->baseline_jobs_launched = (double)ep->baseline.launched;
+    r->baseline_avg_wait_time_at_launch = ratio_or((double)ep->baseline.launch_wait, (double)ep->baseline.launched, 0);
+    r->jobs_flushed = (double)ep->agent.flushed;
+    r->baseline_jobs_flushed = (double)ep->baseline.flushed;
+    r->max_drop_streak = (double)ep->max_drop_streak;
 }
 
 void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_totals *ep,
@@ -73,20 +88,22 @@ void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_tot
 
     r->jobs_submitted = (double)ep->agent.submitted;
     r->jobs_completed = ac;
-    side_rates(&ep->agent, &r->avg_wait_time, &r->completion_rate, &r->drop_rate);
+    side_rates(&ep->agent, &r->avg_wait_time, &r->completion_rate, &r->drop_rate, &r->loss_rate);
     r->max_queue_size = (double)ep->agent.max_queue;
     r->max_backlog_size = (double)ep->agent.max_backlog;
     r->baseline_jobs_submitted = (double)ep->baseline.submitted;
     r->baseline_jobs_completed = bc;
-    side_rates(&ep->baseline, &r->baseline_avg_wait_time, &r->baseline_completion_rate, &r->baseline_drop_rate);
+    side_rates(&ep->baseline, &r->baseline_avg_wait_time, &r->baseline_completion_rate, &r->baseline_drop_rate,
+               &r->baseline_loss_rate);
     r->baseline_max_queue_size = (double)ep->baseline.max_queue;
     r->baseline_max_backlog_size = (double)ep->baseline.max_backlog;
-    r->jobs_dropped = r->jobs_lost_total = (double)ep->agent.dropped;
-    r->loss_rate = r->drop_rate;
+    r->jobs_dropped = (double)ep->agent.dropped;
+    r->jobs_lost_total = (double)(ep->agent.dropped + ep->agent.flushed);
     r->jobs_rejected_queue_full = (double)ep->agent.rejected;
-    r->baseline_jobs_dropped = r->baseline_jobs_lost_total = (double)ep->baseline.dropped;
-    r->baseline_loss_rate = r->baseline_drop_rate;
+    r->baseline_jobs_dropped = (double)ep->baseline.dropped;
+    r->baseline_jobs_lost_total = (double)(ep->baseline.dropped + ep->baseline.flushed);
     r->baseline_jobs_rejected_queue_full = (double)ep->baseline.rejected;
+    newer_contract_fields(r, ep);
 
     double steps = ep->steps > 0 ? (double)ep->steps : 1;
     double cores = (double)max_nodes * cores_per_node;
