@@ -4,9 +4,14 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 void ps_sim_flags_init(ps_sim_flags *f) {
     f->prices = f->job_durations = f->jobs = f->hourly_jobs = f->price_rows = "";
+    f->reward = f->price_timing = "reference";
+    f->price_history = "window-end";
+    f->hard_reset = "off";
+    f->hourly_scale = "thin";
     f->exact_replay = f->exact_replay_aggregate = 0;
     f->arrival_scale = 1.0;
     f->seed = 0;
@@ -48,9 +53,31 @@ static void service_options(ps_config *c, ps_optset *set) {
     ps_optset_add(set, PS_GROUP_SERVICE, opts, PS_COUNT(opts));
 }
 
+/* The newer prototype's training contract (spec 18 C): every default is the
+ * 47e1086 reference, so runs without these flags keep the golden parity. */
+static void contract_options(ps_sim_flags *f, ps_optset *set) {
+    const ps_option opts[] = {
+        {"--reward", OPT_STRING, &f->reward, "V",
+         "reference (spec 5.3) | newest: price gain 3, taus 20, blackout +1/0, backlog pressure in the job-age slot, "
+         "drops -0.3 tanh(n/20) unweighted (the newest env's loss_penalty is unknown: assumed the same)", 0, 0},
+        {"--flush-after-drop-streak", OPT_INT, &f->cluster.contract.flush_after_drop_streak, "N",
+         "after N steps in a row with dropped jobs, flush both clusters (jobs lost), reward -200, episode terminated (0: off)",
+         0, 1e6},
+        {"--price-timing", OPT_STRING, &f->price_timing, "T",
+         "reference (bill the window's first price after advancing) | decision-hour (bill it before, advance at the end)", 0, 0},
+        {"--price-history", OPT_STRING, &f->price_history, "H",
+         "window-end (the reference quirk: the price entering the window) | consumed (the billed price)", 0, 0},
+        {"--hard-reset", OPT_STRING, &f->hard_reset, "M",
+         "off | train (first reset: empty clusters, random price row) | eval (row (episode x 336) mod N)", 0, 0},
+        {"--hourly-scale", OPT_STRING, &f->hourly_scale, "S",
+         "thin (--job-arrival-scale thins the hourly sampler's jobs) | binomial (scales its drawn count)", 0, 0},
+    };
+    ps_optset_add(set, PS_GROUP_CONTRACT, opts, PS_COUNT(opts));
+}
+
 void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
     const ps_option opts[] = {
-        {"--prices", OPT_STRING, &f->prices, "FILE", "hourly price CSV (Date,Price); none = synthetic daily sinusoid 16..24 EUR/MWh", 0, 0},
+        {"--prices", OPT_STRING, &f->prices, "FILE", "hourly price CSV (Date,Price); none = synthetic daily sinusoid 16..24 EUR/MWh; logic[:HIGH:LOW] = HIGH for 12 h then LOW (250/-10)", 0, 0},
         {"--job-durations", OPT_STRING, &f->job_durations, "FILE", "durations ([D-]HH:MM:SS per line) for the legacy generator", 0, 0},
         {"--jobs", OPT_STRING, &f->jobs, "FILE", "Slurm sacct log replayed hour by hour (hourly templates)", 0, 0},
         {"--hourly-jobs", OPT_STRING, &f->hourly_jobs, "FILE", "Slurm sacct log for the hourly statistical sampler", 0, 0},
@@ -63,6 +90,7 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
     ps_optset_add(set, PS_GROUP_DATA, opts, PS_COUNT(opts));
     energy_options(&f->cluster, set);
     service_options(&f->cluster, set);
+    contract_options(f, set);
     ps_wg_flags_options(&f->wg, set);
     weight_options(&f->weights, set);
 }
@@ -89,6 +117,59 @@ static int parse_rows(const char *s, long long *a, long long *b, ps_error *err) 
     return PS_OK;
 }
 
+/* The index of `word` in names[0..n), or an error naming the flag. */
+static int choice(const char *flag, const char *word, const char *const *names, int n, int *out, ps_error *err) {
+    for (int i = 0; i < n; i++)
+        if (!strcmp(word, names[i])) {
+            *out = i;
+            return PS_OK;
+        }
+    char list[160] = "";
+    for (int i = 0; i < n; i++) snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", names[i]);
+    return ps_error_set(err, "%s: '%s' is not one of %s", flag, word, list);
+}
+
+/* "logic", "logic:HIGH:LOW": the logic price instead of a file (spec 18.21). */
+static int logic_prices(const char *s, ps_contract *c, int *is_logic, ps_error *err) {
+    *is_logic = !strcmp(s, "logic") || !strncmp(s, "logic:", 6);
+    if (!*is_logic) return PS_OK;
+    c->synthetic_prices = PS_SYNTH_LOGIC;
+    if (!s[5]) return PS_OK;
+    char *end;
+    errno = 0;
+    c->logic_high = strtod(s + 6, &end);
+    const char *low = end + 1;
+    int ok = end != s + 6 && *end == ':';
+    if (ok) c->logic_low = strtod(low, &end);
+    if (!ok || end == low || *end || errno || !isfinite(c->logic_high) || !isfinite(c->logic_low))
+        return ps_error_set(err, "--prices: '%s' is not logic or logic:HIGH:LOW", s);
+    return PS_OK;
+}
+
+/* The words of the contract options, indexed by their enum values (config.h). */
+static const char *const REWARD_WORDS[] = {"reference", "newest"};
+static const char *const TIMING_WORDS[] = {"reference", "decision-hour"};
+static const char *const HISTORY_WORDS[] = {"window-end", "consumed"};
+static const char *const HARD_RESET_WORDS[] = {"off", "train", "eval"};
+static const char *const HOURLY_WORDS[] = {"thin", "binomial"};
+
+static int contract_to_spec(const ps_sim_flags *f, ps_config *cfg, const char **prices_path, ps_error *err) {
+    ps_contract *c = &cfg->contract;
+    *c = f->cluster.contract;
+    int logic;
+#define PS_CHOICE(flag, value, words, out) choice(flag, value, words, PS_COUNT(words), out, err) != PS_OK
+    if (PS_CHOICE("--reward", f->reward, REWARD_WORDS, &c->reward) ||
+        PS_CHOICE("--price-timing", f->price_timing, TIMING_WORDS, &c->price_timing) ||
+        PS_CHOICE("--price-history", f->price_history, HISTORY_WORDS, &c->price_history) ||
+        PS_CHOICE("--hard-reset", f->hard_reset, HARD_RESET_WORDS, &c->hard_reset) ||
+        PS_CHOICE("--hourly-scale", f->hourly_scale, HOURLY_WORDS, &c->hourly_binomial) ||
+        logic_prices(f->prices, c, &logic, err) != PS_OK)
+        return PS_ERR;
+#undef PS_CHOICE
+    *prices_path = logic ? "" : f->prices;
+    return PS_OK;
+}
+
 int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps_error *err) {
     *spec = ps_scenario_spec_default();
     int gen;
@@ -110,9 +191,9 @@ int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps
     spec->cfg.node_shutdown_kwh = f->cluster.node_shutdown_kwh;
     spec->cfg.node_boot_hours = f->cluster.node_boot_hours;
     spec->cfg.guard_max_wait = f->cluster.guard_max_wait;
+    if (contract_to_spec(f, &spec->cfg, &spec->prices_path, err) != PS_OK) return PS_ERR;
     if (*f->price_rows && parse_rows(f->price_rows, &spec->price_first, &spec->price_last, err) != PS_OK) return PS_ERR;
     spec->weights = f->weights;
-    spec->prices_path = f->prices;
     spec->seed = f->seed;
     spec->workload.jobs_path = f->jobs;
     spec->workload.durations_path = f->job_durations;
@@ -155,13 +236,22 @@ void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f) 
     ps_prices prices;
     ps_price_stats st;
     ps_error err;
-    if (ps_prices_init(&prices, sc->prices, sc->n_prices, &err) != PS_OK) return;
+    if (ps_prices_init_contract(&prices, sc->prices, sc->n_prices, &sc->cfg.contract, &err) != PS_OK) return;
     ps_prices_stats(&prices, &st);
-    fprintf(fp, "Prices: %s, %s; normalisation MIN_PRICE %.2f, MAX_PRICE %.2f\n",
-            sc->prices ? f->prices : "synthetic", sc->prices ? "external series" : "daily sinusoid",
-            prices.min_price, prices.max_price);
+    char model[96];
+    if (prices.logic) snprintf(model, sizeof model, "logic price %g for 12 h then %g", prices.logic_high, prices.logic_low);
+    else snprintf(model, sizeof model, "%s", sc->prices ? "external series" : "daily sinusoid");
+    fprintf(fp, "Prices: %s, %s; normalisation MIN_PRICE %.2f, MAX_PRICE %.2f\n", sc->prices ? f->prices : "synthetic",
+            model, prices.min_price, prices.max_price);
     if (sc->prices)
         fprintf(fp, "Price rows: %lld..%lld of the file (%zu hours)\n", sc->price_first, sc->price_last, sc->n_prices);
+    const ps_contract *k = &sc->cfg.contract;
+    if (k->reward || k->flush_after_drop_streak || k->price_timing || k->price_history || k->hard_reset ||
+        k->hourly_binomial)
+        fprintf(fp, "Training contract: reward %s, flush after drop streak %d, price timing %s, price history %s, "
+                    "hard reset %s, hourly scale %s\n",
+                REWARD_WORDS[k->reward], k->flush_after_drop_streak, TIMING_WORDS[k->price_timing],
+                HISTORY_WORDS[k->price_history], HARD_RESET_WORDS[k->hard_reset], HOURLY_WORDS[k->hourly_binomial]);
     fprintf(fp, "Price statistics: min %.2f, max %.2f, mean %.4f, median %.2f, std %.4f, p1 %.4f, p99 %.4f\n",
             st.min, st.max, st.mean, st.median, st.std, st.p1, st.p99);
 }
