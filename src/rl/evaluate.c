@@ -72,6 +72,7 @@ int ps_evaluator_run(ps_evaluator *e, ps_env *env, double months, uint64_t seed,
             if (rc == PS_OK && h && h->on_step) h->on_step(h->user, env, act, &in);
             if (rc == PS_OK && in.episode && ps_episode_list_push(records, in.episode) != 0)
                 rc = ps_error_set(err, "out of memory");
+            if (rc == PS_OK && in.terminated) break; /* a drop-streak flush ends the episode early */
         }
         if (rc == PS_OK && h && h->on_episode) h->on_episode(h->user, env, &records->v[records->n - 1], ep + 1, episodes);
     }

@@ -58,11 +58,15 @@ static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
     if (ps_env_step(t->env, act, t->obs, &info, err) != PS_OK) return PS_ERR;
     double reward = info.reward;
     if (h && h->on_step) h->on_step(h->user, t->env, &info);
-    if (info.truncated) {
-        /* SB3: a time-limit end bootstraps with the terminal observation. */
+    int done = info.truncated || info.terminated;
+    if (info.truncated && !info.terminated) {
+        /* SB3: a time-limit end bootstraps with the terminal observation; a
+         * terminated one (drop-streak flush) has no future value. */
         double terminal_value;
         if (ps_policy_value(&t->policy, t->obs, &terminal_value, err) != PS_OK) return PS_ERR;
         reward += t->ppo.gamma * terminal_value;
+    }
+    if (done) {
         if (h && h->on_episode) h->on_episode(h->user, t->env, info.episode);
         ps_env_reset(t->env, NULL, -1, t->obs); /* the VecEnv's auto-reset */
     }
@@ -72,7 +76,7 @@ static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
     r->logp[r->n] = logp;
     r->episode_starts[r->n] = (uint8_t)t->last_episode_start;
     r->n++;
-    t->last_episode_start = info.truncated;
+    t->last_episode_start = done;
     t->num_timesteps++;
     return PS_OK;
 }
