@@ -14,6 +14,15 @@ static void print_money(FILE *fp, const char *label, double v) {
     fprintf(fp, "  %s€%s\n", label, b);
 }
 
+/* One side's job lines of the JOB PROCESSING METRICS block. */
+static void print_jobs(FILE *fp, double completed, double submitted, double pct, double wait, double max_queue) {
+    char a[64], b[64];
+    ps_format_thousands(completed, 0, a, sizeof a);
+    ps_format_thousands(submitted, 0, b, sizeof b);
+    fprintf(fp, "  Jobs Completed: %s / %s (%.1f%%)\n", a, b, pct);
+    fprintf(fp, "  Average Wait Time: %.1f hours\n  Average Max Queue Size: %.0f\n", wait, max_queue);
+}
+
 void ps_eval_summary_print(FILE *fp, const ps_eval_summary *s) {
     char a[64], b[64], c[64];
     fprintf(fp, "\n=== CUMULATIVE SAVINGS ANALYSIS ===\n");
@@ -28,19 +37,13 @@ void ps_eval_summary_print(FILE *fp, const ps_eval_summary *s) {
         fprintf(fp, "  Annual Savings Rate: €%s/year (per 12 evaluation months of 28 days)\n", a);
     }
     fprintf(fp, "\n=== JOB PROCESSING METRICS ===\nAgent:\n");
-    ps_format_thousands(s->agent_completed, 0, a, sizeof a);
-    ps_format_thousands(s->agent_submitted, 0, b, sizeof b);
-    fprintf(fp, "  Jobs Completed: %s / %s (%.1f%%)\n", a, b, s->agent_completion_pct);
-    fprintf(fp, "  Average Wait Time: %.1f hours\n  Average Max Queue Size: %.0f\n", s->agent_avg_wait,
-            s->agent_avg_max_queue);
+    print_jobs(fp, s->agent_completed, s->agent_submitted, s->agent_completion_pct, s->agent_avg_wait,
+               s->agent_avg_max_queue);
     print_money(fp, "Total Cost: ", s->agent_cost);
     fprintf(fp, "  Job Arrivals/Hour (mean ± std): %.2f ± %.2f\nBaseline:\n", s->arrivals_per_hour_mean,
             s->arrivals_per_hour_std);
-    ps_format_thousands(s->baseline_completed, 0, a, sizeof a);
-    ps_format_thousands(s->baseline_submitted, 0, b, sizeof b);
-    fprintf(fp, "  Jobs Completed: %s / %s (%.1f%%)\n", a, b, s->baseline_completion_pct);
-    fprintf(fp, "  Average Wait Time: %.1f hours\n  Average Max Queue Size: %.0f\n", s->baseline_avg_wait,
-            s->baseline_avg_max_queue);
+    print_jobs(fp, s->baseline_completed, s->baseline_submitted, s->baseline_completion_pct, s->baseline_avg_wait,
+               s->baseline_avg_max_queue);
     print_money(fp, "Baseline Total Cost: ", s->baseline_cost);
     print_money(fp, "Baseline_off Total Cost: ", s->baseline_off_cost);
     ps_format_thousands(s->agent_cost_per_1k, 2, a, sizeof a);
