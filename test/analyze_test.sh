@@ -31,6 +31,10 @@ cut -d, -f2 scale/summary.csv | sed -n '2,4p' | tr '\n' ' ' | grep -q '^0.500000
 check grep -q '"points"' scale/summary.json
 check grep -q '"per_episode"' scale/summary.json
 check test -f scale/trendlines_sampling.gp
+# The yardsticks at every point: 6 policies x 6 points, and their savings printed.
+check test "$(grep -c '^exact_replay_aggregate,1,price-aware,' scale/compare.csv)" -eq 1
+check test "$(($(wc -l < scale/compare.csv) - 1))" -eq 36
+check grep -q 'saving vs baseline_off: always-on' scale.out
 # The replay point at scale 1 equals evaluate-savings with the same data (aggregate replay).
 "$ps" evaluate-savings --session m $w --jobs jobs.log --jobs-exact-replay --jobs-exact-replay-aggregate \
     --prices prices.csv --eval-months 0.5 > eval.out 2>&1 || fail "evaluate: $(tail -2 eval.out)"
@@ -46,6 +50,7 @@ fi
 "$ps" analyze seed --session m $w --hourly-jobs jobs.log --prices prices.csv --seeds 3,1 --eval-months 0.5 \
     --out-dir seed > seed.out 2>&1 || fail "analyze seed: $(tail -3 seed.out)"
 check test "$(grep -c '^sampling,' seed/summary.csv)" -eq 2
+check grep -q '^mode,seed,policy,' seed/compare.csv
 "$ps" analyze lambda --session m $w --prices prices.csv --lambdas 5,20 --wg-max-jobs-hour 100 --eval-months 0.5 \
     --out-dir lambda > lambda.out 2>&1 || fail "analyze lambda: $(tail -3 lambda.out)"
 check test "$(grep -c '^poisson,' lambda/summary.csv)" -eq 2

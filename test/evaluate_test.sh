@@ -25,7 +25,7 @@ data="--prices prices.csv --jobs jobs.log --jobs-exact-replay"
 
 # Heuristic: identical episode records to simulate.
 "$ps" evaluate-savings --session h --policy always-on --eval-months 1 $data > heur.out 2>&1 || fail "evaluate always-on: $(tail -3 heur.out)"
-"$ps" simulate --policy always-on --episodes 2 $data --episodes-csv sim_always.csv > /dev/null 2>&1
+"$ps" simulate --policy always-on --episodes 2 $data --oracle --episodes-csv sim_always.csv > /dev/null 2>&1
 dir=sessions/h/plots-eval/malways-on_e0p7_p0p2_i0p1_ja0
 check test -f "$dir/episodes.csv"
 check cmp -s "$dir/episodes.csv" sim_always.csv
@@ -35,6 +35,19 @@ check grep -q '=== CUMULATIVE SAVINGS ANALYSIS ===' heur.out
 check grep -q 'Annual Savings Rate: .*per 12 evaluation months of 28 days' heur.out
 check grep -q 'Price timing:' heur.out
 check grep -q '  Episode 2: Agent Cost=' heur.out
+# The yardsticks on the same timeline: every heuristic row, oracle bounds.
+check grep -q '=== POLICIES ON ONE TIMELINE' heur.out
+check grep -q '^price-aware ' heur.out
+check test "$(wc -l < "$dir/compare.csv")" -eq 6
+check grep -q '"oracle_contiguous_cost"' "$dir/summary.json"
+check grep -q 'ORACLE BOUNDS OF THE SAME WORK' heur.out
+# A heuristic as the evaluated policy; no comparison with --compare none.
+"$ps" evaluate-savings --session h --policy price-aware --compare none --eval-months 1 $data > pa.out 2>&1 || fail "evaluate price-aware: $(tail -3 pa.out)"
+check test -f sessions/h/plots-eval/mprice-aware_e0p7_p0p2_i0p1_ja0/episodes.csv
+check test ! -f sessions/h/plots-eval/mprice-aware_e0p7_p0p2_i0p1_ja0/compare.csv
+expect_fail() { "$@" > bad.out 2>&1; [ $? -eq 2 ] || fail "$* should exit 2"; }
+expect_fail "$ps" evaluate-savings --session h --policy greedy --eval-months 1 $data
+expect_fail "$ps" evaluate-savings --session h --policy always-on --compare always-on,oracle --eval-months 1 $data
 
 # A tiny trained model.
 "$ps" train --session m --iteration-steps 128 --iter-limit 1 --seed 2 --net-arch 8 $data > train.out 2>&1 || fail "train: $(tail -3 train.out)"
@@ -43,8 +56,12 @@ mdir=sessions/m/plots-eval/m128_e0p7_p0p2_i0p1_ja0
 check test -f "$mdir/episodes.csv"
 # Replaying the model's actions through simulate gives the same episodes.
 awk -F, 'NR > 1 { print $4 "," $5 "," $6 }' model_trace.csv > model_actions.csv
-"$ps" simulate --policy actions:model_actions.csv --episodes 2 $data --episodes-csv sim_model.csv > /dev/null 2>&1
+"$ps" simulate --policy actions:model_actions.csv --episodes 2 $data --oracle --episodes-csv sim_model.csv > /dev/null 2>&1
 check cmp -s "$mdir/episodes.csv" sim_model.csv
+# The model joins the comparison; it trained on every price row, so it is warned about.
+check test "$(wc -l < "$mdir/compare.csv")" -eq 7
+check grep -q '^model ' model.out
+check grep -q 'overlap the rows the model trained on (all)' model.out
 # Baseline columns (3, 4, 6, 7) do not depend on the policy.
 cut -d, -f3,4,6,7 "$mdir/episodes.csv" > base_model.txt
 cut -d, -f3,4,6,7 "$dir/episodes.csv" > base_heur.txt

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "powersched/analysis.h"
+#include "powersched/compare.h"
 #include "powersched/scenario_options.h"
 
 /* One evaluated point: its mode and value, statistics and episodes. */
@@ -16,6 +17,7 @@ typedef struct ps_analysis_point {
     double value;
     ps_point_stats stats;
     ps_episode_list episodes;
+    ps_compare policies; /* the yardsticks at this point (policies.n = 0: none run) */
 } ps_analysis_point;
 
 /* The generator of a lambda sweep (the analysis script's own flags). */
@@ -44,6 +46,9 @@ int ps_analysis_write(const char *dir, ps_analysis_kind kind, const char *sessio
                       ps_error *err);
 
 /* The closing table: occupancy, arrivals, savings, completion, deltas. */
+/* compare.csv in dir: every point's yardsticks (policies), led by mode and value. */
+int ps_analysis_write_compare(const char *dir, ps_analysis_kind kind, const ps_analysis_point *p, int n, ps_error *err);
+
 void ps_analysis_print(FILE *fp, ps_analysis_kind kind, const ps_analysis_point *p, int n);
 
 #endif

@@ -50,6 +50,14 @@ const ps_compare_row *ps_compare_find(const ps_compare *c, const char *name);
  * jobs and oracle capture, then the oracle bounds. */
 void ps_compare_print(FILE *fp, const ps_compare *c);
 
+/* One line: each policy's saving against baseline_off (% of its cost). */
+void ps_compare_print_brief(FILE *fp, const ps_compare *c);
+
+/* CSV lines of a comparison, each led by `lead` (e.g. a sweep point's
+ * "mode,value"; "" for none): the header names the lead's columns. */
+void ps_compare_csv_header(FILE *fp, const char *lead);
+void ps_compare_csv_rows(FILE *fp, const char *lead, const ps_compare *c);
+
 /* compare.csv, compare.json and compare.{dat,gp,png} (bars per policy:
  * cost, completion, mean wait; the contiguous oracle as a line) in dir.
  * *png = 0 when gnuplot is missing (script and data are still written). */

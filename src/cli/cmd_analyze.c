@@ -8,10 +8,12 @@
 #include <time.h>
 
 #include "commands.h"
+#include "compare.h"
 #include "evaluate.h"
 #include "powersched/analysis_report.h"
 #include "powersched/evaluation.h"
 #include "powersched/plot.h"
+#include "powersched/policy_options.h"
 #include "powersched/scenario_options.h"
 #include "powersched/session.h"
 #include "train_options.h"
@@ -32,7 +34,9 @@ typedef struct analyze_args {
     ps_analysis_schedule sched;
     ps_analysis_lambda lambda;
     ps_sim_flags sim;
-    const char *session, *out_dir;
+    ps_compare_spec compare; /* the yardsticks run at every point (n = 0: none) */
+    ps_heuristic_config heuristic;
+    const char *session, *out_dir, *compare_list;
     int64_t model;
     double months;
     int replay_only, sampler_only;
@@ -49,7 +53,8 @@ static int run_point(const analyze_args *a, ps_evaluator *ev, int *loaded, const
         return PS_ERR;
     ps_env *env = malloc(sizeof *env);
     if (!env) return ps_error_set(err, "out of memory");
-    int rc = ps_env_open(env, &spec, NULL, err);
+    const ps_scenario *sc;
+    int rc = ps_env_open(env, &spec, &sc, err);
     if (rc != PS_OK) {
         free(env);
         return rc;
@@ -62,6 +67,11 @@ static int run_point(const analyze_args *a, ps_evaluator *ev, int *loaded, const
     if (rc == PS_OK) rc = ps_evaluator_run(ev, env, a->months, spec.seed, NULL, &p->episodes, err);
     if (rc == PS_OK)
         ps_point_stats_compute(p->episodes.v, p->episodes.n, a->months, env->cfg.episode_hours, p->value, &p->stats);
+    if (rc == PS_OK && a->compare.n > 0) {
+        ps_compare_spec cs = a->compare;
+        cs.seed = spec.seed;
+        rc = ps_compare_run(sc, &cs, &p->policies, err);
+    }
     ps_env_free(env);
     free(env);
     return rc;
@@ -84,6 +94,7 @@ static int run_points(const analyze_args *a, const char *ckpt, const double *v, 
             printf("  %s %s=%g: occupancy %.2f%%, savings %.2f%% / %.2f%% (vs baseline / _off)\n", modes[m],
                    ps_analysis_value_name(a->sched.kind), v[k], p->stats.occ_agent_mean, p->stats.savings_pct_mean,
                    p->stats.savings_off_pct_mean);
+            if (p->policies.n > 0) ps_compare_print_brief(stdout, &p->policies);
             fflush(stdout);
             (*n)++;
         }
@@ -127,6 +138,16 @@ static int analyze(analyze_args *a, ps_error *err) {
         return 1;
     }
     snprintf(model, sizeof model, "%lld", (long long)steps);
+    char names[512];
+    if (strcmp(a->compare_list, "none") &&
+        ps_compare_parse(strcmp(a->compare_list, "auto") ? a->compare_list
+                                                         : "always-on,baseline_off,slurm-suspend,price-threshold,price-aware,model",
+                         names, sizeof names, a->compare.policies, &a->compare.n, err) != PS_OK)
+        return 2;
+    a->compare.model_path = ckpt;
+    a->compare.months = a->months;
+    ps_heuristic_max_wait(&a->heuristic, a->sim.cluster.guard_max_wait);
+    a->compare.heuristic = a->heuristic;
     out_dir(a, model, dir, sizeof dir);
     if (ps_mkdirs(dir, err) != PS_OK) return 1;
     printf("Model %s; %d point(s) x %d mode(s), %g months each; results in %s\n", ckpt, nv, nm, a->months, dir);
@@ -135,10 +156,11 @@ static int analyze(analyze_args *a, ps_error *err) {
     int rc = pts ? run_points(a, ckpt, v, nv, modes, nm, pts, &n, err) : ps_error_set(err, "out of memory");
     if (rc == PS_OK)
         rc = ps_analysis_write(dir, a->sched.kind, a->session, model, a->months, pts, n, modes, nm, &png, err);
+    if (rc == PS_OK && a->compare.n > 0) rc = ps_analysis_write_compare(dir, a->sched.kind, pts, n, err);
     if (rc == PS_OK) {
         ps_analysis_print(stdout, a->sched.kind, pts, n);
-        printf("\nWrote %s/summary.csv, summary.json, %d trendline plot(s)%s\n", dir, nm,
-               png ? "" : " (scripts only: gnuplot not found)");
+        printf("\nWrote %s/summary.csv, summary.json%s, %d trendline plot(s)%s\n", dir,
+               a->compare.n ? ", compare.csv" : "", nm, png ? "" : " (scripts only: gnuplot not found)");
     }
     for (int i = 0; i < n; i++) ps_episode_list_free(&pts[i].episodes);
     free(pts);
@@ -159,13 +181,15 @@ int cmd_analyze(int argc, char **argv) {
     int scale = kind == PS_ANALYSIS_SCALE;
     analyze_args a = {.sched = {kind, "", scale ? 0.5 : 100, scale ? 1.5 : 12000, 7, 100, 700, 50},
                       .lambda = {"0.3,1.0,3.0", 70000, 0.1329, 0.0043}, .session = "", .out_dir = "", .model = -1,
-                      .months = 12};
+                      .months = 12, .compare_list = "auto"};
     ps_sim_flags_init(&a.sim);
+    a.heuristic = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
     a.sim.weights = (ps_weights){0.6, 0.1, 0.1, 0.2, 0.0}; /* the analysis scripts' defaults (spec 13.1) */
     const ps_option own[] = {
         {"--session", OPT_STRING, &a.session, "NAME", "session whose model is evaluated (required)", 0, 0},
         {"--model", OPT_I64, &a.model, "STEPS", "checkpoint STEPS.zip (-1: the latest)", -1, 1e15},
         {"--out-dir", OPT_STRING, &a.out_dir, "DIR", "results folder (default analysis/...)", 0, 0},
+        {"--compare", OPT_STRING, &a.compare_list, "LIST", "policies run at every point (compare.csv): auto, none or a list as evaluate-savings --compare", 0, 0},
         {scale ? "--scales" : kind == PS_ANALYSIS_LAMBDA ? "--lambdas" : "--seeds", OPT_STRING, &a.sched.list, "LIST",
          "comma-separated sweep values", 0, 0},
         {"--num-points", OPT_INT, &a.sched.num_points, "N", "points of the default schedule", 1,
@@ -190,6 +214,7 @@ int cmd_analyze(int argc, char **argv) {
     ps_optset_add(&set, cmd, own, PS_COUNT(own));
     ps_eval_months_options(&a.months, &set);
     ps_sim_flags_options(&a.sim, &set);
+    ps_heuristic_options(&a.heuristic, &set);
     /* the sweep sets the scale and the replay mode; the generator flags are lambda's own */
     ps_optset_remove_group(&set, PS_GROUP_GENERATOR);
     ps_optset_remove(&set, "--job-arrival-scale");

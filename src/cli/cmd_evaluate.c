@@ -96,17 +96,22 @@ static void check_heldout(const ps_session *s, const ps_scenario *sc) {
                 sc->price_first, sc->price_last, prices, first < 0 ? "all" : "see config.json");
 }
 
-/* The yardsticks on the same timeline (--compare): table and files. */
-static int compare(const eval_args *a, const ps_scenario *sc, const ps_session *s, int have_model, const char *dir,
-                   ps_error *err) {
+/* The --compare list, checked before anything runs. */
+static int compare_list(const eval_args *a, char *buf, size_t size, ps_compare_spec *spec, ps_error *err) {
+    memset(spec, 0, sizeof *spec);
     if (!strcmp(a->compare, "none")) return PS_OK;
-    ps_compare_spec spec;
-    memset(&spec, 0, sizeof spec);
-    char list[512], buf[512], ckpt[4600];
-    snprintf(list, sizeof list, "%s", strcmp(a->compare, "auto") ? a->compare
-                                      : have_model ? "always-on,baseline_off,slurm-suspend,price-threshold,price-aware,model"
-                                                   : "always-on,baseline_off,slurm-suspend,price-threshold,price-aware");
-    if (ps_compare_parse(list, buf, sizeof buf, spec.policies, &spec.n, err) != PS_OK) return PS_ERR;
+    const char *yardsticks = "always-on,baseline_off,slurm-suspend,price-threshold,price-aware";
+    char list[512];
+    snprintf(list, sizeof list, "%s%s", strcmp(a->compare, "auto") ? a->compare : yardsticks,
+             !strcmp(a->compare, "auto") && !strcmp(a->policy, "model") ? ",model" : "");
+    return ps_compare_parse(list, buf, size, spec->policies, &spec->n, err);
+}
+
+/* The yardsticks on the same timeline (--compare): table and files. */
+static int compare(const eval_args *a, ps_compare_spec spec, const ps_scenario *sc, const ps_session *s,
+                   const char *dir, ps_error *err) {
+    if (spec.n == 0) return PS_OK;
+    char ckpt[4600];
     spec.heuristic = a->heuristic;
     spec.months = a->months;
     spec.seed = a->sim.seed;
@@ -154,6 +159,9 @@ static int evaluate(eval_args *a, ps_error *err) {
         return ps_error_set(err, "--policy: '%s' is not model, always-on, random, slurm-suspend, price-threshold or "
                                  "price-aware", a->policy), 2;
     a->heuristic.kind = heuristic ? kind : a->heuristic.kind;
+    ps_compare_spec cmp;
+    char names[512];
+    if (compare_list(a, names, sizeof names, &cmp, err) != PS_OK) return 2;
     if (ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK) return 2;
     ps_session s;
     ps_session_paths(&s, "sessions", a->session, a->run.seed_sweep ? &a->sim.seed : NULL, &a->sim.weights);
@@ -190,7 +198,7 @@ static int evaluate(eval_args *a, ps_error *err) {
         snprintf(dir, sizeof dir, "%s/plots-eval/%s", s.root, dirname);
         rc = write_outputs(dir, &eps, &sum, model, a, err);
     }
-    if (rc == PS_OK) rc = compare(a, sc, &s, !strcmp(a->policy, "model"), dir, err);
+    if (rc == PS_OK) rc = compare(a, cmp, sc, &s, dir, err);
     if (rc == PS_OK && a->run.plot_dashboard) {
         int png;
         char title[256];

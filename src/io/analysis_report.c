@@ -217,3 +217,17 @@ void ps_analysis_print(FILE *fp, ps_analysis_kind kind, const ps_analysis_point 
                 s->wait_delta, s->dropped_delta);
     }
 }
+
+int ps_analysis_write_compare(const char *dir, ps_analysis_kind kind, const ps_analysis_point *p, int n, ps_error *err) {
+    char path[4500], lead[160];
+    snprintf(path, sizeof path, "%s/compare.csv", dir);
+    ps_atomic_file f;
+    if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
+    snprintf(lead, sizeof lead, "mode,%s", ps_analysis_value_name(kind));
+    ps_compare_csv_header(f.fp, lead);
+    for (int i = 0; i < n; i++) {
+        snprintf(lead, sizeof lead, "%s,%.10g", p[i].mode, p[i].value);
+        ps_compare_csv_rows(f.fp, lead, &p[i].policies);
+    }
+    return ps_atomic_commit(&f, err);
+}

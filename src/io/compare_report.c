@@ -89,29 +89,45 @@ void ps_compare_print(FILE *fp, const ps_compare *c) {
                 "Waits in hours (mean, p95, max of completed jobs).\n");
 }
 
+void ps_compare_print_brief(FILE *fp, const ps_compare *c) {
+    const ps_compare_row *off = ps_compare_find(c, "baseline_off");
+    fprintf(fp, "    saving vs baseline_off:");
+    for (int i = 0; i < c->n; i++) fprintf(fp, " %s %+.2f%%", c->rows[i].name, saving_pct(&c->rows[i], off));
+    fprintf(fp, " (oracle %.0f EUR)\n", c->oracle_contiguous);
+}
+
 /* ------------------------------------------------------------------ files */
 
 #define ROW_FIELDS(X)                                                                                         \
     X(cost) X(energy_mwh) X(eur_per_mwh) X(submitted) X(completed) X(dropped) X(completion_pct) X(mean_wait) \
     X(p95_wait) X(max_wait) X(power_ons) X(power_offs) X(oracle_capture_pct)
 
+void ps_compare_csv_header(FILE *fp, const char *lead) {
+#define HEAD(x) fprintf(fp, "," #x);
+    fprintf(fp, "%s%spolicy", lead, *lead ? "," : "");
+    ROW_FIELDS(HEAD)
+    fprintf(fp, ",savings_vs_baseline_off_pct,savings_vs_slurm_suspend_pct,oracle_contiguous_eur,oracle_liquid_eur\n");
+#undef HEAD
+}
+
+void ps_compare_csv_rows(FILE *fp, const char *lead, const ps_compare *c) {
+    const ps_compare_row *off = ps_compare_find(c, "baseline_off"), *slurm = ps_compare_find(c, "slurm-suspend");
+#define VAL(x) fprintf(fp, ",%.10g", r->x);
+    for (int i = 0; i < c->n; i++) {
+        const ps_compare_row *r = &c->rows[i];
+        fprintf(fp, "%s%s%s", lead, *lead ? "," : "", r->name);
+        ROW_FIELDS(VAL)
+        fprintf(fp, ",%.10g,%.10g,%.10g,%.10g\n", saving_pct(r, off), saving_pct(r, slurm), c->oracle_contiguous,
+                c->oracle_liquid);
+    }
+#undef VAL
+}
+
 static int write_csv(const char *path, const ps_compare *c, ps_error *err) {
     ps_atomic_file f;
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
-    const ps_compare_row *off = ps_compare_find(c, "baseline_off"), *slurm = ps_compare_find(c, "slurm-suspend");
-#define HEAD(x) fprintf(f.fp, "," #x);
-    fprintf(f.fp, "policy");
-    ROW_FIELDS(HEAD)
-    fprintf(f.fp, ",savings_vs_baseline_off_pct,savings_vs_slurm_suspend_pct\n");
-#undef HEAD
-#define VAL(x) fprintf(f.fp, ",%.10g", r->x);
-    for (int i = 0; i < c->n; i++) {
-        const ps_compare_row *r = &c->rows[i];
-        fprintf(f.fp, "%s", r->name);
-        ROW_FIELDS(VAL)
-        fprintf(f.fp, ",%.10g,%.10g\n", saving_pct(r, off), saving_pct(r, slurm));
-    }
-#undef VAL
+    ps_compare_csv_header(f.fp, "");
+    ps_compare_csv_rows(f.fp, "", c);
     return ps_atomic_commit(&f, err);
 }
 
