@@ -75,13 +75,15 @@
  *
  * Rewards: the reference's reward (spec 5) with the weights given.
  * Episodes are 336 steps (two weeks of hours). The reference never
- * terminates (terminals are always 0); every 336th step truncates. The vec
- * then resets that env itself (spec 2.5: only the episode metrics restart;
+ * terminates; every 336th step truncates. With --flush-after-drop-streak N
+ * (the newer contract) a step that flushes the cluster terminates the
+ * episode early (terminals[i] = 1). Either way the vec then resets that env
+ * itself (spec 2.5: only the episode metrics restart;
  * nodes, queue, running jobs and the price timeline carry over), so the
  * observation written by that step is already the first of the next episode
  * (the reset leaves it unchanged).
  *
- * Episode records (spec 10.2): on a truncating step, row i of records
+ * Episode records (spec 10.2): on a truncating or terminating step, row i of records
  * (ps_record_field_count() doubles, the fields named by
  * ps_record_field_name() in order: episode, agent_cost, baseline_cost, ...:
  * the 50 of the reference record, then those beyond it such as occupancy;
@@ -145,7 +147,7 @@ int ps_vec_reset(ps_vec *vec, float *obs);
 int ps_vec_reset_seed(ps_vec *vec, uint64_t seed, float *obs);
 
 /* Steps every env once. actions: n x 3 int32. Outputs (any may be NULL):
- * obs n x obs_size, rewards n, terminals n (always 0), truncations n,
+ * obs n x obs_size, rewards n, terminals n (1: a flush ended the episode), truncations n,
  * records n x ps_record_field_count() (rows of finished episodes only).
  * Returns the number of envs whose episode ended in this step (0 on most
  * steps), or -1 with ps_vec_error() set; an invalid action is refused before

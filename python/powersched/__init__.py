@@ -194,7 +194,7 @@ class VecEnv:
             self._check(ended)
         infos = [{} for _ in range(self.num_envs)]
         if ended:
-            for i in np.flatnonzero(self.truncations):
+            for i in np.flatnonzero(self.truncations | self.terminals):
                 infos[i]["episode"] = dict(zip(self.record_fields, self.records[i].tolist()))
         return self.obs, self.rewards, self.terminals, self.truncations, infos
 

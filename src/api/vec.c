@@ -180,9 +180,9 @@ int ps_vec_step(ps_vec *v, const int32_t *actions, float *obs, float *rewards, u
         if (ps_env_step(&v->envs[i], (ps_action){a[0], a[1], a[2]}, o, &info, &err) != PS_OK)
             return vec_fail(v, "env %d: %s", i, err.msg);
         if (rewards) rewards[i] = (float)info.reward;
-        if (terminals) terminals[i] = 0; /* the reference never terminates */
+        if (terminals) terminals[i] = (uint8_t)(info.terminated != 0); /* only a drop-streak flush terminates */
         if (truncations) truncations[i] = (uint8_t)(info.truncated != 0);
-        if (!info.truncated) continue;
+        if (!info.episode) continue;
         if (records) copy_record(records + (size_t)i * ps_episode_field_count, info.episode);
         ps_env_reset(&v->envs[i], NULL, -1, o);
         ended++;

@@ -223,7 +223,7 @@ int cmd_evaluate(int argc, char **argv) {
         {"--session", OPT_STRING, &a.session, "NAME", "session folder under sessions/", 0, 0},
         {"--model", OPT_I64, &a.model, "STEPS", "checkpoint STEPS.zip (-1: the latest)", -1, 1e15},
         {"--policy", OPT_STRING, &a.policy, "P", "model | always-on | random | slurm-suspend | price-threshold | price-aware", 0, 0},
-        {"--compare", OPT_STRING, &a.compare, "LIST", "policies on the same timeline: auto (every yardstick, and model when trained), none, or a list of always-on,baseline_off,slurm-suspend,price-threshold,price-aware,random,model", 0, 0},
+        {"--compare", OPT_STRING, &a.compare, "LIST", "policies on the same timeline: auto (every yardstick, and model when trained), none, or a comma-separated list of always-on, baseline_off, slurm-suspend, price-threshold, price-aware, random, model", 0, 0},
         {"--trace", OPT_STRING, &a.trace, "FILE", "write one CSV row per step (as simulate --trace)", 0, 0},
     };
     ps_optset set;

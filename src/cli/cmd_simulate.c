@@ -55,21 +55,22 @@ static int run(ps_env *env, ps_fixed_policy *pol, const sim_args *a, ps_atomic_f
     uint64_t seed = a->sim.seed;
     ps_env_set_oracles(env, a->oracles);
     ps_env_reset(env, &seed, -1, obs);
-    for (long t = 0; t < steps; t++) {
-        if (t > 0 && t % env->cfg.episode_hours == 0) ps_env_reset(env, NULL, -1, obs);
+    /* An episode ends by truncation at hour 336, or earlier when a drop-streak
+     * flush terminates it (--flush-after-drop-streak); then the next starts. */
+    int done = 0;
+    for (long t = 0; done < a->episodes && t < steps; t++) {
         ps_action act = ps_fixed_policy_next(pol, &env->cfg, t, obs);
         ps_step_info info;
         if (ps_env_step(env, act, obs, &info, err) != PS_OK) return PS_ERR;
         if (trace->fp) ps_trace_row(trace->fp, env, act, &info);
-        if (info.truncated) {
-            const ps_episode_record *r = info.episode;
-            char line[2048];
-            ps_episode_summary_line(r, line, sizeof line);
-            printf("%s\n", line);
-            if (eps->fp) ps_episodes_row(eps->fp, r);
-        }
+        if (!info.episode) continue;
+        char line[2048];
+        ps_episode_summary_line(info.episode, line, sizeof line);
+        printf("%s\n", line);
+        if (eps->fp) ps_episodes_row(eps->fp, info.episode);
+        if (++done < a->episodes) ps_env_reset(env, NULL, -1, obs);
     }
-    print_totals(env, a->episodes);
+    print_totals(env, done);
     if (trace->fp && ps_atomic_commit(trace, err) != PS_OK) return PS_ERR;
     if (eps->fp && ps_atomic_commit(eps, err) != PS_OK) return PS_ERR;
     if (*a->trace) printf("Trace written to %s\n", a->trace);
