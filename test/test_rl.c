@@ -1792,14 +1792,15 @@ static void test_resume(void) {
     CHECK_INT(fresh.t.policy.n_hidden, 2);
     CHECK_NEAR(fresh.t.ppo.ent_coef, 0.5, 0);
     CHECK_INT(fresh.env->current_step, 0);
+    CHECK_INT(r.next_plot_save, 128); /* the first plot: an iteration in */
     run_free(&fresh);
     /* a checkpoint of another architecture (and ent_coef 0.01) at 256 steps */
     run old;
     run_new(&old, &spec, narrow, 1, 3);
     run_learn(&old, 256, 3);
     char ckpt[4600];
-    snprintf(ckpt, sizeof ckpt, "%s/256.zip", s.models_dir);
-    fail_on(ps_checkpoint_save(ckpt, &old.t, 256, 2, &w, NULL, &err), &err, "ps_checkpoint_save");
+    fail_on(ps_trainer_save(&old.t, &s, 256, 2, &w, NULL, ckpt, sizeof ckpt, &err), &err, "ps_trainer_save");
+    CHECK_STR_CONTAINS(ckpt, "/models/e0.7_p0.2_i0.1_a0.0_d0.0/256.zip");
     /* resumed (--model 128 is missing: a warning, then the latest): the
      * checkpoint's network and ent_coef win, the counters continue */
     run res = {.env = env_new(&spec)};
@@ -1814,6 +1815,7 @@ static void test_resume(void) {
     CHECK_INT(res.t.num_timesteps, old.t.num_timesteps);
     CHECK(same_params(&old.t, &res.t, 1));
     CHECK_INT(res.env->current_step, 256);
+    CHECK_INT(r.next_plot_save, 256 + 336); /* an episode after the step resumed */
     char text[512] = "";
     rewind(warn);
     text[fread(text, 1, sizeof text - 1, warn)] = '\0';

@@ -27,6 +27,13 @@ static void test_prefix(void) {
     ps_session_paths(&s, "sessions", "x", &seed, &w);
     CHECK(!strcmp(s.root, "sessions/x/seed_5"));
     CHECK(!strcmp(s.models_dir, "sessions/x/seed_5/models/e1.0_p0.2_i0.1_a0.25_d0.0"));
+    ps_session_model_path(&s, 200000, b, sizeof b);
+    CHECK(!strcmp(b, "sessions/x/seed_5/models/e1.0_p0.2_i0.1_a0.25_d0.0/200000.zip"));
+    ps_error err;
+    CHECK_INT(ps_session_check_name("my \"run\"", &err), PS_OK);
+    CHECK_INT(ps_session_check_name("", &err), PS_ERR);
+    CHECK_INT(ps_session_check_name("a/b", &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--session: 'a/b' is not a name");
 }
 
 static const cJSON *at(const cJSON *j, const char *group, const char *key) {

@@ -24,6 +24,9 @@ typedef struct ps_session {
 void ps_py_float_repr(double v, char *buf, size_t size);
 void ps_weights_prefix(const ps_weights *w, char *buf, size_t size);
 
+/* A session name is one folder name: not empty, no '/'. */
+int ps_session_check_name(const char *name, ps_error *err);
+
 /* Fills the paths under base/name (and seed_<seed> when seed_sweep != NULL)
  * without touching the disk. */
 void ps_session_paths(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
@@ -38,6 +41,9 @@ int ps_session_open(ps_session *s, const char *base, const char *name, const uin
  * number), random when not given. */
 int ps_session_write_config(const ps_session *s, const ps_optset *set, uint64_t seed, int seed_given,
                             ps_error *err);
+
+/* <models_dir>/<steps>.zip: the checkpoint after `steps` (nominal) steps. */
+void ps_session_model_path(const ps_session *s, int64_t steps, char *path, size_t size);
 
 /* The checkpoint to resume from (spec 12.5): want >= 0 picks <want>.zip if it
  * exists (else a warning on `warn` and the latest); otherwise the latest by

@@ -52,7 +52,7 @@ typedef struct train_run {
     cJSON *options; /* recorded in every checkpoint */
     int64_t next_plot_save, iter_target, steps_at_start;
     double t_start, t_last_print, last_reward, last_cost, learning_rate;
-    int tty, human, series_hours;
+    int tty, human;
 } train_run;
 
 static double now_s(void) {
@@ -121,10 +121,9 @@ static int on_update(void *user, const ps_update_stats *s, int64_t steps) {
 
 static int save(train_run *r, ps_trainer *t, int64_t nominal, int64_t iter, ps_error *err) {
     char path[4608];
-    snprintf(path, sizeof path, "%s/%lld.zip", r->sess.models_dir, (long long)nominal);
-    if (ps_checkpoint_save(path, t, nominal, iter, &r->a->sim.weights, r->options, err) != PS_OK) return PS_ERR;
-    printf("Checkpoint: %s\n", path);
-    return PS_OK;
+    int rc = ps_trainer_save(t, &r->sess, nominal, iter, &r->a->sim.weights, r->options, path, sizeof path, err);
+    if (rc == PS_OK) printf("Checkpoint: %s\n", path);
+    return rc;
 }
 
 /* The trainer, resumed from the session's checkpoint or new; the iterations done. */
@@ -144,15 +143,15 @@ static int open_trainer(const train_args *a, train_run *r, ps_env *env, ps_train
         printf("New model: net-arch %s, %lld parameters\n", a->train.net_arch,
                (long long)ps_policy_param_count(&t->policy));
     *iters = res.iteration;
+    r->next_plot_save = res.next_plot_save;
     return PS_OK;
 }
 
 static int train_loop(const train_args *a, train_run *r, ps_env *env, ps_trainer *t, uint64_t seed, ps_error *err) {
     int64_t iters, steps = a->train.iteration_steps;
     if (open_trainer(a, r, env, t, seed, &iters, err) != PS_OK) return 1;
-    r->next_plot_save = env->current_step + (iters > 0 ? env->cfg.episode_hours : steps);
     const ps_train_hooks hooks = {r, on_step, on_episode, on_update};
-    int first = 1, rc = PS_OK;
+    int rc = PS_OK;
     if (!ps_iteration_allowed(iters + 1, a->iter_limit))
         printf("Iteration limit %lld reached by the checkpoint resumed: nothing to train (raise --iter-limit to "
                "continue)\n", (long long)a->iter_limit);
@@ -163,8 +162,7 @@ static int train_loop(const train_args *a, train_run *r, ps_env *env, ps_trainer
         printf("Iteration %lld: %lld steps from %lld\n", (long long)iters, (long long)steps, (long long)t->num_timesteps);
         fflush(stdout);
         int stopped;
-        rc = ps_trainer_learn(t, steps, first && a->seed_given ? &seed : NULL, &hooks, &stopped, err);
-        first = 0;
+        rc = ps_trainer_learn(t, steps, a->seed_given ? &seed : NULL, &hooks, &stopped, err); /* first reset's */
         if (rc != PS_OK) break;
         progress(r, t->num_timesteps, 1);
         if (stopped) {
@@ -182,15 +180,14 @@ static int train_loop(const train_args *a, train_run *r, ps_env *env, ps_trainer
 static int check_args(train_args *a, ps_error *err) {
     if (ps_train_flags_check(&a->train, err) != PS_OK || ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK)
         return PS_ERR;
-    return !*a->session || strchr(a->session, '/') ? ps_error_set(err, "--session: '%s' is not a name", a->session)
-                                                   : PS_OK;
+    return ps_session_check_name(a->session, err);
 }
 
 /* The logs, config.json and the options every checkpoint records. */
 static int open_records(train_run *r, const ps_optset *set, uint64_t seed, ps_error *err) {
     static const char *const recorded[] = {PS_GROUP_DATA, PS_GROUP_GENERATOR};
     r->options = ps_optset_json_groups(set, recorded, PS_COUNT(recorded));
-    if (!r->options || ps_series_init(&r->series, r->series_hours) != 0) return ps_error_set(err, "out of memory");
+    if (!r->options) return ps_error_set(err, "out of memory");
     if (ps_train_log_open(&r->log, r->sess.logs_dir, err) != PS_OK) return PS_ERR;
     return ps_session_write_config(&r->sess, set, seed, r->a->seed_given, err);
 }
@@ -213,11 +210,10 @@ static int run(train_args *a, const ps_optset *set, ps_error *err) {
     if (rc == PS_OK && (rc = ps_env_open(env, &spec, &sc, err)) == PS_OK) {
         ps_sim_print_setup(stdout, sc, &a->sim);
         at_set_num_threads(a->run.threads);
-        r.series_hours = env->cfg.episode_hours;
-        rc = open_records(&r, set, seed, err);
+        rc = ps_series_init(&r.series, env->cfg.episode_hours) != 0 ? ps_error_set(err, "out of memory")
+                                                                     : open_records(&r, set, seed, err);
     }
-    struct sigaction sa = {.sa_handler = on_sigint};
-    if (rc == PS_OK) sigaction(SIGINT, &sa, NULL);
+    if (rc == PS_OK) sigaction(SIGINT, &(struct sigaction){.sa_handler = on_sigint}, NULL);
     int status = rc == PS_OK ? train_loop(a, &r, env, &t, seed, err) : 1;
     ps_trainer_free(&t);
     if (sc) ps_env_free(env);

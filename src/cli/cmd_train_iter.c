@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "powersched/scenario_options.h"
+#include "powersched/session.h"
 #include "powersched/sweep_run.h"
 #include "train_options.h"
 
@@ -138,7 +139,7 @@ static int on_slurm(const iter_args *a, const char *dir, int n, ps_error *err) {
 }
 
 static int check_args(iter_args *a, int seed_given, ps_error *err) {
-    if (!*a->session || strchr(a->session, '/')) return ps_error_set(err, "--session NAME is required");
+    if (ps_session_check_name(a->session, err) != PS_OK) return PS_ERR;
     if (a->iter_limit <= 0) return ps_error_set(err, "--iter-limit-per-step N (> 0) is required");
     if (*a->sim.wg.mode && a->sim.arrival_scale != 1.0)
         return ps_error_set(err, "--workload-gen with --job-arrival-scale other than 1 is an error in a sweep");

@@ -38,6 +38,12 @@ void ps_weights_prefix(const ps_weights *w, char *buf, size_t size) {
     }
 }
 
+int ps_session_check_name(const char *name, ps_error *err) {
+    if (!*name) return ps_error_set(err, "--session NAME is required");
+    if (strchr(name, '/')) return ps_error_set(err, "--session: '%s' is not a name (no '/')", name);
+    return PS_OK;
+}
+
 void ps_session_paths(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
                       const ps_weights *w) {
     memset(s, 0, sizeof *s);
@@ -58,6 +64,10 @@ int ps_session_open(ps_session *s, const char *base, const char *name, const uin
         ps_mkdirs(s->plots_dir, err) != PS_OK)
         return PS_ERR;
     return PS_OK;
+}
+
+void ps_session_model_path(const ps_session *s, int64_t steps, char *path, size_t size) {
+    snprintf(path, size, "%s/%lld.zip", s->models_dir, (long long)steps);
 }
 
 /* <digits>.zip -> steps, else -1. */
@@ -82,7 +92,7 @@ int64_t ps_session_pick_model(const ps_session *s, int64_t want, char *path, siz
         fprintf(warn, "warning: %s/%lld.zip not found; using the latest, %lld.zip\n", s->models_dir,
                 (long long)want, (long long)latest);
     int64_t pick = found >= 0 ? found : latest;
-    if (pick >= 0) snprintf(path, size, "%s/%lld.zip", s->models_dir, (long long)pick);
+    if (pick >= 0) ps_session_model_path(s, pick, path, size);
     return pick;
 }
 
