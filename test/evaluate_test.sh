@@ -47,6 +47,11 @@ check test -f sessions/h/plots-eval/mprice-aware_e0p7_p0p2_i0p1_ja0/episodes.csv
 check test ! -f sessions/h/plots-eval/mprice-aware_e0p7_p0p2_i0p1_ja0/compare.csv
 expect_fail() { "$@" > bad.out 2>&1; [ $? -eq 2 ] || fail "$* should exit 2"; }
 expect_fail "$ps" evaluate-savings --session h --policy greedy --eval-months 1 $data
+expect_fail "$ps" evaluate-savings --session h --policy always-on --seeds 1,x --eval-months 1 $data
+# Several seeds: mean and standard deviation, and one CSV row per seed and policy.
+"$ps" evaluate-savings --session h --policy always-on --seeds 0,1 --eval-months 1 $data > seeds.out 2>&1 || fail "evaluate --seeds: $(tail -3 seeds.out)"
+check grep -q 'POLICIES OVER 2 SEEDS' seeds.out
+check test "$(wc -l < "$dir/compare_seeds.csv")" -eq 11
 expect_fail "$ps" evaluate-savings --session h --policy always-on --compare always-on,oracle --eval-months 1 $data
 
 # A tiny trained model.

@@ -12,11 +12,13 @@
 #ifndef POWERSCHED_COMPARE_H
 #define POWERSCHED_COMPARE_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "powersched/error.h"
 
 #define PS_COMPARE_MAX 10
+#define PS_COMPARE_MAX_SEEDS 16
 
 typedef struct ps_compare_row {
     char name[32];
@@ -49,6 +51,15 @@ const ps_compare_row *ps_compare_find(const ps_compare *c, const char *name);
  * baseline_off and slurm-suspend (when present), completion, waits, dropped
  * jobs and oracle capture, then the oracle bounds. */
 void ps_compare_print(FILE *fp, const ps_compare *c);
+
+/* The same comparison under several seeds (c[k] ran with seeds[k]): the
+ * mean and standard deviation of cost, saving against baseline_off,
+ * completion, mean and p95 wait, per policy. */
+void ps_compare_print_seeds(FILE *fp, const ps_compare *c, int n, const uint64_t *seeds);
+/* "0,1,2" -> seeds (at most max). */
+int ps_compare_parse_seeds(const char *list, uint64_t *seeds, int max, int *n, ps_error *err);
+/* compare_seeds.csv: the comparison's columns led by the seed. */
+int ps_compare_write_seeds(const char *path, const ps_compare *c, int n, const uint64_t *seeds, ps_error *err);
 
 /* One line: each policy's saving against baseline_off (% of its cost). */
 void ps_compare_print_brief(FILE *fp, const ps_compare *c);

@@ -36,7 +36,9 @@ typedef struct eval_args {
     ps_sim_flags sim;
     ps_run_flags run;
     ps_heuristic_config heuristic;
-    const char *session, *policy, *trace, *compare;
+    const char *session, *policy, *trace, *compare, *seed_list;
+    uint64_t seeds[PS_COMPARE_MAX_SEEDS];
+    int n_seeds;
     double months;
     int64_t model;
     int seed_given;
@@ -122,7 +124,7 @@ static int compare(const eval_args *a, ps_compare_spec spec, const ps_scenario *
     int png;
     if (ps_compare_write(dir, &c, &png, err) != PS_OK) return PS_ERR;
     printf("Comparison: %s/compare.{csv,json%s}\n", dir, png ? ",png" : ",gp,dat; gnuplot not found for the PNG");
-    return PS_OK;
+    return a->n_seeds ? ps_compare_seeds(sc, &spec, a->seeds, a->n_seeds, dir, stdout, err) : PS_OK;
 }
 
 static int write_outputs(const char *dir, const ps_episode_list *eps, const ps_eval_summary *s, const char *model,
@@ -162,6 +164,9 @@ static int evaluate(eval_args *a, ps_error *err) {
     ps_compare_spec cmp;
     char names[512];
     if (compare_list(a, names, sizeof names, &cmp, err) != PS_OK) return 2;
+    if (*a->seed_list &&
+        ps_compare_parse_seeds(a->seed_list, a->seeds, PS_COMPARE_MAX_SEEDS, &a->n_seeds, err) != PS_OK)
+        return 2;
     if (ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK) return 2;
     ps_session s;
     ps_session_paths(&s, "sessions", a->session, a->run.seed_sweep ? &a->sim.seed : NULL, &a->sim.weights);
@@ -215,7 +220,8 @@ static int evaluate(eval_args *a, ps_error *err) {
 }
 
 int cmd_evaluate(int argc, char **argv) {
-    eval_args a = {.session = "default", .policy = "model", .trace = "", .compare = "auto", .months = 12, .model = -1};
+    eval_args a = {.session = "default", .policy = "model", .trace = "", .compare = "auto", .seed_list = "",
+                   .months = 12, .model = -1};
     ps_sim_flags_init(&a.sim);
     a.heuristic = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
     ps_run_flags_init(&a.run);
@@ -225,6 +231,7 @@ int cmd_evaluate(int argc, char **argv) {
         {"--policy", OPT_STRING, &a.policy, "P", "model | always-on | random | slurm-suspend | price-threshold | price-aware", 0, 0},
         {"--compare", OPT_STRING, &a.compare, "LIST", "policies on the same timeline: auto (every yardstick, and model when trained), none, or a comma-separated list of always-on, baseline_off, slurm-suspend, price-threshold, price-aware, random, model", 0, 0},
         {"--trace", OPT_STRING, &a.trace, "FILE", "write one CSV row per step (as simulate --trace)", 0, 0},
+        {"--seeds", OPT_STRING, &a.seed_list, "LIST", "also run the comparison with each seed: mean and standard deviation (compare_seeds.csv)", 0, 0},
     };
     ps_optset set;
     ps_optset_init(&set);

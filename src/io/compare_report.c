@@ -3,6 +3,7 @@
 
 #include <cJSON.h>
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,4 +207,71 @@ int ps_compare_write(const char *dir, const ps_compare *c, int *png, ps_error *e
     if (ps_gnuplot_render(dir, "compare.gp", err) != PS_OK) return PS_ERR;
     *png = 1;
     return PS_OK;
+}
+
+/* ------------------------------------------------------------ seeds */
+
+static void mean_sd(const double *x, int n, double *mean, double *sd) {
+    double s = 0, q = 0;
+    for (int i = 0; i < n; i++) s += x[i];
+    *mean = n ? s / n : NAN;
+    for (int i = 0; i < n; i++) q += (x[i] - *mean) * (x[i] - *mean);
+    *sd = n > 1 ? sqrt(q / (n - 1)) : 0.0;
+}
+
+/* One figure of row `row` across the seeds' comparisons. */
+static void figure(const ps_compare *c, int n, int row, int which, double *mean, double *sd) {
+    double x[64];
+    int m = n < 64 ? n : 64;
+    for (int k = 0; k < m; k++) {
+        const ps_compare_row *r = &c[k].rows[row], *off = ps_compare_find(&c[k], "baseline_off");
+        x[k] = which == 0 ? r->cost : which == 1 ? saving_pct(r, off) : which == 2 ? r->completion_pct
+             : which == 3 ? r->mean_wait : r->p95_wait;
+    }
+    mean_sd(x, m, mean, sd);
+}
+
+void ps_compare_print_seeds(FILE *fp, const ps_compare *c, int n, const uint64_t *seeds) {
+    fprintf(fp, "\n=== POLICIES OVER %d SEEDS (mean +- standard deviation; seeds", n);
+    for (int k = 0; k < n; k++) fprintf(fp, "%s%llu", k ? "," : " ", (unsigned long long)seeds[k]);
+    fprintf(fp, ") ===\n%-16s %20s %16s %16s %14s %12s\n", "policy", "cost EUR", "vs off %", "completion %",
+            "wait h", "p95 h");
+    static const char *fmt[5] = {" %11.0f +- %-6.0f", " %7.2f +- %-5.2f", " %7.2f +- %-5.2f", " %6.2f +- %-4.2f",
+                                 " %5.1f +- %-4.1f"};
+    for (int row = 0; row < c[0].n; row++) {
+        fprintf(fp, "%-16s", c[0].rows[row].name);
+        for (int w = 0; w < 5; w++) {
+            double m, sd;
+            figure(c, n, row, w, &m, &sd);
+            fprintf(fp, fmt[w], m, sd);
+        }
+        fputc('\n', fp);
+    }
+}
+
+int ps_compare_parse_seeds(const char *list, uint64_t *seeds, int max, int *n, ps_error *err) {
+    *n = 0;
+    for (const char *p = list; *p;) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(p, &end, 10);
+        if (end == p || errno || *p == '-' || (*end && *end != ','))
+            return ps_error_set(err, "--seeds: '%s' is not a comma-separated list of seeds", list);
+        if (*n == max) return ps_error_set(err, "--seeds: more than %d seeds", max);
+        seeds[(*n)++] = v;
+        p = *end ? end + 1 : end;
+    }
+    return *n ? PS_OK : ps_error_set(err, "--seeds: no seed given");
+}
+
+int ps_compare_write_seeds(const char *path, const ps_compare *c, int n, const uint64_t *seeds, ps_error *err) {
+    ps_atomic_file f;
+    if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
+    ps_compare_csv_header(f.fp, "seed");
+    char lead[32];
+    for (int k = 0; k < n; k++) {
+        snprintf(lead, sizeof lead, "%llu", (unsigned long long)seeds[k]);
+        ps_compare_csv_rows(f.fp, lead, &c[k]);
+    }
+    return ps_atomic_commit(&f, err);
 }

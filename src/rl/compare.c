@@ -170,3 +170,24 @@ int ps_compare_run(const ps_scenario *sc, const ps_compare_spec *spec, ps_compar
     order_rows(out, spec);
     return PS_OK;
 }
+
+int ps_compare_seeds(const ps_scenario *sc, const ps_compare_spec *spec, const uint64_t *seeds, int n, const char *dir,
+                     FILE *fp, ps_error *err) {
+    ps_compare *c = calloc((size_t)n, sizeof *c);
+    if (!c) return ps_error_set(err, "out of memory");
+    int rc = PS_OK;
+    for (int k = 0; k < n && rc == PS_OK; k++) {
+        ps_compare_spec s = *spec;
+        s.seed = seeds[k];
+        rc = ps_compare_run(sc, &s, &c[k], err);
+    }
+    char path[4600];
+    snprintf(path, sizeof path, "%s/compare_seeds.csv", dir);
+    if (rc == PS_OK) rc = ps_compare_write_seeds(path, c, n, seeds, err);
+    if (rc == PS_OK) {
+        ps_compare_print_seeds(fp, c, n, seeds);
+        fprintf(fp, "Per seed: %s\n", path);
+    }
+    free(c);
+    return rc;
+}

@@ -21,4 +21,9 @@ typedef struct ps_compare_spec {
 /* Runs every policy of spec (round(2 x months) episodes each). */
 int ps_compare_run(const ps_scenario *sc, const ps_compare_spec *spec, ps_compare *out, ps_error *err);
 
+/* The comparison once per seed; prints the mean +- sd table on fp and writes
+ * dir/compare_seeds.csv. */
+int ps_compare_seeds(const ps_scenario *sc, const ps_compare_spec *spec, const uint64_t *seeds, int n, const char *dir,
+                     FILE *fp, ps_error *err);
+
 #endif
