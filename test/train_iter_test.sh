@@ -40,6 +40,14 @@ check test ! -d sessions/sl/models
 check test -f sessions/sl/models/e0.5_p0.5_i0.0_a0.0_d0.0/128.zip
 check test -f sessions/sl/plots-eval/m128_e0p5_p0p5_i0_ja0/summary.json
 
+# --- train-iter takes every option of train (but --iter-limit, --model and
+# the weights, which it sets per run)
+"$ps" train --help | sed -n 's/^  \(--[a-z0-9-]*\).*/\1/p' | grep -v -x -e '--iter-limit' -e '--model' -e '--.*-weight' > train_opts
+"$ps" train-iter --help | sed -n 's/^  \(--[a-z0-9-]*\).*/\1/p' > iter_opts
+n=$((n + 1))
+missing=$(grep -v -x -F -f iter_opts train_opts)
+[ -z "$missing" ] && [ -s train_opts ] || fail "options of train that train-iter refuses: $(echo $missing)"
+
 # --- every option of train is accepted and forwarded from its group: the
 # training options to train only, the run options (--seed-sweep, --threads)
 # and the data/energy options to evaluate-savings too. A row of a seed sweep

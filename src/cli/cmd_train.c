@@ -237,9 +237,7 @@ int cmd_train(int argc, char **argv) {
     ps_optset set;
     ps_optset_init(&set);
     ps_optset_add(&set, CMD, own, PS_COUNT(own));
-    ps_train_flags_options(&a.train, &set);
-    ps_run_flags_options(&a.run, &set);
-    ps_sim_flags_options(&a.sim, &set);
+    ps_train_options(&a.train, &a.run, &a.sim, &set);
     int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;
     a.seed_given = ps_optset_given(&set, "--seed");

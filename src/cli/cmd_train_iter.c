@@ -25,9 +25,9 @@ static const char USAGE[] =
     "       powersched train-iter --collect SWEEP_DIR\n\n"
     "Trains one model per reward-weight combination of the grid (spec 12.8), here with up\n"
     "to --parallel processes or as a Slurm job array. Every option of `powersched train` is\n"
-    "accepted and passed on to each run (the data, energy, workload and run options to\n"
-    "`evaluate-savings` too). The sweep folder sessions/NAME/sweeps/<time>/ holds plan.csv,\n"
-    "the forwarded arguments and logs. Exit status: the number of failed runs.\n";
+    "accepted and passed on to each run (the scenario and run options to `evaluate-savings`\n"
+    "too). The sweep folder sessions/NAME/sweeps/<time>/ holds plan.csv, the forwarded\n"
+    "arguments and logs. Exit status: the number of failed runs.\n";
 
 typedef struct iter_args {
     ps_sim_flags sim;
@@ -77,32 +77,45 @@ static int collect(const char *dir) {
 
 /* ------------------------------------------------------------------- plan */
 
-/* What every run passes to train and to evaluate-savings besides its
- * weights: the sweep's settings under their names there, then the option
- * groups as given. */
+/* Appends the given options of the groups to out. */
 static int forward(const ps_optset *set, const char *const *groups, int n_groups, const char **out, int *n,
                    ps_error *err) {
-    const char *g[32];
-    int ng = ps_sim_flags_groups(g, PS_COUNT(g) - n_groups);
-    for (int k = 0; k < n_groups; k++) g[ng++] = groups[k];
-    int got = ps_optset_forward(set, g, ng, out + *n, MAX_ARGS - *n);
+    int got = ps_optset_forward(set, groups, n_groups, out + *n, MAX_ARGS - *n);
     if (got < 0) return ps_error_set(err, "more than %d arguments to forward", MAX_ARGS);
     *n += got;
     return PS_OK;
 }
 
+/* The groups forwarded: to train every group train takes (ps_train_options:
+ * all of ours but our own and the evaluation's), to evaluate-savings the
+ * scenario's and the run group. Each array holds 32. */
+static void forwarded_groups(const ps_optset *set, const char **to_train, int *n_train, const char **to_eval,
+                             int *n_eval) {
+    const char *all[32];
+    int n_all = ps_optset_groups(set, all, PS_COUNT(all));
+    *n_train = 0;
+    for (int k = 0; k < n_all; k++)
+        if (strcmp(all[k], CMD) && strcmp(all[k], PS_GROUP_EVALUATION)) to_train[(*n_train)++] = all[k];
+    *n_eval = ps_sim_flags_groups(to_eval, 31);
+    to_eval[(*n_eval)++] = PS_GROUP_RUN;
+}
+
+/* What every run passes to train and to evaluate-savings besides its
+ * weights: the sweep's settings under their names there, then the
+ * forwarded groups as given. */
 static int create_sweep(const iter_args *a, const ps_optset *set, const char *dir, const ps_weight_combo *g, int n,
                         ps_error *err) {
-    static const char *const to_train[] = {PS_GROUP_TRAINING, PS_GROUP_RUN}, *const to_eval[] = {PS_GROUP_RUN};
-    const char *train[MAX_ARGS], *eval[MAX_ARGS];
+    const char *train[MAX_ARGS], *eval[MAX_ARGS], *to_train[32], *to_eval[32];
+    int n_train, n_eval;
+    forwarded_groups(set, to_train, &n_train, to_eval, &n_eval);
     char lim[32], months[32];
     snprintf(lim, sizeof lim, "%lld", (long long)a->iter_limit);
     snprintf(months, sizeof months, "%g", a->eval_months); /* evaluate-savings' default differs: always given */
     int nt = 0, ne = 0;
     train[nt++] = "--session", train[nt++] = a->session, train[nt++] = "--iter-limit", train[nt++] = lim;
     eval[ne++] = "--session", eval[ne++] = a->session, eval[ne++] = "--eval-months", eval[ne++] = months;
-    if (forward(set, to_train, PS_COUNT(to_train), train, &nt, err) != PS_OK ||
-        forward(set, to_eval, PS_COUNT(to_eval), eval, &ne, err) != PS_OK)
+    if (forward(set, to_train, n_train, train, &nt, err) != PS_OK ||
+        forward(set, to_eval, n_eval, eval, &ne, err) != PS_OK)
         return PS_ERR;
     return ps_sweep_create(dir, g, n, train, nt, eval, a->evaluate ? ne : -1, err);
 }
@@ -202,15 +215,14 @@ int cmd_train_iter(int argc, char **argv) {
         {"--slurm-cpus", OPT_INT, &a.slurm.cpus, "N", "#SBATCH --cpus-per-task", 1, 1024},
         {"--slurm-max-parallel", OPT_INT, &a.slurm.max_parallel, "N", "array tasks at once (%N; 0: no limit)", 0, 1e6},
         {"--slurm-extra", OPT_STRING, &a.slurm.extra, "LINES", "more #SBATCH lines, ';'-separated", 0, 0},
-        {"--collect", OPT_STRING, &a.collect, "DIR", "gather the evaluation summaries of a sweep into DIR/collect.csv", 0, 0},
+        {"--collect", OPT_STRING, &a.collect, "DIR", "gather the evaluation summaries of a sweep into DIR/collect.csv", 0,
+         0},
     };
     ps_optset set;
     ps_optset_init(&set);
     ps_optset_add(&set, CMD, own, PS_COUNT(own));
     ps_eval_months_options(&a.eval_months, &set);
-    ps_train_flags_options(&a.train, &set);
-    ps_run_flags_options(&a.run, &set);
-    ps_sim_flags_options(&a.sim, &set);
+    ps_train_options(&a.train, &a.run, &a.sim, &set);
     ps_optset_remove_group(&set, PS_GROUP_WEIGHTS); /* the weights are what the sweep sets */
     int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;

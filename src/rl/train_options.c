@@ -59,7 +59,7 @@ void ps_run_flags_options(ps_run_flags *f, ps_optset *set) {
     const ps_option opts[] = {
         {"--threads", OPT_INT, &f->threads, "N", "torch and OpenBLAS threads", 1, 256},
         {"--plot-dashboard", OPT_FLAG, &f->plot_dashboard, "",
-         "plot the current episode (train: after every iteration; evaluation: the last one)", 0, 0},
+         "plot the episode's hours (train: after every iteration; evaluate-savings: the last)", 0, 0},
         {"--dashboard-hours", OPT_INT, &f->dashboard_hours, "N", "hours shown by the dashboard", 1, 1e6},
         {"--seed-sweep", OPT_FLAG, &f->seed_sweep, "", "with --seed: the session is sessions/NAME/seed_SEED/", 0, 0},
     };
@@ -69,6 +69,12 @@ void ps_run_flags_options(ps_run_flags *f, ps_optset *set) {
 int ps_run_flags_check(const ps_run_flags *f, int seed_given, ps_error *err) {
     if (f->seed_sweep && !seed_given) return ps_error_set(err, "--seed-sweep requires --seed");
     return PS_OK;
+}
+
+void ps_train_options(ps_train_flags *t, ps_run_flags *r, ps_sim_flags *sim, ps_optset *set) {
+    ps_train_flags_options(t, set);
+    ps_run_flags_options(r, set);
+    ps_sim_flags_options(sim, set);
 }
 
 void ps_eval_months_options(double *months, ps_optset *set) {

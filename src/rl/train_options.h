@@ -13,6 +13,7 @@
 
 #include "policy.h"
 #include "powersched/options.h"
+#include "powersched/scenario_options.h"
 
 #define PS_GROUP_TRAINING "training"
 #define PS_GROUP_RUN "run"
@@ -38,6 +39,11 @@ void ps_run_flags_init(ps_run_flags *f);
 void ps_run_flags_options(ps_run_flags *f, ps_optset *set);
 /* --seed-sweep names the session by the seed, so it needs --seed. */
 int ps_run_flags_check(const ps_run_flags *f, int seed_given, ps_error *err);
+
+/* Every group `train` takes besides its own: training, run and the
+ * scenario's (ps_sim_flags_options). train-iter takes the same, so every
+ * option of train is one of train-iter's. */
+void ps_train_options(ps_train_flags *t, ps_run_flags *r, ps_sim_flags *sim, ps_optset *set);
 
 /* The evaluation group: --eval-months into *months (its default is the
  * caller's: 12 for evaluate-savings, 6 for train-iter, spec 12.8). */
