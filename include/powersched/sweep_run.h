@@ -74,7 +74,8 @@ typedef void (*ps_sweep_progress)(void *user, int done, int failed, int running,
 
 /* Runs rows 0..n-1 as `self train-iter --run-row DIR K`, at most `parallel`
  * at once, each with its output in DIR/logs/run_K.log; status[k] gets run
- * K's exit status. Returns the number of failed runs. */
+ * K's exit status. Returns the number of failed runs. It waits for any
+ * child: the caller has no other children running. */
 int ps_sweep_run_local(const char *self, const char *dir, int n, int parallel, int *status,
                        ps_sweep_progress progress, void *user);
 /* The runs of a local sweep: weights and status, the tail of failed logs. */

@@ -86,8 +86,8 @@ double ps_job_stream_work(const ps_job_stream *s, int t, int cores) {
 }
 
 int ps_job_stream_stats(const ps_job_stream *s, ps_dist_row rows[PS_STREAM_ROWS]) {
-    int n = s->jobs.n, hrs = s->hours;
-    double *v = malloc((size_t)(n > hrs ? n : hrs) * sizeof *v + 1);
+    int n = s->jobs.n, hrs = s->hours, most = n > hrs ? n : hrs;
+    double *v = malloc((size_t)(most > 0 ? most : 1) * sizeof *v);
     if (!v) return -1;
     for (int t = 0; t < hrs; t++) v[t] = s->start[t + 1] - s->start[t];
     dist_row("jobs/hour", v, hrs, &rows[0]);
