@@ -122,6 +122,7 @@ void ps_side_advance_boots(ps_side *s);
  * min_age hours old; whether the backlog head (its oldest) is that old. */
 typedef struct ps_waiting {
     int64_t cores;
+    int widest;       /* most nodes one waiting job needs */
     int overdue;
     int backlog_overdue;
 } ps_waiting;

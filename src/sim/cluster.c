@@ -232,10 +232,11 @@ int ps_side_age_backlog(ps_side *s, int64_t now) {
 }
 
 ps_waiting ps_side_waiting(const ps_side *s, int64_t now, int min_age) {
-    ps_waiting w = {0, 0, 0};
+    ps_waiting w = {0, 0, 0, 0};
     FOR_ACTIVE_SLOTS(s, (const uint64_t *)NULL, slot, {
         const ps_job *j = &s->queue[slot];
         w.cores += (int64_t)j->nodes * j->cores;
+        if (j->nodes > w.widest) w.widest = j->nodes;
         w.overdue += j->age >= min_age;
     });
     w.backlog_overdue = s->bl_len > 0 && ps_side_backlog_at(s, 0, now).age >= min_age;

@@ -409,6 +409,7 @@ static ps_action guard(const ps_env *env, ps_action a, int64_t now, int *changed
     if (w.backlog_overdue) g.refill = 1;
     if (w.overdue > 0) {
         int64_t need = (w.cores + c->cores_per_node - 1) / c->cores_per_node;
+        if (w.widest > need) need = w.widest; /* a job on n nodes needs n distinct nodes */
         int idle = 0;
         for (int i = 0; i < c->max_nodes; i++) idle += s->nodes[i] == 0;
         int64_t more = need - idle - s->n_booting, off = c->max_nodes - s->on;
