@@ -118,6 +118,10 @@ typedef struct ps_joblist {
     int n, cap;
 } ps_joblist;
 
+/* Makes *buf (of *cap elements of elem bytes) hold at least need, doubling;
+ * returns 0, or -1 when out of memory or need cannot be held in an int. */
+int ps_grow(void **buf, int *cap, int need, size_t elem);
+
 /* Appends; returns 0, or -1 when out of memory. */
 int ps_joblist_push(ps_joblist *l, ps_job j);
 /* Makes room for at least cap jobs; returns 0 or -1. */

@@ -1,6 +1,8 @@
 #include "powersched/config.h"
 
+#include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 ps_config ps_config_default(void) {
@@ -41,16 +43,21 @@ ps_weights ps_weights_default(void) {
     return w;
 }
 
-int ps_joblist_reserve(ps_joblist *l, int cap) {
-    if (cap <= l->cap) return 0;
-    int ncap = l->cap ? l->cap : 64;
-    while (ncap < cap) ncap *= 2;
-    ps_job *v = realloc(l->v, (size_t)ncap * sizeof *v);
+int ps_grow(void **buf, int *cap, int need, size_t elem) {
+    if (need <= *cap) return 0;
+    if (need < 0) return -1;
+    int64_t ncap = *cap > 0 ? *cap : 64;
+    while (ncap < need) ncap *= 2; /* in 64 bits: doubling past 2^30 must not wrap */
+    if (ncap > INT_MAX) ncap = INT_MAX;
+    if ((uint64_t)ncap > SIZE_MAX / elem) return -1;
+    void *v = realloc(*buf, (size_t)ncap * elem);
     if (!v) return -1;
-    l->v = v;
-    l->cap = ncap;
+    *buf = v;
+    *cap = (int)ncap;
     return 0;
 }
+
+int ps_joblist_reserve(ps_joblist *l, int cap) { return ps_grow((void **)&l->v, &l->cap, cap, sizeof *l->v); }
 
 int ps_joblist_push(ps_joblist *l, ps_job j) {
     if (l->n == l->cap && ps_joblist_reserve(l, l->n + 1) != 0) return -1;

@@ -1,10 +1,13 @@
 /* metrics.c - the episode record and its summary line (spec 10.2, 10.4). */
 #include "powersched/metrics.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "powersched/config.h"
 
 #define PS_EPISODE_FIELD_ENTRY(name) {#name, offsetof(ps_episode_record, name)},
 const ps_episode_field ps_episode_fields[] = {PS_EPISODE_FIELDS(PS_EPISODE_FIELD_ENTRY)};
@@ -22,13 +25,7 @@ static void side_rates(const ps_job_counters *c, double *avg_wait, double *compl
 }
 
 int ps_episode_list_push(ps_episode_list *l, const ps_episode_record *r) {
-    if (l->n == l->cap) {
-        int ncap = l->cap ? l->cap * 2 : 16;
-        ps_episode_record *v = realloc(l->v, (size_t)ncap * sizeof *v);
-        if (!v) return -1;
-        l->v = v;
-        l->cap = ncap;
-    }
+    if (l->n == INT_MAX || ps_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0) return -1;
     l->v[l->n++] = *r;
     return 0;
 }

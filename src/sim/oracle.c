@@ -1,6 +1,7 @@
 /* oracle.c - the liquid and contiguous oracles of spec 16. */
 #include "powersched/oracle.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +24,8 @@ void ps_oracle_reset(ps_oracle *o) {
 }
 
 static int push_job(ps_oracle *o, ps_oracle_job j) {
-    if (o->n_jobs == o->cap_jobs) {
-        int ncap = o->cap_jobs ? o->cap_jobs * 2 : 4096;
-        ps_oracle_job *v = realloc(o->jobs, (size_t)ncap * sizeof *v);
-        if (!v) return -1;
-        o->jobs = v;
-        o->cap_jobs = ncap;
-    }
+    if (o->n_jobs == INT_MAX || ps_grow((void **)&o->jobs, &o->cap_jobs, o->n_jobs + 1, sizeof *o->jobs) != 0)
+        return -1;
     o->jobs[o->n_jobs++] = j;
     return 0;
 }
@@ -42,13 +38,7 @@ int ps_oracle_add_carried(ps_oracle *o, int age, int duration, int nodes, int co
 }
 
 int ps_oracle_record(ps_oracle *o, double price, const ps_job *jobs, int n) {
-    if (o->T == o->cap_T) {
-        int ncap = o->cap_T ? o->cap_T * 2 : 512;
-        double *v = realloc(o->prices, (size_t)ncap * sizeof *v);
-        if (!v) return -1;
-        o->prices = v;
-        o->cap_T = ncap;
-    }
+    if (o->T == INT_MAX || ps_grow((void **)&o->prices, &o->cap_T, o->T + 1, sizeof *o->prices) != 0) return -1;
     for (int i = 0; i < n; i++) {
         ps_oracle_job j = {o->T, jobs[i].duration, jobs[i].nodes * jobs[i].cores};
         if (push_job(o, j) != 0) return -1;
