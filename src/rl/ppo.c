@@ -179,9 +179,10 @@ static void minibatch_fill(minibatch *m, const ps_rollout *r, const int *rows) {
     ps_normalize_advantages(m->adv, m->B);
 }
 
-/* One gradient step on a minibatch; accumulates its diagnostics. */
+/* One gradient step on a minibatch; accumulates its diagnostics (the
+ * approximate KL into *kl: SB3 reports the last epoch's mean of it). */
 static int step(ps_policy *p, ato_adam opt, const ps_ppo_config *c, const ps_batch *batch, const minibatch *m,
-                ps_update_stats *acc, ps_error *err) {
+                ps_update_stats *acc, double *kl, ps_error *err) {
     ps_tlist list = {.n = 0}, *tl = &list;
     ps_policy_eval ev;
     ps_ppo_loss L;
@@ -196,7 +197,7 @@ static int step(ps_policy *p, ato_adam opt, const ps_ppo_config *c, const ps_bat
         acc->policy_loss += L.policy_loss;
         acc->value_loss += L.value_loss;
         acc->entropy_loss += L.entropy_loss;
-        acc->approx_kl += L.approx_kl;
+        *kl += L.approx_kl;
         acc->clip_fraction += L.clip_fraction;
         acc->grad_norm += norm;
         acc->loss = at_item(L.loss);
@@ -238,15 +239,18 @@ int ps_ppo_update(ps_policy *p, ato_adam opt, const ps_ppo_config *c, ps_rollout
     }
     for (int e = 0; e < c->n_epochs && rc == PS_OK; e++) {
         if (!single) shuffle(rows, n, rng);
-        for (int start = 0; start < n && rc == PS_OK; start += B) {
+        double kl = 0;
+        int steps = 0;
+        for (int start = 0; start < n && rc == PS_OK; start += B, steps++) {
             if (!single) { /* the last minibatch may be smaller, as in SB3 */
                 m.B = n - start < B ? n - start : B;
                 minibatch_fill(&m, r, rows + start);
                 ps_batch_free(&batch);
                 rc = ps_batch_build(&batch, m.obs, m.B, r->obs_dim, err);
             }
-            if (rc == PS_OK) rc = step(p, opt, c, &batch, &m, stats, err);
+            if (rc == PS_OK) rc = step(p, opt, c, &batch, &m, stats, &kl, err);
         }
+        stats->approx_kl = kl / steps;
     }
     ps_batch_free(&batch);
     free(rows);
@@ -256,7 +260,6 @@ int ps_ppo_update(ps_policy *p, ato_adam opt, const ps_ppo_config *c, ps_rollout
         stats->policy_loss /= k;
         stats->value_loss /= k;
         stats->entropy_loss /= k;
-        stats->approx_kl /= k;
         stats->clip_fraction /= k;
         stats->grad_norm /= k;
     }

@@ -47,6 +47,9 @@ void ps_normalize_advantages(double *a, int n);
 /* 1 - Var(returns - values) / Var(returns) (NaN when Var(returns) = 0). */
 double ps_explained_variance(const double *values, const double *returns, int n);
 
+/* As SB3 logs them (train/...): the losses, clip fraction and gradient norm
+ * are means over every gradient step of the update, approx_kl the mean over
+ * the last epoch's, loss the last step's. */
 typedef struct ps_update_stats {
     double policy_loss, value_loss, entropy_loss, approx_kl, clip_fraction, loss, explained_variance, grad_norm;
     int64_t n_updates;
