@@ -184,7 +184,7 @@ int cmd_analyze(int argc, char **argv) {
                       .months = 12, .compare_list = "auto"};
     ps_sim_flags_init(&a.sim);
     a.heuristic = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
-    a.sim.weights = (ps_weights){0.6, 0.1, 0.1, 0.2, 0.0}; /* the analysis scripts' defaults (spec 13.1) */
+    a.sim.weights = (ps_weights){.efficiency = 0.6, .price = 0.1, .idle = 0.1, .job_age = 0.2, .drop = 0.0}; /* spec 13.1 */
     const ps_option own[] = {
         {"--session", OPT_STRING, &a.session, "NAME", "session whose model is evaluated (required)", 0, 0},
         {"--model", OPT_I64, &a.model, "STEPS", "checkpoint STEPS.zip (-1: the latest)", -1, 1e15},
