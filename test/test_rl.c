@@ -12,7 +12,8 @@
  *      save/load restores everything that continuing depends on; corrupt or
  *      incompatible checkpoints are refused with the path in the message;
  *   5. resume: which checkpoint a session continues, with whose network, and
- *      the iteration accounting of --iter-limit; the training flags' checks.
+ *      the iteration accounting of --iter-limit; a new model with another
+ *      session's network (--init-from); the training flags' checks.
  * usage: test_rl [SHARED_DIR] (unused: everything here is built in memory) */
 #include <stdint.h>
 #include <stdlib.h>
@@ -1213,6 +1214,22 @@ static void test_ppo_update(void) {
     /* the rollout's own advantages are left as they were (normalised copies) */
     CHECK(r.advantages[0] != adv[0]);
     ps_tlist_free(&tl);
+    /* a second epoch, here and by hand: SB3 reports approx_kl as the last
+     * epoch's mean, the losses as means over both */
+    c.n_epochs = 2;
+    ato_free(op);
+    ps_policy_free(&p);
+    tiny_policy(&p, 3);
+    op = ato_adam_new(p.params, p.n_params, c.learning_rate, c.adam_beta1, c.adam_beta2, c.adam_eps);
+    fail_on(ps_ppo_update(&p, op, &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
+    ps_ppo_loss L2;
+    fail_on(ps_policy_evaluate(&q, &batch, r.actions, &tl, &ev, &err), &err, "ps_policy_evaluate");
+    fail_on(ps_ppo_loss_compute(&c, &ev, r.logp, adv, r.returns, 8, &tl, &L2, &err), &err, "ps_ppo_loss_compute");
+    CHECK(L2.approx_kl > 0 && fabs(L2.approx_kl - L.approx_kl) > 1e-9);
+    CHECK_NEAR(st.approx_kl, L2.approx_kl, 1e-9);
+    CHECK_NEAR(st.policy_loss, (L.policy_loss + L2.policy_loss) / 2, 1e-7);
+    CHECK_INT(st.n_updates, 2);
+    ps_tlist_free(&tl);
     ps_batch_free(&batch);
     ato_free(op);
     ato_free(oq);
@@ -1279,7 +1296,7 @@ typedef struct hook_log {
     ps_trainer *t;
     int steps, episodes, updates, bad_episode_sum;
     double ep_reward, last_truncated_bootstrap;
-    int64_t last_n_updates;
+    int64_t last_n_updates, last_episode_end;
     int update_timesteps_ok;
 } hook_log;
 
@@ -1298,10 +1315,11 @@ static void log_step(void *user, const ps_env *env, const ps_step_info *in) {
     }
 }
 
-static void log_episode(void *user, const ps_env *env, const ps_episode_record *rec) {
+static void log_episode(void *user, const ps_env *env, const ps_episode_record *rec, int64_t num_timesteps) {
     hook_log *h = user;
     (void)env;
     h->episodes++;
+    h->last_episode_end = num_timesteps;
     /* the record's total is the sum of the step rewards of the episode */
     if (fabs(rec->total_reward - h->ep_reward) > 1e-9 * fmax(1, fabs(h->ep_reward))) h->bad_episode_sum++;
     h->ep_reward = 0;
@@ -1427,6 +1445,7 @@ static void test_trainer_truncation(void) {
     fail_on(ps_trainer_learn(&t, 336, NULL, &hooks, &stopped, &err), &err, "ps_trainer_learn");
     CHECK_INT(t.num_timesteps, 384);
     CHECK_INT(h.episodes, 1);
+    CHECK_INT(h.last_episode_end, 336); /* the step count includes the episode's last step */
     CHECK_INT(h.bad_episode_sum, 0);
     const ps_rollout *r = &t.rollout;
     CHECK_INT(r->n, 64);
@@ -1780,13 +1799,13 @@ static void test_resume(void) {
     ps_session s;
     ps_error err;
     fail_on(ps_session_open(&s, base, "r", NULL, &w, &err), &err, "ps_session_open");
-    ps_ppo_config ppo = ps_ppo_config_default();
-    ppo.ent_coef = 0.5;
     const int wide[2] = {16, 16}, narrow[1] = {8};
+    ps_train_start st = {-1, ps_ppo_config_default(), wide, 2, 7, 128, NULL};
+    st.ppo.ent_coef = 0.5;
     ps_resume r;
     /* an empty session: a new model as asked, nothing to continue */
     run fresh = {.env = env_new(&spec)};
-    fail_on(ps_trainer_resume(&fresh.t, fresh.env, &s, -1, &ppo, wide, 2, 7, 128, NULL, &r, &err), &err, "resume");
+    fail_on(ps_trainer_resume(&fresh.t, fresh.env, &s, &st, NULL, &r, &err), &err, "resume");
     CHECK_INT(r.steps, -1);
     CHECK_INT(r.iteration, 0);
     CHECK_INT(fresh.t.policy.n_hidden, 2);
@@ -1802,10 +1821,14 @@ static void test_resume(void) {
     fail_on(ps_trainer_save(&old.t, &s, 256, 2, &w, NULL, ckpt, sizeof ckpt, &err), &err, "ps_trainer_save");
     CHECK_STR_CONTAINS(ckpt, "/models/e0.7_p0.2_i0.1_a0.0_d0.0/256.zip");
     /* resumed (--model 128 is missing: a warning, then the latest): the
-     * checkpoint's network and ent_coef win, the counters continue */
+     * checkpoint's network and ent_coef win, the counters continue; an
+     * --init-from is ignored with a warning */
     run res = {.env = env_new(&spec)};
     FILE *warn = tmpfile();
-    fail_on(ps_trainer_resume(&res.t, res.env, &s, 128, &ppo, wide, 2, 7, 128, warn, &r, &err), &err, "resume");
+    st.want = 128;
+    st.init_from = "elsewhere.zip";
+    fail_on(ps_trainer_resume(&res.t, res.env, &s, &st, warn, &r, &err), &err, "resume");
+    CHECK_INT(r.initialized, 0);
     CHECK_INT(r.steps, 256);
     CHECK_INT(r.iteration, 2);
     CHECK_STR_CONTAINS(r.path, "/models/e0.7_p0.2_i0.1_a0.0_d0.0/256.zip");
@@ -1820,12 +1843,91 @@ static void test_resume(void) {
     rewind(warn);
     text[fread(text, 1, sizeof text - 1, warn)] = '\0';
     CHECK_STR_CONTAINS(text, "128.zip not found; using the latest, 256.zip");
+    CHECK_STR_CONTAINS(text, "--init-from ignored: the session resumes from its own checkpoint");
     fclose(warn);
     run_free(&res);
     run_free(&old);
     /* --iter-limit counts iterations from the session's start; 0: no limit */
     CHECK(ps_iteration_allowed(1, 0) && ps_iteration_allowed(5, 5) && !ps_iteration_allowed(6, 5));
     unlink(ckpt);
+    remove_session(&s, base);
+}
+
+/* Every Adam moment of t is zero (a new optimiser). */
+static int moments_zero(const ps_trainer *t) {
+    int zero = 1;
+    for (int i = 0; i < t->policy.n_params; i++)
+        for (int w = 0; w < 2; w++) {
+            at_tensor m = ato_moment(t->opt, i, w);
+            const float *v = at_data(m);
+            for (int64_t k = 0; k < at_numel(m); k++) zero &= v[k] == 0.0f;
+            at_free(m);
+        }
+    return zero;
+}
+
+/* --init-from (a curriculum): a new model in an empty session takes the
+ * network of another session's checkpoint exactly, with a new optimiser,
+ * its own seed and hyperparameters and counters at 0; a checkpoint of
+ * another architecture or cluster is refused. */
+static void test_init_from(void) {
+    ps_scenario_spec spec = tiny_spec(3, 21);
+    ps_weights w = ps_weights_default();
+    const int hidden[2] = {16, 16}, other[1] = {16};
+    ps_error err;
+    run src;
+    run_new(&src, &spec, hidden, 2, 3);
+    run_learn(&src, 256, 3);
+    CHECK(!moments_zero(&src.t));
+    const char *path = tmp_path("source.zip"), *base = tmp_path("init_sessions");
+    fail_on(ps_checkpoint_save(path, &src.t, 256, 2, &w, NULL, &err), &err, "ps_checkpoint_save");
+    ps_session s;
+    fail_on(ps_session_open(&s, base, "n", NULL, &w, &err), &err, "ps_session_open");
+    ps_train_start st = {-1, ps_ppo_config_default(), hidden, 2, 11, 128, path};
+    st.ppo.ent_coef = 0.02;
+    ps_resume r;
+    run dst = {.env = env_new(&spec)};
+    fail_on(ps_trainer_resume(&dst.t, dst.env, &s, &st, NULL, &r, &err), &err, "resume with init_from");
+    CHECK_INT(r.steps, -1);
+    CHECK_INT(r.iteration, 0);
+    CHECK_INT(r.initialized, 1);
+    CHECK_INT(r.info.num_timesteps, 256); /* what the source says about itself */
+    CHECK(same_params(&src.t, &dst.t, 0)); /* the network, bit for bit */
+    CHECK(moments_zero(&dst.t));
+    CHECK_INT(ato_step_count(dst.t.opt), 0);
+    CHECK_INT(dst.t.num_timesteps, 0);
+    CHECK_INT(dst.t.n_updates, 0);
+    CHECK_INT(dst.env->current_step, 0);
+    CHECK_NEAR(dst.t.ppo.ent_coef, 0.02, 0);
+    run seeded;
+    run_new(&seeded, &spec, hidden, 2, 11); /* sampling and shuffling from this run's seed */
+    CHECK(memcmp(&dst.t.action_rng, &seeded.t.action_rng, sizeof dst.t.action_rng) == 0);
+    CHECK(memcmp(&dst.t.action_rng, &src.t.action_rng, sizeof dst.t.action_rng) != 0);
+    run_free(&seeded);
+    run_learn(&dst, 64, 1); /* and training counts from 0 */
+    CHECK_INT(dst.t.num_timesteps, 64);
+    CHECK_INT(dst.t.n_updates, 10);
+    CHECK_INT(ato_step_count(dst.t.opt), 10);
+    run_free(&dst);
+    /* another --net-arch: refused, both architectures named */
+    st.hidden = other;
+    st.n_hidden = 1;
+    dst = (run){.env = env_new(&spec)};
+    CHECK_INT(ps_trainer_resume(&dst.t, dst.env, &s, &st, NULL, &r, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, path);
+    CHECK_STR_CONTAINS(err.msg, "architecture differs: the checkpoint has hidden layers 16,16, the network built 16");
+    run_free(&dst);
+    /* another cluster (observation and action sizes): refused */
+    ps_scenario_spec spec5 = spec;
+    spec5.cfg.max_nodes = 5;
+    st.hidden = hidden;
+    st.n_hidden = 2;
+    dst = (run){.env = env_new(&spec5)};
+    CHECK_INT(ps_trainer_resume(&dst.t, dst.env, &s, &st, NULL, &r, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "actions [3, 4, 2]; this cluster has");
+    run_free(&dst);
+    run_free(&src);
+    unlink(path);
     remove_session(&s, base);
 }
 
@@ -1850,11 +1952,24 @@ static void test_train_flags(void) {
     f.render = "bogus";
     CHECK_INT(ps_train_flags_check(&f, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "--render: 'bogus'");
+    f.render = "none";
+    f.init_from_weights = "e1.0_p0.0_i0.0_a0.0_d0.0";
+    CHECK_INT(ps_train_flags_check(&f, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--init-from-weights needs --init-from");
+    f.init_from = "warmup";
+    CHECK_INT(ps_train_flags_check(&f, &err), PS_OK);
+    f.init_from_weights = "../x";
+    CHECK_INT(ps_train_flags_check(&f, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--init-from-weights: '../x' is not a weights folder name");
     ps_run_flags r;
     ps_run_flags_init(&r);
+    CHECK(!strcmp(r.output_dir, "sessions"));
     r.seed_sweep = 1;
     CHECK_INT(ps_run_flags_check(&r, 0, &err), PS_ERR);
     CHECK_INT(ps_run_flags_check(&r, 1, &err), PS_OK);
+    r.output_dir = "";
+    CHECK_INT(ps_run_flags_check(&r, 1, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--output-dir");
 }
 
 /* =================================================================== main */
@@ -1901,6 +2016,7 @@ int main(int argc, char **argv) {
         {"determinism", test_determinism},
         {"checkpoint", test_checkpoint},
         {"resume", test_resume},
+        {"init_from", test_init_from},
         {"train_flags", test_train_flags},
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

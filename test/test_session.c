@@ -1,6 +1,7 @@
 /* test_session - session folders and config.json (spec 12.4): the weights
- * prefix from the weights' declaration, the seed-sweep root, and a config
- * that stays valid JSON whatever the names hold (quotes, backslashes). */
+ * prefix from the weights' declaration, the seed-sweep root, a config that
+ * stays valid JSON whatever the names hold (quotes, backslashes), and the
+ * checkpoint --init-from names. */
 #include <cJSON.h>
 #include <stdlib.h>
 
@@ -27,6 +28,7 @@ static void test_prefix(void) {
     ps_session_paths(&s, "sessions", "x", &seed, &w);
     CHECK(!strcmp(s.root, "sessions/x/seed_5"));
     CHECK(!strcmp(s.models_dir, "sessions/x/seed_5/models/e1.0_p0.2_i0.1_a0.25_d0.0"));
+    CHECK(!strcmp(s.tb_dir, "sessions/x/seed_5/tb/e1.0_p0.2_i0.1_a0.25_d0.0"));
     ps_session_model_path(&s, 200000, b, sizeof b);
     CHECK(!strcmp(b, "sessions/x/seed_5/models/e1.0_p0.2_i0.1_a0.25_d0.0/200000.zip"));
     ps_error err;
@@ -82,8 +84,46 @@ static void test_config_json(void) {
     CHECK(unlink(path) == 0 && rmdir(s.root) == 0 && rmdir(dir) == 0);
 }
 
+/* --init-from SESSION[/STEPS] (or a .zip): the checkpoint it names under the
+ * output folder, in the weights folder given; clear errors otherwise. */
+static void test_find_checkpoint(void) {
+    char dir[] = "/tmp/test_session_XXXXXX", models[256], path[4600], file[300];
+    if (!mkdtemp(dir)) exit(1);
+    ps_error err;
+    const char *prefix = "e0.7_p0.2_i0.1_a0.0_d0.0";
+    snprintf(models, sizeof models, "%s/src/seed_3/models/%s", dir, prefix);
+    CHECK_INT(ps_mkdirs(models, &err), PS_OK);
+    const long long steps[] = {128, 1024, 256};
+    for (int i = 0; i < 3; i++) {
+        snprintf(file, sizeof file, "%s/%lld.zip", models, steps[i]);
+        CHECK_INT(ps_atomic_write_text(file, "x", &err), PS_OK);
+    }
+    CHECK_INT(ps_session_find_checkpoint(dir, "src/seed_3", prefix, path, sizeof path, &err), PS_OK);
+    snprintf(file, sizeof file, "%s/1024.zip", models);
+    CHECK(!strcmp(path, file)); /* the latest by number, not by name */
+    CHECK_INT(ps_session_find_checkpoint(dir, "src/seed_3/256", prefix, path, sizeof path, &err), PS_OK);
+    snprintf(file, sizeof file, "%s/256.zip", models);
+    CHECK(!strcmp(path, file));
+    CHECK_INT(ps_session_find_checkpoint(dir, file, "ignored", path, sizeof path, &err), PS_OK); /* a .zip path */
+    CHECK(!strcmp(path, file));
+    CHECK_INT(ps_session_find_checkpoint(dir, "src/seed_3/512", prefix, path, sizeof path, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "/512.zip does not exist (the latest is 1024.zip)");
+    CHECK_INT(ps_session_find_checkpoint(dir, "src/seed_3", "e1.0_p0.0_i0.0_a0.0_d0.0", path, sizeof path, &err),
+              PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "no checkpoint in ");
+    CHECK_STR_CONTAINS(err.msg, "/src/seed_3/models/e1.0_p0.0_i0.0_a0.0_d0.0 (the source's weights folder: "
+                                "--init-from-weights PREFIX)");
+    CHECK_INT(ps_session_find_checkpoint(dir, "/256", prefix, path, sizeof path, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "names no session");
+    CHECK_INT(ps_session_find_checkpoint(dir, "gone.zip", prefix, path, sizeof path, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--init-from gone.zip: No such file");
+    snprintf(file, sizeof file, "rm -rf '%s'", dir);
+    CHECK_INT(system(file), 0);
+}
+
 int main(void) {
     test_prefix();
     test_config_json();
+    test_find_checkpoint();
     return check_summary("test_session");
 }

@@ -1,6 +1,7 @@
 /* session.h - the folders of a training session (spec 12.4):
- *   sessions/<name>[/seed_<seed>]/models/<prefix>/<steps>.zip
- *                                 logs/<prefix>/   plots/   config.json
+ *   <base>/<name>[/seed_<seed>]/models/<prefix>/<steps>.zip
+ *                               logs/<prefix>/   tb/<prefix>/   plots/   config.json
+ * base is --output-dir (PS_SESSIONS_DIR unless given).
  * prefix = e{E}_p{P}_i{I}_a{A}_d{D}, each weight as Python's float repr
  * (0.7 -> "0.7", 0 -> "0.0"); -0.0 is written as 0.0 (the prototype made a
  * separate "-0.0" folder for it, a bug design.md fixes). */
@@ -14,8 +15,10 @@
 #include "powersched/error.h"
 #include "powersched/options.h"
 
+#define PS_SESSIONS_DIR "sessions"
+
 typedef struct ps_session {
-    char root[4096], models_dir[4400], logs_dir[4400], plots_dir[4400];
+    char root[4096], models_dir[4400], logs_dir[4400], tb_dir[4400], plots_dir[4400];
     char prefix[160];
 } ps_session;
 
@@ -50,5 +53,12 @@ void ps_session_model_path(const ps_session *s, int64_t steps, char *path, size_
  * the integer in the name. Returns its steps and fills path, or -1 if the
  * models folder holds no checkpoint. */
 int64_t ps_session_pick_model(const ps_session *s, int64_t want, char *path, size_t size, FILE *warn);
+
+/* The checkpoint --init-from names: "SESSION[/STEPS]" under base (SESSION may
+ * be NAME/seed_SEED), in its models folder of the weights prefix `prefix`,
+ * the latest or STEPS.zip (which must exist); or a path ending in .zip.
+ * Fills path; errors name the folder looked in. */
+int ps_session_find_checkpoint(const char *base, const char *spec, const char *prefix, char *path, size_t size,
+                               ps_error *err);
 
 #endif

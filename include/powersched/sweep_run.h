@@ -1,7 +1,8 @@
 /* sweep_run.h - a weight sweep on disk and its runs (spec 12.8, train-iter).
  *
  * The sweep folder holds plan.csv (index, then one column per weight with 2
- * decimals), train_args.txt and, when the runs evaluate, eval_args.txt (one
+ * decimals, then with a seed list the run's seed), train_args.txt and, when
+ * the runs evaluate, eval_args.txt (one
  * argument per line: what every run passes to `train` / `evaluate-savings`
  * besides its weights), logs/, and for Slurm sweep.sbatch. Row K is run by
  * `<self> train-iter --run-row DIR K`, here (ps_sweep_run_local) or as a
@@ -11,8 +12,10 @@
 #ifndef POWERSCHED_SWEEP_RUN_H
 #define POWERSCHED_SWEEP_RUN_H
 
+#include <stdint.h>
 #include <stdio.h>
 
+#include "powersched/session.h"
 #include "powersched/sweep.h"
 
 #define PS_SWEEP_TRAIN_ARGS "train_args.txt"
@@ -21,6 +24,8 @@
 typedef struct ps_sweep_row {
     int index;
     ps_weight_combo w;
+    int has_seed; /* a run of a seed list: train and evaluate with --seed <seed> --seed-sweep */
+    uint64_t seed;
 } ps_sweep_row;
 
 /* Arguments read back from an args file (one per line). */
@@ -43,12 +48,28 @@ typedef struct ps_sweep_slurm {
     int cpus, max_parallel;                     /* max_parallel 0: no limit */
 } ps_sweep_slurm;
 
-/* <cwd>/sessions/<session>/sweeps/<local time>_<pid>. */
-void ps_sweep_dir_name(const char *cwd, const char *session, char *dir, size_t size);
+/* <base>/<session>/sweeps/<local time>_<pid>, under cwd when base (the
+ * sessions folder, --output-dir) is relative. */
+void ps_sweep_dir_name(const char *cwd, const char *base, const char *session, char *dir, size_t size);
+
+/* The rows of a sweep (malloc'ed, *n_rows of them, indexed from 0): each
+ * weight combination once, or once per seed of seeds[n_seeds] (seeds
+ * fastest) when n_seeds > 0. */
+int ps_sweep_plan(const ps_weight_combo *g, int n, const uint64_t *seeds, int n_seeds, ps_sweep_row **rows,
+                  int *n_rows, ps_error *err);
+/* The session folder row r trains in: <base>/<session>, under seed_<seed>
+ * for a row of a seed list or, when seed_sweep is given (--seed-sweep with
+ * --seed), under seed_<*seed_sweep>; models_dir is the row's weights'. */
+void ps_sweep_row_session(const ps_sweep_row *r, const char *base, const char *session, const uint64_t *seed_sweep,
+                          ps_session *s);
+/* Keeps the rows whose models folder already holds a checkpoint (to resume
+ * them), renumbered from 0; returns how many are left. */
+int ps_sweep_keep_existing(ps_sweep_row *rows, int n, const char *base, const char *session,
+                           const uint64_t *seed_sweep);
 
 /* Creates dir/logs and writes plan.csv and the args files (eval: n_eval < 0
  * for none). */
-int ps_sweep_create(const char *dir, const ps_weight_combo *g, int n, const char *const *train, int n_train,
+int ps_sweep_create(const char *dir, const ps_sweep_row *rows, int n, const char *const *train, int n_train,
                     const char *const *eval, int n_eval, ps_error *err);
 /* dir/sweep.sbatch: a job array of n tasks, task K running row K from cwd. */
 int ps_sweep_write_sbatch(const char *dir, const char *self, const char *cwd, const char *job_name, int n,
@@ -62,8 +83,9 @@ void ps_sweep_close(ps_sweep *s);
 const char *ps_sweep_args_value(const ps_sweep_args *a, const char *name);
 int ps_sweep_args_has(const ps_sweep_args *a, const char *name);
 
-/* Row `row`: `self train <train args> <weights>`, then, when the sweep
- * evaluates, `self evaluate-savings <eval args> <weights>`, each to
+/* Row `row`: `self train <train args> <weights> [--seed S --seed-sweep]`,
+ * then, when the sweep evaluates, `self evaluate-savings <eval args>
+ * <weights> [--seed S --seed-sweep]`, each to
  * completion, a line on log before each. Returns 0, the exit status of the
  * first run that failed (128 + signal when killed), or PS_ERR with err when
  * the row cannot be found. */
@@ -78,15 +100,17 @@ typedef void (*ps_sweep_progress)(void *user, int done, int failed, int running,
  * child: the caller has no other children running. */
 int ps_sweep_run_local(const char *self, const char *dir, int n, int parallel, int *status,
                        ps_sweep_progress progress, void *user);
-/* The runs of a local sweep: weights and status, the tail of failed logs. */
-void ps_sweep_report(FILE *fp, const char *dir, const ps_weight_combo *g, const int *status, int n);
+/* The runs of a local sweep: weights (and seed) and status, the tail of
+ * failed logs. */
+void ps_sweep_report(FILE *fp, const char *dir, const ps_sweep_row *rows, const int *status, int n);
 
 /* `sbatch --parsable DIR/sweep.sbatch`; the job id into id. */
 int ps_sweep_submit(const char *dir, char *id, size_t size, ps_error *err);
 
-/* DIR/collect.csv: a row per plan row, its status (ok, or missing without
- * an evaluation summary) and the numbers of the newest evaluation of its
- * weights (sessions/ relative to the current folder). */
+/* DIR/collect.csv: a row per plan row (with its seed for a seed list), its
+ * status (ok, or missing without an evaluation summary) and the numbers of
+ * the newest evaluation of its weights (in the runs' --output-dir, default
+ * sessions/, relative to the current folder). */
 int ps_sweep_collect(const ps_sweep *s, int *missing, char *path, size_t size, ps_error *err);
 
 #endif

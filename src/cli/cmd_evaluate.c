@@ -29,8 +29,8 @@ static const char USAGE[] =
     "Then --compare runs every yardstick on the same timeline and prints one table (also\n"
     "compare.csv, compare.json, compare.png). With the default energy model (no off power,\n"
     "free and instant switching) every saving is an upper bound.\n"
-    "Outputs go to sessions/NAME/plots-eval/m<steps>_e.._p.._i.._ja../ (sessions/NAME/seed_SEED/\n"
-    "with --seed-sweep, as train).\n";
+    "Outputs go to <output-dir>/NAME/plots-eval/m<steps>_e.._p.._i.._ja../ (NAME/seed_SEED/ with\n"
+    "--seed-sweep, as train).\n";
 
 typedef struct eval_args {
     ps_sim_flags sim;
@@ -169,7 +169,7 @@ static int evaluate(eval_args *a, ps_error *err) {
         return 2;
     if (ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK) return 2;
     ps_session s;
-    ps_session_paths(&s, "sessions", a->session, a->run.seed_sweep ? &a->sim.seed : NULL, &a->sim.weights);
+    ps_session_paths(&s, a->run.output_dir, a->session, a->run.seed_sweep ? &a->sim.seed : NULL, &a->sim.weights);
     if (!strcmp(a->policy, "model") && access(s.root, F_OK) != 0)
         return ps_error_set(err, "no session %s (looked for %s)", a->session, s.root), 1;
     ps_env *env = malloc(sizeof *env);
@@ -226,7 +226,7 @@ int cmd_evaluate(int argc, char **argv) {
     a.heuristic = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
     ps_run_flags_init(&a.run);
     const ps_option own[] = {
-        {"--session", OPT_STRING, &a.session, "NAME", "session folder under sessions/", 0, 0},
+        {"--session", OPT_STRING, &a.session, "NAME", "session folder under the output folder", 0, 0},
         {"--model", OPT_I64, &a.model, "STEPS", "checkpoint STEPS.zip (-1: the latest)", -1, 1e15},
         {"--policy", OPT_STRING, &a.policy, "P", "model | always-on | random | slurm-suspend | price-threshold | price-aware", 0, 0},
         {"--compare", OPT_STRING, &a.compare, "LIST", "policies on the same timeline: auto (every yardstick, and model when trained), none, or a comma-separated list of always-on, baseline_off, slurm-suspend, price-threshold, price-aware, random, model", 0, 0},

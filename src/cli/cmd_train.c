@@ -8,24 +8,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cJSON.h>
-
 #include "commands.h"
-#include "powersched/episode_plot.h"
 #include "powersched/scenario_options.h"
-#include "powersched/session.h"
 #include "resume.h"
-#include "train_log.h"
 #include "train_options.h"
+#include "train_run.h"
 
 #define CMD "train"
 
 static const char USAGE[] =
     "usage: powersched train [--session NAME] [options]\n\n"
-    "Trains the PPO agent. Checkpoints go to sessions/NAME/models/<weights>/<steps>.zip after\n"
-    "every iteration; an existing session resumes from its latest checkpoint (or --model STEPS).\n"
-    "The simulation itself starts afresh on resume (as in the prototype). Ctrl-C finishes the\n"
-    "current update, writes a checkpoint and exits.\n";
+    "Trains the PPO agent. Checkpoints go to <output-dir>/NAME/models/<weights>/<steps>.zip\n"
+    "after every iteration, TensorBoard events to <output-dir>/NAME/tb/<weights>/ (unless\n"
+    "--no-tensorboard); an existing session resumes from its latest checkpoint (or --model\n"
+    "STEPS), a new one may start from another's network (--init-from). The simulation itself\n"
+    "starts afresh on resume (as in the prototype). Ctrl-C finishes the current update,\n"
+    "writes a checkpoint and exits.\n";
 
 /* The only mutable global: a signal handler can reach nothing else. */
 static volatile sig_atomic_t interrupted;
@@ -41,19 +39,17 @@ typedef struct train_args {
     const char *session;
     int64_t iter_limit, model;
     int seed_given;
+    char init_from[4400]; /* the checkpoint --init-from names, "" without it */
 } train_args;
 
 /* What the hooks need while learning. */
-typedef struct train_run {
+typedef struct train_cli {
     const train_args *a;
-    ps_session sess;
-    ps_train_log log;
-    ps_episode_series series;
-    cJSON *options; /* recorded in every checkpoint */
-    int64_t next_plot_save, iter_target, steps_at_start;
-    double t_start, t_last_print, last_reward, last_cost, learning_rate;
+    ps_train_run run;
+    int64_t iter_target, steps_at_start;
+    double t_start, t_last_print, last_reward, last_cost, learning_rate, clip_range;
     int tty, human;
-} train_run;
+} train_cli;
 
 static double now_s(void) {
     struct timespec ts;
@@ -64,38 +60,24 @@ static double now_s(void) {
 /* ------------------------------------------------------------------ hooks */
 
 static void on_step(void *user, const ps_env *env, const ps_step_info *in) {
-    train_run *r = user;
-    ps_series_add(&r->series, env, in);
+    train_cli *r = user;
+    ps_train_run_step(&r->run, env, in);
     if (r->human)
         printf("hour %3d  price %8.2f  on %3d used %3d  queue %5d backlog %6d  reward %9.4f  cost %8.3f\n",
                env->metrics.current_hour, in->current_price, in->on, in->used, env->agent.n_active,
                env->agent.bl_len, in->reward, in->step_cost);
 }
 
-static void plot_episode(train_run *r, const ps_env *env, const char *kind, int hours) {
-    char name[256], title[512];
-    snprintf(name, sizeof name, "%s_%s_%09lld", r->sess.prefix, kind, (long long)env->current_step);
-    snprintf(title, sizeof title, "session %s, episode %lld, step %lld, weights %s", r->a->session,
-             (long long)env->current_episode, (long long)env->current_step, r->sess.prefix);
-    ps_error err;
-    int png;
-    if (ps_episode_plot(r->sess.plots_dir, name, title, &r->series, hours, &png, &err) != PS_OK)
-        fprintf(stderr, "warning: plot not written: %s\n", err.msg);
-}
-
-static void on_episode(void *user, const ps_env *env, const ps_episode_record *rec) {
-    train_run *r = user;
-    ps_train_log_episode(&r->log, env->current_step, rec);
+static void on_episode(void *user, const ps_env *env, const ps_episode_record *rec, int64_t steps) {
+    train_cli *r = user;
     r->last_reward = rec->total_reward;
     r->last_cost = rec->agent_cost;
-    if (r->human || env->current_step > r->next_plot_save) {
-        plot_episode(r, env, "ep", 0);
-        if (!r->human) r->next_plot_save += r->a->train.iteration_steps;
-    }
-    ps_series_clear(&r->series);
+    ps_error warn;
+    if (ps_train_run_episode(&r->run, env, rec, steps, &warn) != PS_OK)
+        fprintf(stderr, "warning: plot not written: %s\n", warn.msg);
 }
 
-static void progress(train_run *r, int64_t steps, int final) {
+static void progress(train_cli *r, int64_t steps, int final) {
     double t = now_s(), rate = (steps - r->steps_at_start) / fmax(t - r->t_start, 1e-9);
     double eta = (r->iter_target - steps) / fmax(rate, 1e-9);
     if (r->tty) {
@@ -110,44 +92,49 @@ static void progress(train_run *r, int64_t steps, int final) {
 }
 
 static int on_update(void *user, const ps_update_stats *s, int64_t steps) {
-    train_run *r = user;
+    train_cli *r = user;
     double rate = (steps - r->steps_at_start) / fmax(now_s() - r->t_start, 1e-9);
-    ps_train_log_update(&r->log, s, steps, r->learning_rate, rate);
+    ps_train_log_update(&r->run.log, s, steps, r->learning_rate, r->clip_range, rate);
     if (!r->human) progress(r, steps, 0);
     return interrupted != 0;
 }
 
 /* ------------------------------------------------------------------- run */
 
-static int save(train_run *r, ps_trainer *t, int64_t nominal, int64_t iter, ps_error *err) {
+static int save(train_cli *r, ps_trainer *t, int64_t nominal, int64_t iter, ps_error *err) {
     char path[4608];
-    int rc = ps_trainer_save(t, &r->sess, nominal, iter, &r->a->sim.weights, r->options, path, sizeof path, err);
+    if (r->run.log.failed) return ps_error_set(err, "%s", r->run.log.err.msg); /* a log write failed */
+    int rc = ps_trainer_save(t, &r->run.sess, nominal, iter, &r->a->sim.weights, r->run.options, path, sizeof path, err);
     if (rc == PS_OK) printf("Checkpoint: %s\n", path);
     return rc;
 }
 
 /* The trainer, resumed from the session's checkpoint or new; the iterations done. */
-static int open_trainer(const train_args *a, train_run *r, ps_env *env, ps_trainer *t, uint64_t seed, int64_t *iters,
+static int open_trainer(const train_args *a, train_cli *r, ps_env *env, ps_trainer *t, uint64_t seed, int64_t *iters,
                         ps_error *err) {
-    ps_ppo_config ppo = ps_ppo_config_default();
-    ppo.ent_coef = a->train.ent_coef;
-    r->learning_rate = ppo.learning_rate;
+    ps_train_start st = {a->model, ps_ppo_config_default(), a->train.hidden, a->train.n_hidden, seed,
+                         a->train.iteration_steps, *a->init_from ? a->init_from : NULL};
+    st.ppo.ent_coef = a->train.ent_coef;
+    r->learning_rate = st.ppo.learning_rate;
+    r->clip_range = st.ppo.clip_range;
     ps_resume res;
-    if (ps_trainer_resume(t, env, &r->sess, a->model, &ppo, a->train.hidden, a->train.n_hidden, seed,
-                          a->train.iteration_steps, stderr, &res, err) != PS_OK)
-        return PS_ERR;
+    if (ps_trainer_resume(t, env, &r->run.sess, &st, stderr, &res, err) != PS_OK) return PS_ERR;
     if (res.steps >= 0)
         printf("Resuming from %s (%lld steps taken, iteration %lld)\n", res.path, (long long)res.info.num_timesteps,
                (long long)res.iteration);
+    else if (res.initialized)
+        printf("New model: the network of %s (net-arch %s; a new optimiser, counters at 0)\n", a->init_from,
+               a->train.net_arch);
     else
         printf("New model: net-arch %s, %lld parameters\n", a->train.net_arch,
                (long long)ps_policy_param_count(&t->policy));
     *iters = res.iteration;
-    r->next_plot_save = res.next_plot_save;
+    r->run.next_plot_save = res.next_plot_save;
+    r->run.plot_every = r->human ? 0 : a->train.iteration_steps;
     return PS_OK;
 }
 
-static int train_loop(const train_args *a, train_run *r, ps_env *env, ps_trainer *t, uint64_t seed, ps_error *err) {
+static int train_loop(const train_args *a, train_cli *r, ps_env *env, ps_trainer *t, uint64_t seed, ps_error *err) {
     int64_t iters, steps = a->train.iteration_steps;
     if (open_trainer(a, r, env, t, seed, &iters, err) != PS_OK) return 1;
     const ps_train_hooks hooks = {r, on_step, on_episode, on_update};
@@ -171,25 +158,25 @@ static int train_loop(const train_args *a, train_run *r, ps_env *env, ps_trainer
             break;
         }
         rc = save(r, t, iters * steps, iters, err);
-        if (rc == PS_OK && a->run.plot_dashboard) plot_episode(r, env, "dash", a->run.dashboard_hours);
+        ps_error warn;
+        if (rc == PS_OK && a->run.plot_dashboard &&
+            ps_train_run_plot(&r->run, env, "dash", a->run.dashboard_hours, &warn) != PS_OK)
+            fprintf(stderr, "warning: plot not written: %s\n", warn.msg);
     }
     return rc == PS_OK ? 0 : 1;
 }
 
 /* Everything that can be refused before anything is written. */
 static int check_args(train_args *a, ps_error *err) {
-    if (ps_train_flags_check(&a->train, err) != PS_OK || ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK)
+    if (ps_train_flags_check(&a->train, err) != PS_OK || ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK ||
+        ps_session_check_name(a->session, err) != PS_OK)
         return PS_ERR;
-    return ps_session_check_name(a->session, err);
-}
-
-/* The logs, config.json and the options every checkpoint records. */
-static int open_records(train_run *r, const ps_optset *set, uint64_t seed, ps_error *err) {
-    static const char *const recorded[] = {PS_GROUP_DATA, PS_GROUP_GENERATOR};
-    r->options = ps_optset_json_groups(set, recorded, PS_COUNT(recorded));
-    if (!r->options) return ps_error_set(err, "out of memory");
-    if (ps_train_log_open(&r->log, r->sess.logs_dir, err) != PS_OK) return PS_ERR;
-    return ps_session_write_config(&r->sess, set, seed, r->a->seed_given, err);
+    char prefix[160];
+    ps_weights_prefix(&a->sim.weights, prefix, sizeof prefix);
+    const char *from = *a->train.init_from_weights ? a->train.init_from_weights : prefix;
+    return *a->train.init_from ? ps_session_find_checkpoint(a->run.output_dir, a->train.init_from, from, a->init_from,
+                                                            sizeof a->init_from, err)
+                               : PS_OK;
 }
 
 static int run(train_args *a, const ps_optset *set, ps_error *err) {
@@ -199,28 +186,26 @@ static int run(train_args *a, const ps_optset *set, ps_error *err) {
     uint64_t seed = a->seed_given ? a->sim.seed : (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
     if (!a->seed_given) printf("Seed: %llu (random; pass --seed to repeat a run)\n", (unsigned long long)seed);
     spec.seed = seed;
-    train_run r = {.a = a, .tty = isatty(STDERR_FILENO), .human = !strcmp(a->train.render, "human")};
+    train_cli r = {.a = a, .tty = isatty(STDERR_FILENO), .human = !strcmp(a->train.render, "human")};
     ps_env *env = malloc(sizeof *env);
     const ps_scenario *sc = NULL;
     ps_trainer t;
     memset(&t, 0, sizeof t);
     const uint64_t *by_seed = a->run.seed_sweep ? &seed : NULL;
-    int rc = env ? ps_session_open(&r.sess, "sessions", a->session, by_seed, &a->sim.weights, err)
+    int rc = env ? ps_train_run_open(&r.run, a->run.output_dir, a->session, by_seed, &a->sim.weights, err)
                  : ps_error_set(err, "out of memory");
     if (rc == PS_OK && (rc = ps_env_open(env, &spec, &sc, err)) == PS_OK) {
         ps_sim_print_setup(stdout, sc, &a->sim);
         at_set_num_threads(a->run.threads);
-        rc = ps_series_init(&r.series, env->cfg.episode_hours) != 0 ? ps_error_set(err, "out of memory")
-                                                                     : open_records(&r, set, seed, err);
+        rc = ps_train_run_records(&r.run, set, seed, a->seed_given, env->cfg.episode_hours, !a->train.no_tensorboard,
+                                  err);
     }
     if (rc == PS_OK) sigaction(SIGINT, &(struct sigaction){.sa_handler = on_sigint}, NULL);
     int status = rc == PS_OK ? train_loop(a, &r, env, &t, seed, err) : 1;
     ps_trainer_free(&t);
     if (sc) ps_env_free(env);
     free(env);
-    ps_series_free(&r.series);
-    ps_train_log_close(&r.log);
-    cJSON_Delete(r.options);
+    ps_train_run_close(&r.run);
     return status;
 }
 
@@ -230,7 +215,7 @@ int cmd_train(int argc, char **argv) {
     ps_train_flags_init(&a.train);
     ps_run_flags_init(&a.run);
     const ps_option own[] = {
-        {"--session", OPT_STRING, &a.session, "NAME", "session folder under sessions/", 0, 0},
+        {"--session", OPT_STRING, &a.session, "NAME", "session folder under the output folder", 0, 0},
         {"--iter-limit", OPT_I64, &a.iter_limit, "N", "stop after iteration N, counted from the start (0: never)", 0, 1e12},
         {"--model", OPT_I64, &a.model, "STEPS", "resume from STEPS.zip (latest when absent; -1: latest)", -1, 1e15},
     };

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "powersched/compare.h"
 #include "powersched/scenario_options.h"
 #include "powersched/session.h"
 #include "powersched/sweep_run.h"
@@ -21,23 +22,25 @@
 static const char USAGE[] =
     "usage: powersched train-iter --session NAME --iter-limit-per-step N [--step 0.1]\n"
     "           [--fix-weights a,b --fix-values x,y] [--parallel N | --slurm [--submit]]\n"
-    "           [--evaluate-savings [--eval-months 6]] [data, workload and training options]\n"
+    "           [--seeds a,b] [--continue-existing-only] [--evaluate-savings [--eval-months 6]]\n"
+    "           [data, workload and training options]\n"
     "       powersched train-iter --collect SWEEP_DIR\n\n"
-    "Trains one model per reward-weight combination of the grid (spec 12.8), here with up\n"
-    "to --parallel processes or as a Slurm job array. Every option of `powersched train` is\n"
-    "accepted and passed on to each run (the scenario and run options to `evaluate-savings`\n"
-    "too). The sweep folder sessions/NAME/sweeps/<time>/ holds plan.csv, the forwarded\n"
-    "arguments and logs. Exit status: the number of failed runs.\n";
+    "Trains one model per reward-weight combination of the grid (spec 12.8; and per seed of\n"
+    "--seeds), here with up to --parallel processes or as a Slurm job array. Every option of\n"
+    "`powersched train` is accepted and passed on to each run (the scenario and run options to\n"
+    "`evaluate-savings` too). The sweep folder <output-dir>/NAME/sweeps/<time>/ holds plan.csv,\n"
+    "the forwarded arguments and logs. Exit status: the number of failed runs.\n";
 
 typedef struct iter_args {
     ps_sim_flags sim;
     ps_train_flags train;
     ps_run_flags run;
     ps_sweep_slurm slurm;
-    const char *session, *fix_weights, *fix_values, *collect;
+    const char *session, *fix_weights, *fix_values, *collect, *seed_list;
     int64_t iter_limit;
     double step, eval_months;
-    int parallel, evaluate, use_slurm, submit;
+    int parallel, evaluate, use_slurm, submit, existing_only, n_seeds;
+    uint64_t seeds[PS_COMPARE_MAX_SEEDS];
 } iter_args;
 
 static int self_path(char *buf, size_t size) {
@@ -77,47 +80,22 @@ static int collect(const char *dir) {
 
 /* ------------------------------------------------------------------- plan */
 
-/* Appends the given options of the groups to out. */
-static int forward(const ps_optset *set, const char *const *groups, int n_groups, const char **out, int *n,
-                   ps_error *err) {
-    int got = ps_optset_forward(set, groups, n_groups, out + *n, MAX_ARGS - *n);
-    if (got < 0) return ps_error_set(err, "more than %d arguments to forward", MAX_ARGS);
-    *n += got;
-    return PS_OK;
-}
-
-/* The groups forwarded: to train every group train takes (ps_train_options:
- * all of ours but our own and the evaluation's), to evaluate-savings the
- * scenario's and the run group. Each array holds 32. */
-static void forwarded_groups(const ps_optset *set, const char **to_train, int *n_train, const char **to_eval,
-                             int *n_eval) {
-    const char *all[32];
-    int n_all = ps_optset_groups(set, all, PS_COUNT(all));
-    *n_train = 0;
-    for (int k = 0; k < n_all; k++)
-        if (strcmp(all[k], CMD) && strcmp(all[k], PS_GROUP_EVALUATION)) to_train[(*n_train)++] = all[k];
-    *n_eval = ps_sim_flags_groups(to_eval, 31);
-    to_eval[(*n_eval)++] = PS_GROUP_RUN;
-}
-
 /* What every run passes to train and to evaluate-savings besides its
  * weights: the sweep's settings under their names there, then the
  * forwarded groups as given. */
-static int create_sweep(const iter_args *a, const ps_optset *set, const char *dir, const ps_weight_combo *g, int n,
+static int create_sweep(const iter_args *a, const ps_optset *set, const char *dir, const ps_sweep_row *rows, int n,
                         ps_error *err) {
-    const char *train[MAX_ARGS], *eval[MAX_ARGS], *to_train[32], *to_eval[32];
-    int n_train, n_eval;
-    forwarded_groups(set, to_train, &n_train, to_eval, &n_eval);
+    const char *train[MAX_ARGS], *eval[MAX_ARGS];
     char lim[32], months[32];
     snprintf(lim, sizeof lim, "%lld", (long long)a->iter_limit);
     snprintf(months, sizeof months, "%g", a->eval_months); /* evaluate-savings' default differs: always given */
     int nt = 0, ne = 0;
     train[nt++] = "--session", train[nt++] = a->session, train[nt++] = "--iter-limit", train[nt++] = lim;
     eval[ne++] = "--session", eval[ne++] = a->session, eval[ne++] = "--eval-months", eval[ne++] = months;
-    if (forward(set, to_train, n_train, train, &nt, err) != PS_OK ||
-        forward(set, to_eval, n_eval, eval, &ne, err) != PS_OK)
+    if (ps_forward_to_train(set, CMD, train, &nt, MAX_ARGS, err) != PS_OK ||
+        ps_forward_to_evaluate(set, eval, &ne, MAX_ARGS, err) != PS_OK)
         return PS_ERR;
-    return ps_sweep_create(dir, g, n, train, nt, eval, a->evaluate ? ne : -1, err);
+    return ps_sweep_create(dir, rows, n, train, nt, eval, a->evaluate ? ne : -1, err);
 }
 
 static void on_progress(void *user, int done, int failed, int running, int queued) {
@@ -128,12 +106,12 @@ static void on_progress(void *user, int done, int failed, int running, int queue
 }
 
 /* Runs the sweep here; returns the number of failed runs (at most 255). */
-static int run_here(const char *self, const char *dir, const ps_weight_combo *g, int n, int parallel) {
+static int run_here(const char *self, const char *dir, const ps_sweep_row *rows, int n, int parallel) {
     int *status = malloc((size_t)n * sizeof *status), tty = isatty(STDERR_FILENO);
     if (!status) return 1;
     int failed = ps_sweep_run_local(self, dir, n, parallel, status, on_progress, &tty);
     if (tty) fputc('\n', stderr);
-    ps_sweep_report(stdout, dir, g, status, n);
+    ps_sweep_report(stdout, dir, rows, status, n);
     free(status);
     return failed > 255 ? 255 : failed;
 }
@@ -157,6 +135,9 @@ static int check_args(iter_args *a, int seed_given, ps_error *err) {
     if (*a->sim.wg.mode && a->sim.arrival_scale != 1.0)
         return ps_error_set(err, "--workload-gen with --job-arrival-scale other than 1 is an error in a sweep");
     if (a->submit && !a->use_slurm) return ps_error_set(err, "--submit needs --slurm");
+    if (*a->seed_list && seed_given) return ps_error_set(err, "--seeds and --seed: give one of them");
+    if (*a->seed_list && ps_compare_parse_seeds(a->seed_list, a->seeds, PS_COMPARE_MAX_SEEDS, &a->n_seeds, err))
+        return PS_ERR;
     if (ps_train_flags_check(&a->train, err) != PS_OK || ps_run_flags_check(&a->run, seed_given, err) != PS_OK)
         return PS_ERR;
     ps_scenario_spec spec;
@@ -164,36 +145,51 @@ static int check_args(iter_args *a, int seed_given, ps_error *err) {
 }
 
 /* Writes the sweep folder and runs it here or on Slurm. */
-static int start_sweep(const iter_args *a, const ps_optset *set, const ps_weight_combo *g, int n, ps_error *err) {
+static int start_sweep(const iter_args *a, const ps_optset *set, const ps_sweep_row *rows, int n, ps_error *err) {
     char dir[4400], self[PATH_MAX], cwd[PATH_MAX];
     if (!getcwd(cwd, sizeof cwd) || self_path(self, sizeof self) != 0)
         return ps_error_set(err, "cannot resolve the current folder or this program's path");
-    ps_sweep_dir_name(cwd, a->session, dir, sizeof dir);
-    if (create_sweep(a, set, dir, g, n, err) != PS_OK) return PS_ERR;
+    ps_sweep_dir_name(cwd, a->run.output_dir, a->session, dir, sizeof dir);
+    if (create_sweep(a, set, dir, rows, n, err) != PS_OK) return PS_ERR;
     if (a->use_slurm && ps_sweep_write_sbatch(dir, self, cwd, a->session, n, &a->slurm, err) != PS_OK) return PS_ERR;
-    printf("Sweep of %d weight combinations (step %g), %lld iterations each%s: %s\n", n, a->step,
-           (long long)a->iter_limit, a->evaluate ? ", then evaluate-savings" : "", dir);
+    printf("Sweep of %d runs (step %g%s), %lld iterations each%s: %s\n", n, a->step,
+           a->n_seeds ? ", each combination once per seed" : "", (long long)a->iter_limit,
+           a->evaluate ? ", then evaluate-savings" : "", dir);
     fflush(stdout);
-    return a->use_slurm ? on_slurm(a, dir, n, err) : run_here(self, dir, g, n, a->parallel);
+    return a->use_slurm ? on_slurm(a, dir, n, err) : run_here(self, dir, rows, n, a->parallel);
+}
+
+/* With --continue-existing-only, the rows already trained; 0 is a failure. */
+static int keep_existing(const iter_args *a, ps_sweep_row *rows, int n, ps_error *err) {
+    int kept = ps_sweep_keep_existing(rows, n, a->run.output_dir, a->session, a->run.seed_sweep ? &a->sim.seed : NULL);
+    if (kept == 0)
+        return ps_error_set(err, "--continue-existing-only: none of the %d runs has a checkpoint in %s/%s", n,
+                            a->run.output_dir, a->session), 0;
+    printf("Continuing the %d of %d runs that have checkpoints\n", kept, n);
+    return kept;
 }
 
 /* Returns the exit status; -2 / -1 for a usage error / a failure in err. */
 static int plan_and_run(iter_args *a, const ps_optset *set, ps_error *err) {
     ps_weight_combo *g = NULL;
-    int n;
+    ps_sweep_row *rows = NULL;
+    int n, n_rows = 0, status = -2;
     if (check_args(a, ps_optset_given(set, "--seed"), err) != PS_OK ||
         ps_sweep_grid_fixed(a->step, a->fix_weights, a->fix_values, &g, &n, err) != PS_OK)
         return -2;
-    int status = n > 0 ? start_sweep(a, set, g, n, err)
-                       : (ps_error_set(err, "the grid is empty (fixed weights that do not sum to 1?)"), -2);
+    if (n == 0) ps_error_set(err, "the grid is empty (fixed weights that do not sum to 1?)");
+    else if (ps_sweep_plan(g, n, a->seeds, a->n_seeds, &rows, &n_rows, err) != PS_OK) status = -1;
+    else if (a->existing_only && (n_rows = keep_existing(a, rows, n_rows, err)) == 0) status = -1;
+    else status = start_sweep(a, set, rows, n_rows, err);
+    free(rows);
     free(g);
     return status;
 }
 
 int cmd_train_iter(int argc, char **argv) {
     if (argc >= 1 && !strcmp(argv[0], "--run-row")) return run_row(argc, argv);
-    iter_args a = {.session = "", .fix_weights = "", .fix_values = "", .collect = "", .step = 0.1, .eval_months = 6,
-                   .parallel = 1, .slurm = {.partition = "", .time_limit = "", .extra = "", .cpus = 1}};
+    iter_args a = {.session = "", .fix_weights = "", .fix_values = "", .collect = "", .seed_list = "", .step = 0.1,
+                   .eval_months = 6, .parallel = 1, .slurm = {.partition = "", .time_limit = "", .extra = "", .cpus = 1}};
     ps_sim_flags_init(&a.sim);
     ps_train_flags_init(&a.train);
     ps_run_flags_init(&a.run);
@@ -207,6 +203,9 @@ int cmd_train_iter(int argc, char **argv) {
         {"--fix-weights", OPT_STRING, &a.fix_weights, "LIST", fix_help, 0, 0},
         {"--fix-values", OPT_STRING, &a.fix_values, "LIST", "their values (same length, sum <= 1)", 0, 0},
         {"--parallel", OPT_INT, &a.parallel, "N", "runs at once on this machine", 1, 1024},
+        {"--seeds", OPT_STRING, &a.seed_list, "LIST", "one run per combination and seed (each --seed S --seed-sweep)", 0, 0},
+        {"--continue-existing-only", OPT_FLAG, &a.existing_only, "", "run only the combinations that have checkpoints "
+         "(they resume; raise --iter-limit-per-step)", 0, 0},
         {"--evaluate-savings", OPT_FLAG, &a.evaluate, "", "evaluate each model after training", 0, 0},
         {"--slurm", OPT_FLAG, &a.use_slurm, "", "write a Slurm job array instead of running here", 0, 0},
         {"--submit", OPT_FLAG, &a.submit, "", "with --slurm: submit it with sbatch", 0, 0},

@@ -2,8 +2,10 @@
 #include "powersched/session.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -54,6 +56,7 @@ void ps_session_paths(ps_session *s, const char *base, const char *name, const u
     ps_weights_prefix(w, s->prefix, sizeof s->prefix);
     snprintf(s->models_dir, sizeof s->models_dir, "%s/models/%s", s->root, s->prefix);
     snprintf(s->logs_dir, sizeof s->logs_dir, "%s/logs/%s", s->root, s->prefix);
+    snprintf(s->tb_dir, sizeof s->tb_dir, "%s/tb/%s", s->root, s->prefix);
     snprintf(s->plots_dir, sizeof s->plots_dir, "%s/plots", s->root);
 }
 
@@ -94,6 +97,32 @@ int64_t ps_session_pick_model(const ps_session *s, int64_t want, char *path, siz
     int64_t pick = found >= 0 ? found : latest;
     if (pick >= 0) ps_session_model_path(s, pick, path, size);
     return pick;
+}
+
+int ps_session_find_checkpoint(const char *base, const char *spec, const char *prefix, char *path, size_t size,
+                               ps_error *err) {
+    size_t len = strlen(spec);
+    if (len > 4 && !strcmp(spec + len - 4, ".zip")) {
+        if (access(spec, R_OK) != 0) return ps_error_set(err, "--init-from %s: %s", spec, strerror(errno));
+        snprintf(path, size, "%s", spec);
+        return PS_OK;
+    }
+    const char *slash = strrchr(spec, '/');
+    int with_steps = slash && slash[1] && strspn(slash + 1, "0123456789") == strlen(slash + 1);
+    int64_t want = with_steps ? strtoll(slash + 1, NULL, 10) : -1;
+    int name_len = with_steps ? (int)(slash - spec) : (int)len;
+    if (name_len == 0) return ps_error_set(err, "--init-from '%s' names no session", spec);
+    ps_session s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.models_dir, sizeof s.models_dir, "%s/%.*s/models/%s", base, name_len, spec, prefix);
+    int64_t got = ps_session_pick_model(&s, want, path, size, NULL);
+    if (got < 0)
+        return ps_error_set(err, "--init-from %s: no checkpoint in %s (the source's weights folder: "
+                            "--init-from-weights PREFIX)", spec, s.models_dir);
+    if (want >= 0 && got != want)
+        return ps_error_set(err, "--init-from %s: %s/%lld.zip does not exist (the latest is %lld.zip)", spec,
+                            s.models_dir, (long long)want, (long long)got);
+    return PS_OK;
 }
 
 int ps_session_write_config(const ps_session *s, const ps_optset *set, uint64_t seed, int seed_given,

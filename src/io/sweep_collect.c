@@ -18,17 +18,23 @@ static const char *const KEYS[] = {"total_savings", "total_savings_off", "avg_mo
                                    "saving_off_energy_volume", "saving_off_price_timing"};
 #define N_KEYS ((int)(sizeof KEYS / sizeof KEYS[0]))
 
-/* The session folder the sweep's runs wrote to: sessions/<session>, or
- * .../seed_<seed> when train ran with --seed-sweep. */
-static int session_root(const ps_sweep *s, char *root, size_t size, ps_error *err) {
-    const char *name = ps_sweep_args_value(&s->train, "--session");
+/* Where the sweep's runs wrote: the sessions folder (--output-dir), the
+ * session and, with --seed-sweep --seed, the seed (rows of a seed list have
+ * their own). */
+typedef struct runs_at {
+    const char *base, *session;
+    uint64_t seed;
+    int seed_sweep;
+} runs_at;
+
+static int runs_place(const ps_sweep *s, runs_at *at, ps_error *err) {
     const char *seed = ps_sweep_args_has(&s->train, "--seed-sweep") ? ps_sweep_args_value(&s->train, "--seed") : NULL;
-    if (!name) return ps_error_set(err, "%s/%s names no --session", s->dir, PS_SWEEP_TRAIN_ARGS);
-    uint64_t seed_value = seed ? strtoull(seed, NULL, 10) : 0;
-    ps_session sess;
-    ps_weights w = ps_weights_default();
-    ps_session_paths(&sess, "sessions", name, seed ? &seed_value : NULL, &w);
-    snprintf(root, size, "%s", sess.root);
+    const char *base = ps_sweep_args_value(&s->train, "--output-dir");
+    at->session = ps_sweep_args_value(&s->train, "--session");
+    if (!at->session) return ps_error_set(err, "%s/%s names no --session", s->dir, PS_SWEEP_TRAIN_ARGS);
+    at->base = base ? base : PS_SESSIONS_DIR;
+    at->seed_sweep = seed != NULL;
+    at->seed = seed ? strtoull(seed, NULL, 10) : 0;
     return PS_OK;
 }
 
@@ -57,13 +63,16 @@ static int find_summary(const char *root, const ps_weight_combo *c, char *path, 
 }
 
 /* One row of collect.csv; returns whether the run had a summary. */
-static int collect_row(FILE *fp, const char *root, const ps_sweep_row *r) {
+static int collect_row(FILE *fp, const runs_at *at, const ps_sweep_row *r) {
     char path[4600];
     ps_error ignored;
-    char *text = find_summary(root, &r->w, path, sizeof path) == 0 ? ps_read_text(path, &ignored) : NULL;
+    ps_session sess;
+    ps_sweep_row_session(r, at->base, at->session, at->seed_sweep ? &at->seed : NULL, &sess);
+    char *text = find_summary(sess.root, &r->w, path, sizeof path) == 0 ? ps_read_text(path, &ignored) : NULL;
     cJSON *j = text ? cJSON_Parse(text) : NULL;
     fprintf(fp, "%d", r->index);
     for (int k = 0; k < PS_N_WEIGHTS; k++) fprintf(fp, ",%.2f", r->w.w[k]);
+    if (r->has_seed) fprintf(fp, ",%llu", (unsigned long long)r->seed);
     fprintf(fp, ",%s", j ? "ok" : "missing");
     for (int k = 0; k < N_KEYS; k++) {
         const cJSON *v = j ? cJSON_GetObjectItem(j, KEYS[k]) : NULL;
@@ -78,17 +87,17 @@ static int collect_row(FILE *fp, const char *root, const ps_sweep_row *r) {
 }
 
 int ps_sweep_collect(const ps_sweep *s, int *missing, char *path, size_t size, ps_error *err) {
-    char root[4096];
-    if (session_root(s, root, sizeof root, err) != PS_OK) return PS_ERR;
+    runs_at at;
+    if (runs_place(s, &at, err) != PS_OK) return PS_ERR;
     snprintf(path, size, "%s/collect.csv", s->dir);
     ps_atomic_file out;
     if (ps_atomic_open(&out, path, err) != PS_OK) return PS_ERR;
     fprintf(out.fp, "index");
     for (int k = 0; k < PS_N_WEIGHTS; k++) fprintf(out.fp, ",%s", ps_weight_fields[k].name);
-    fprintf(out.fp, ",status");
+    fprintf(out.fp, "%s,status", s->n > 0 && s->rows[0].has_seed ? ",seed" : "");
     for (int k = 0; k < N_KEYS; k++) fprintf(out.fp, ",%s", KEYS[k]);
     fputc('\n', out.fp);
     *missing = 0;
-    for (int i = 0; i < s->n; i++) *missing += !collect_row(out.fp, root, &s->rows[i]);
+    for (int i = 0; i < s->n; i++) *missing += !collect_row(out.fp, &at, &s->rows[i]);
     return ps_atomic_commit(&out, err);
 }

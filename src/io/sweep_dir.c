@@ -9,24 +9,29 @@
 #include "powersched/io.h"
 #include "powersched/plot.h"
 
-void ps_sweep_dir_name(const char *cwd, const char *session, char *dir, size_t size) {
+void ps_sweep_dir_name(const char *cwd, const char *base, const char *session, char *dir, size_t size) {
     char stamp[32];
     time_t now = time(NULL);
     strftime(stamp, sizeof stamp, "%Y%m%d_%H%M%S", localtime(&now));
-    snprintf(dir, size, "%s/sessions/%s/sweeps/%s_%d", cwd, session, stamp, (int)getpid());
+    snprintf(dir, size, "%s%s%s/%s/sweeps/%s_%d", base[0] == '/' ? "" : cwd, base[0] == '/' ? "" : "/", base, session,
+             stamp, (int)getpid());
 }
 
-/* plan.csv's header and rows: the index, then the weights in declaration order. */
-static int write_plan(const char *dir, const ps_weight_combo *g, int n, ps_error *err) {
+/* plan.csv's header and rows: the index, then the weights in declaration
+ * order, then the seed when the rows have one. */
+static int write_plan(const char *dir, const ps_sweep_row *rows, int n, ps_error *err) {
     char path[4600];
     snprintf(path, sizeof path, "%s/plan.csv", dir);
     ps_atomic_file f;
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
+    int seeds = n > 0 && rows[0].has_seed;
     fprintf(f.fp, "index");
     for (int k = 0; k < PS_N_WEIGHTS; k++) fprintf(f.fp, ",%s", ps_weight_fields[k].name);
+    if (seeds) fprintf(f.fp, ",seed");
     for (int i = 0; i < n; i++) {
-        fprintf(f.fp, "\n%d", i);
-        for (int k = 0; k < PS_N_WEIGHTS; k++) fprintf(f.fp, ",%.2f", g[i].w[k]);
+        fprintf(f.fp, "\n%d", rows[i].index);
+        for (int k = 0; k < PS_N_WEIGHTS; k++) fprintf(f.fp, ",%.2f", rows[i].w.w[k]);
+        if (seeds) fprintf(f.fp, ",%llu", (unsigned long long)rows[i].seed);
     }
     fputc('\n', f.fp);
     return ps_atomic_commit(&f, err);
@@ -41,11 +46,11 @@ static int write_args(const char *dir, const char *name, const char *const *args
     return ps_atomic_commit(&f, err);
 }
 
-int ps_sweep_create(const char *dir, const ps_weight_combo *g, int n, const char *const *train, int n_train,
+int ps_sweep_create(const char *dir, const ps_sweep_row *rows, int n, const char *const *train, int n_train,
                     const char *const *eval, int n_eval, ps_error *err) {
     char logs[4200];
     snprintf(logs, sizeof logs, "%s/logs", dir);
-    if (ps_mkdirs(logs, err) != PS_OK || write_plan(dir, g, n, err) != PS_OK ||
+    if (ps_mkdirs(logs, err) != PS_OK || write_plan(dir, rows, n, err) != PS_OK ||
         write_args(dir, PS_SWEEP_TRAIN_ARGS, train, n_train, err) != PS_OK)
         return PS_ERR;
     return n_eval < 0 ? PS_OK : write_args(dir, PS_SWEEP_EVAL_ARGS, eval, n_eval, err);
@@ -114,6 +119,9 @@ static int read_plan(ps_sweep *s, ps_error *err) {
         int used, k = 0;
         if (sscanf(t, "%d%n", &r->index, &used) != 1) continue; /* the header */
         for (t += used; k < PS_N_WEIGHTS && sscanf(t, ",%lf%n", &r->w.w[k], &used) == 1; k++) t += used;
+        unsigned long long seed;
+        r->has_seed = sscanf(t, ",%llu", &seed) == 1;
+        r->seed = r->has_seed ? seed : 0;
         s->n += k == PS_N_WEIGHTS;
     }
     free(text);

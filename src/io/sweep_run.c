@@ -25,11 +25,11 @@ static int run_and_wait(char **argv) {
     return exit_status(status);
 }
 
-/* `self command args... --<weight>-weight W ...` for one row. */
+/* `self command args... --<weight>-weight W ... [--seed S --seed-sweep]` for one row. */
 static int run_command(const char *self, const char *command, const ps_sweep_args *args, const ps_sweep_row *r,
                        FILE *log) {
-    char values[PS_N_WEIGHTS][32];
-    char **argv = malloc((size_t)(args->n + 2 * PS_N_WEIGHTS + 3) * sizeof *argv);
+    char values[PS_N_WEIGHTS][32], seed[24];
+    char **argv = malloc((size_t)(args->n + 2 * PS_N_WEIGHTS + 6) * sizeof *argv);
     if (!argv) return 127;
     int n = 0;
     argv[n++] = (char *)self;
@@ -41,6 +41,13 @@ static int run_command(const char *self, const char *command, const ps_sweep_arg
         argv[n++] = (char *)ps_weight_fields[k].flag;
         argv[n++] = values[k];
         fprintf(log, " %s", values[k]);
+    }
+    if (r->has_seed) {
+        snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->seed);
+        argv[n++] = "--seed";
+        argv[n++] = seed;
+        argv[n++] = "--seed-sweep";
+        fprintf(log, ", seed %s", seed);
     }
     argv[n] = NULL;
     fprintf(log, ")\n");
@@ -118,14 +125,16 @@ static void print_tail(FILE *fp, const char *path, int lines) {
     for (int i = n > lines ? n - lines : 0; i < n; i++) fprintf(fp, "      | %s", buf[i % 64]);
 }
 
-void ps_sweep_report(FILE *fp, const char *dir, const ps_weight_combo *g, const int *status, int n) {
-    int failed = 0;
+void ps_sweep_report(FILE *fp, const char *dir, const ps_sweep_row *rows, const int *status, int n) {
+    int failed = 0, seeds = n > 0 && rows[0].has_seed;
     fprintf(fp, "\n  run");
     for (int k = 0; k < PS_N_WEIGHTS; k++) fprintf(fp, "  %s", ps_weight_fields[k].name);
-    fprintf(fp, "  status\n");
+    fprintf(fp, "%s  status\n", seeds ? "        seed" : "");
     for (int i = 0; i < n; i++) {
         fprintf(fp, "  %3d", i);
-        for (int k = 0; k < PS_N_WEIGHTS; k++) fprintf(fp, "  %*.2f", (int)strlen(ps_weight_fields[k].name), g[i].w[k]);
+        for (int k = 0; k < PS_N_WEIGHTS; k++)
+            fprintf(fp, "  %*.2f", (int)strlen(ps_weight_fields[k].name), rows[i].w.w[k]);
+        if (seeds) fprintf(fp, "  %10llu", (unsigned long long)rows[i].seed);
         fprintf(fp, "  %s", status[i] == 0 ? "ok" : "FAILED");
         if (status[i] == 0) {
             fputc('\n', fp);

@@ -186,14 +186,16 @@ static int load_tensor(const char *path, const ps_zip_entry *e, int n, const cha
     return PS_OK;
 }
 
-static int load_tensors(const char *path, const ps_zip_entry *e, int n, ps_trainer *t, ps_error *err) {
+/* The network's tensors and, with_moments, Adam's moments. */
+static int load_tensors(const char *path, const ps_zip_entry *e, int n, ps_trainer *t, int with_moments,
+                        ps_error *err) {
     ps_policy *p = &t->policy;
     char name[256];
     for (int i = 0; i < p->n_params; i++) {
         size_t count = (size_t)at_numel(p->params[i]);
         snprintf(name, sizeof name, "policy/%s.bin", p->names[i]);
         if (load_tensor(path, e, n, name, at_data(p->params[i]), count, err) != PS_OK) return PS_ERR;
-        for (int which = 0; which < 2; which++) {
+        for (int which = 0; with_moments && which < 2; which++) {
             at_tensor m = ato_moment(t->opt, i, which);
             snprintf(name, sizeof name, "optimizer/%s.%s.bin", p->names[i], which ? "exp_avg_sq" : "exp_avg");
             int rc = m ? load_tensor(path, e, n, name, at_data(m), count, err) : ps_torch_error(err, path);
@@ -204,23 +206,43 @@ static int load_tensors(const char *path, const ps_zip_entry *e, int n, ps_train
     return PS_OK;
 }
 
-int ps_checkpoint_load(const char *path, ps_trainer *t, ps_checkpoint_info *info, ps_error *err) {
+/* "64,64" */
+static void arch_text(const int *hidden, int n, char *buf, size_t size) {
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < n && o < size; k++) o += (size_t)snprintf(buf + o, size - o, "%s%d", k ? "," : "", hidden[k]);
+}
+
+/* The checkpoint's network must be the one built: observations, actions
+ * and hidden layers. */
+static int check_shape(const char *path, const ps_checkpoint_info *info, const ps_policy *p, ps_error *err) {
+    if (info->obs_dim != p->obs_dim || memcmp(info->nvec, p->nvec, sizeof p->nvec) != 0)
+        return ps_error_set(err, "%s: the model was trained for %d observations and actions [3, %d, 2]; this "
+                            "cluster has %d and [3, %d, 2]", path, info->obs_dim, info->nvec[1], p->obs_dim, p->nvec[1]);
+    if (info->n_hidden != p->n_hidden || memcmp(info->hidden, p->hidden, (size_t)p->n_hidden * sizeof *p->hidden)) {
+        char have[64], built[64];
+        arch_text(info->hidden, info->n_hidden, have, sizeof have);
+        arch_text(p->hidden, p->n_hidden, built, sizeof built);
+        return ps_error_set(err, "%s: network architecture differs: the checkpoint has hidden layers %s, the network "
+                            "built %s (--net-arch)", path, have, built);
+    }
+    return PS_OK;
+}
+
+/* Reads path into t: the network (with Adam's moments when full) and, when
+ * full, RNG states and counters. */
+static int load(const char *path, ps_trainer *t, ps_checkpoint_info *info, int full, ps_error *err) {
     ps_zip_entry *e;
     int n;
     if (ps_zip_read(path, &e, &n, err) != PS_OK) return PS_ERR;
     cJSON *cfg = NULL, *prog = NULL;
     int rc = parse_info(path, e, n, info, &cfg, &prog, err);
-    const ps_policy *p = &t->policy;
-    if (rc == PS_OK && (info->obs_dim != p->obs_dim || memcmp(info->nvec, p->nvec, sizeof p->nvec) != 0))
-        rc = ps_error_set(err, "%s: the model was trained for %d observations and actions [3, %d, 2]; this "
-                          "cluster has %d and [3, %d, 2]", path, info->obs_dim, info->nvec[1], p->obs_dim, p->nvec[1]);
-    if (rc == PS_OK && (info->n_hidden != p->n_hidden || memcmp(info->hidden, p->hidden, sizeof p->hidden) != 0))
-        rc = ps_error_set(err, "%s: network architecture of the checkpoint differs from the one built", path);
-    if (rc == PS_OK) rc = load_tensors(path, e, n, t, err);
+    if (rc == PS_OK) rc = check_shape(path, info, &t->policy, err);
+    if (rc == PS_OK) rc = load_tensors(path, e, n, t, full, err);
     if (rc == PS_OK) rc = ps_policy_refresh(&t->policy, err);
-    if (rc == PS_OK) rc = load_rng(path, cJSON_GetObjectItem(prog, "action_rng"), &t->action_rng, err);
-    if (rc == PS_OK) rc = load_rng(path, cJSON_GetObjectItem(prog, "shuffle_rng"), &t->shuffle_rng, err);
-    if (rc == PS_OK) {
+    if (rc == PS_OK && full) rc = load_rng(path, cJSON_GetObjectItem(prog, "action_rng"), &t->action_rng, err);
+    if (rc == PS_OK && full) rc = load_rng(path, cJSON_GetObjectItem(prog, "shuffle_rng"), &t->shuffle_rng, err);
+    if (rc == PS_OK && full) {
         t->num_timesteps = info->num_timesteps;
         t->n_updates = info->n_updates;
         ato_set_step_count(t->opt, (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(prog, "adam_steps")));
@@ -229,4 +251,12 @@ int ps_checkpoint_load(const char *path, ps_trainer *t, ps_checkpoint_info *info
     cJSON_Delete(prog);
     ps_zip_free(e, n);
     return rc;
+}
+
+int ps_checkpoint_load(const char *path, ps_trainer *t, ps_checkpoint_info *info, ps_error *err) {
+    return load(path, t, info, 1, err);
+}
+
+int ps_checkpoint_load_network(const char *path, ps_trainer *t, ps_checkpoint_info *info, ps_error *err) {
+    return load(path, t, info, 0, err);
 }

@@ -41,4 +41,8 @@ int ps_checkpoint_peek(const char *path, ps_checkpoint_info *info, ps_error *err
  * counters into t, whose network must have the checkpoint's architecture. */
 int ps_checkpoint_load(const char *path, ps_trainer *t, ps_checkpoint_info *info, ps_error *err);
 
+/* Only the network's parameters (--init-from): t keeps its optimiser,
+ * counters and RNG states. The same checks as ps_checkpoint_load. */
+int ps_checkpoint_load_network(const char *path, ps_trainer *t, ps_checkpoint_info *info, ps_error *err);
+
 #endif

@@ -4,12 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "powersched/session.h"
+
 void ps_train_flags_init(ps_train_flags *f) {
     memset(f, 0, sizeof *f);
     f->iteration_steps = 100000; /* spec 12.3 */
     f->net_arch = "64,64";
     f->device = "auto";
     f->render = "none";
+    f->init_from = "";
+    f->init_from_weights = "";
 }
 
 void ps_train_flags_options(ps_train_flags *f, ps_optset *set) {
@@ -19,6 +23,13 @@ void ps_train_flags_options(ps_train_flags *f, ps_optset *set) {
         {"--ent-coef", OPT_DOUBLE, &f->ent_coef, "C", "entropy coefficient (new models)", 0, 1e3},
         {"--device", OPT_STRING, &f->device, "D", "auto | cpu | cuda (this build: CPU only)", 0, 0},
         {"--render", OPT_STRING, &f->render, "MODE", "none | human (a line per step, a plot per episode)", 0, 0},
+        {"--init-from", OPT_STRING, &f->init_from, "SESSION[/STEPS]",
+         "a new model takes the network of this session's latest checkpoint (or STEPS.zip, or a .zip path); "
+         "new optimiser, counters at 0", 0, 0},
+        {"--init-from-weights", OPT_STRING, &f->init_from_weights, "PREFIX",
+         "with --init-from: the source's weights folder, e.g. e0.7_p0.2_i0.1_a0.0_d0.0 (default: this run's)", 0, 0},
+        {"--no-tensorboard", OPT_FLAG, &f->no_tensorboard, "",
+         "no TensorBoard event files (written by default to <output-dir>/NAME/tb/<weights>/)", 0, 0},
     };
     ps_optset_add(set, PS_GROUP_TRAINING, opts, PS_COUNT(opts));
 }
@@ -46,11 +57,16 @@ int ps_train_flags_check(ps_train_flags *f, ps_error *err) {
         return ps_error_set(err, "--device cuda: this build runs on the CPU only (Debian's libtorch has no CUDA)");
     if (strcmp(f->render, "none") && strcmp(f->render, "human"))
         return ps_error_set(err, "--render: '%s' is not none or human", f->render);
+    if (*f->init_from_weights && !*f->init_from) return ps_error_set(err, "--init-from-weights needs --init-from");
+    if (strchr(f->init_from_weights, '/'))
+        return ps_error_set(err, "--init-from-weights: '%s' is not a weights folder name like "
+                            "e0.7_p0.2_i0.1_a0.0_d0.0", f->init_from_weights);
     return PS_OK;
 }
 
 void ps_run_flags_init(ps_run_flags *f) {
     memset(f, 0, sizeof *f);
+    f->output_dir = PS_SESSIONS_DIR;
     f->threads = 1; /* design.md: two threads were never faster here */
     f->dashboard_hours = 336;
 }
@@ -61,13 +77,16 @@ void ps_run_flags_options(ps_run_flags *f, ps_optset *set) {
         {"--plot-dashboard", OPT_FLAG, &f->plot_dashboard, "",
          "plot the episode's hours (train: after every iteration; evaluate-savings: the last)", 0, 0},
         {"--dashboard-hours", OPT_INT, &f->dashboard_hours, "N", "hours shown by the dashboard", 1, 1e6},
-        {"--seed-sweep", OPT_FLAG, &f->seed_sweep, "", "with --seed: the session is sessions/NAME/seed_SEED/", 0, 0},
+        {"--seed-sweep", OPT_FLAG, &f->seed_sweep, "", "with --seed: the session is <output-dir>/NAME/seed_SEED/", 0,
+         0},
+        {"--output-dir", OPT_STRING, &f->output_dir, "DIR", "the folder sessions are in", 0, 0},
     };
     ps_optset_add(set, PS_GROUP_RUN, opts, PS_COUNT(opts));
 }
 
 int ps_run_flags_check(const ps_run_flags *f, int seed_given, ps_error *err) {
     if (f->seed_sweep && !seed_given) return ps_error_set(err, "--seed-sweep requires --seed");
+    if (!*f->output_dir) return ps_error_set(err, "--output-dir: empty");
     return PS_OK;
 }
 
@@ -82,4 +101,28 @@ void ps_eval_months_options(double *months, ps_optset *set) {
         {"--eval-months", OPT_DOUBLE, months, "N", "months to evaluate: 2 episodes of 336 h each", 0.5, 1e4},
     };
     ps_optset_add(set, PS_GROUP_EVALUATION, opts, PS_COUNT(opts));
+}
+
+/* Appends the given options of the groups to out. */
+static int forward(const ps_optset *set, const char *const *groups, int n_groups, const char **out, int *n, int max,
+                   ps_error *err) {
+    int got = ps_optset_forward(set, groups, n_groups, out + *n, max - *n);
+    if (got < 0) return ps_error_set(err, "more than %d arguments to forward", max);
+    *n += got;
+    return PS_OK;
+}
+
+int ps_forward_to_train(const ps_optset *set, const char *own, const char **out, int *n, int max, ps_error *err) {
+    const char *all[32], *to[32];
+    int n_all = ps_optset_groups(set, all, PS_COUNT(all)), n_to = 0;
+    for (int k = 0; k < n_all; k++)
+        if (strcmp(all[k], own) && strcmp(all[k], PS_GROUP_EVALUATION)) to[n_to++] = all[k];
+    return forward(set, to, n_to, out, n, max, err);
+}
+
+int ps_forward_to_evaluate(const ps_optset *set, const char **out, int *n, int max, ps_error *err) {
+    const char *to[32];
+    int n_to = ps_sim_flags_groups(to, PS_COUNT(to) - 1);
+    to[n_to++] = PS_GROUP_RUN;
+    return forward(set, to, n_to, out, n, max, err);
 }

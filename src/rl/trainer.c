@@ -57,6 +57,7 @@ static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
     ps_action act = {a[0], a[1], a[2]};
     if (ps_env_step(t->env, act, t->obs, &info, err) != PS_OK) return PS_ERR;
     double reward = info.reward;
+    t->num_timesteps++;
     if (h && h->on_step) h->on_step(h->user, t->env, &info);
     int done = info.truncated || info.terminated;
     if (info.truncated && !info.terminated) {
@@ -67,7 +68,7 @@ static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
         reward += t->ppo.gamma * terminal_value;
     }
     if (done) {
-        if (h && h->on_episode) h->on_episode(h->user, t->env, info.episode);
+        if (h && h->on_episode) h->on_episode(h->user, t->env, info.episode, t->num_timesteps);
         ps_env_reset(t->env, NULL, -1, t->obs); /* the VecEnv's auto-reset */
     }
     for (int c = 0; c < 3; c++) r->actions[3 * r->n + c] = a[c];
@@ -77,7 +78,6 @@ static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
     r->episode_starts[r->n] = (uint8_t)t->last_episode_start;
     r->n++;
     t->last_episode_start = done;
-    t->num_timesteps++;
     return PS_OK;
 }
 

@@ -8,12 +8,13 @@
 #include "powersched/env.h"
 #include "ppo.h"
 
-/* Called by learn(); any may be NULL. on_update's return value != 0 stops
- * learning after that update (Ctrl-C). */
+/* Called by learn(); any may be NULL. num_timesteps counts the step just
+ * taken (an episode's end is logged at the same step as SB3's). on_update's
+ * return value != 0 stops learning after that update (Ctrl-C). */
 typedef struct ps_train_hooks {
     void *user;
     void (*on_step)(void *user, const ps_env *env, const ps_step_info *info);
-    void (*on_episode)(void *user, const ps_env *env, const ps_episode_record *rec);
+    void (*on_episode)(void *user, const ps_env *env, const ps_episode_record *rec, int64_t num_timesteps);
     int (*on_update)(void *user, const ps_update_stats *stats, int64_t num_timesteps);
 } ps_train_hooks;
 
