@@ -82,7 +82,6 @@ else
     check test -f "$mdir/cumulative_savings.gp"
 fi
 
-# Errors.
 expect_error() { # status pattern command...
     want=$1 pat=$2
     shift 2
@@ -91,6 +90,20 @@ expect_error() { # status pattern command...
     got=$?
     if [ "$got" -ne "$want" ] || ! grep -q -e "$pat" err.out; then fail "$* -> $got: $(tail -2 err.out)"; fi
 }
+
+# --output-dir: train and evaluate-savings both use it; nothing goes to ./sessions.
+mkdir -p od
+(cd od && "$ps" train --session m --iteration-steps 64 --iter-limit 1 --seed 2 --net-arch 8 --prices ../prices.csv \
+    --jobs ../jobs.log --jobs-exact-replay --output-dir runs > train.out 2>&1) || fail "train --output-dir: $(tail -3 od/train.out)"
+(cd od && "$ps" evaluate-savings --session m --eval-months 0.5 --compare none --prices ../prices.csv --jobs ../jobs.log \
+    --jobs-exact-replay --output-dir runs > eval.out 2>&1) || fail "evaluate --output-dir: $(tail -3 od/eval.out)"
+check test -s od/runs/m/plots-eval/m64_e0p7_p0p2_i0p1_ja0/summary.json
+check grep -q '^Model: runs/m/models/e0.7_p0.2_i0.1_a0.0_d0.0/64.zip' od/eval.out
+check test ! -e od/sessions
+expect_error 1 'no session m (looked for sessions/m)' sh -c "cd od && '$ps' evaluate-savings --session m --eval-months 0.5"
+expect_error 1 'no session x (looked for od/runs/x)' "$ps" evaluate-savings --session x --output-dir od/runs $data
+
+# Errors.
 expect_error 1 'no session nosuch' "$ps" evaluate-savings --session nosuch $data
 mkdir -p sessions/empty
 expect_error 1 'no checkpoint in sessions/empty/models/e0.7_p0.2_i0.1_a0.0_d0.0' "$ps" evaluate-savings --session empty $data

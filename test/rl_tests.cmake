@@ -6,8 +6,12 @@ target_link_libraries(test_rl PRIVATE psrl)
 add_test(NAME test_rl COMMAND test_rl ${PS_SHARED})
 set_tests_properties(test_rl PROPERTIES LABELS "rl" SKIP_RETURN_CODE 77)
 
+# tb_dump prints event files through the tests' own reader (tb_reader.h), so
+# train_cli can compare them with the CSV logs.
+add_executable(tb_dump tb_dump.c)
 add_test(NAME train_cli
-  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/train_test.sh $<TARGET_FILE:powersched> ${CMAKE_CURRENT_BINARY_DIR}/train_out)
+  COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/train_test.sh $<TARGET_FILE:powersched> ${CMAKE_CURRENT_BINARY_DIR}/train_out
+          $<TARGET_FILE:tb_dump>)
 set_tests_properties(train_cli PROPERTIES LABELS "rl")
 
 # The policy comparison (several policies on one timeline; links psrl for the model row).

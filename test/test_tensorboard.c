@@ -1,5 +1,5 @@
 /* test_tensorboard.c - event files read back by an independent reader
- * written here (its own table-driven CRC-32C and protobuf walk): framing,
+ * (tb_reader.h: its own table-driven CRC-32C and protobuf walk): framing,
  * both CRCs of every record, the file_version record, tags, steps and
  * values. */
 #include <dirent.h>
@@ -9,111 +9,30 @@
 
 #include "check.h"
 #include "powersched/tensorboard.h"
+#include "tb_reader.h"
 
-static uint32_t table[256];
+/* Collects up to `max` events. */
+typedef struct collected {
+    tb_event *v;
+    int n, max;
+} collected;
 
-static void crc_table(void) {
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78u ^ (c >> 1) : c >> 1;
-        table[i] = c;
-    }
-}
-
-static uint32_t crc32c_ref(const unsigned char *p, size_t n) {
-    uint32_t c = 0xffffffffu;
-    while (n--) c = table[(c ^ *p++) & 255] ^ (c >> 8);
-    return c ^ 0xffffffffu;
-}
-
-static uint32_t masked(uint32_t c) { return ((c >> 15) | (c << 17)) + 0xa282ead8u; }
-
-static uint64_t varint(const unsigned char **p, const unsigned char *end) {
-    uint64_t v = 0;
-    for (int s = 0; *p < end; s += 7) {
-        unsigned char b = *(*p)++;
-        v |= (uint64_t)(b & 0x7f) << s;
-        if (!(b & 0x80)) break;
-    }
-    return v;
-}
-
-typedef struct event {
-    double wall;
-    int64_t step;
-    char version[32], tag[64];
-    float value;
-    int has_value;
-} event;
-
-/* Summary.Value { tag = 1; simple_value = 2 } inside Summary { value = 1 }. */
-static void parse_value(const unsigned char *p, const unsigned char *end, event *e) {
-    while (p < end) {
-        uint64_t key = varint(&p, end);
-        if ((key & 7) == 2) {
-            uint64_t n = varint(&p, end);
-            if (key >> 3 == 1) snprintf(e->tag, sizeof e->tag, "%.*s", (int)n, (const char *)p);
-            p += n;
-        } else if ((key & 7) == 5) {
-            memcpy(&e->value, p, 4);
-            e->has_value = key >> 3 == 2;
-            p += 4;
-        } else {
-            return;
-        }
-    }
-}
-
-static void parse_event(const unsigned char *p, const unsigned char *end, event *e) {
-    memset(e, 0, sizeof *e);
-    while (p < end) {
-        uint64_t key = varint(&p, end), field = key >> 3, wire = key & 7;
-        if (wire == 1) {
-            if (field == 1) memcpy(&e->wall, p, 8);
-            p += 8;
-        } else if (wire == 0) {
-            uint64_t v = varint(&p, end);
-            if (field == 2) e->step = (int64_t)v;
-        } else if (wire == 2) {
-            uint64_t n = varint(&p, end);
-            if (field == 3) snprintf(e->version, sizeof e->version, "%.*s", (int)n, (const char *)p);
-            if (field == 5) { /* Summary: its first Value */
-                const unsigned char *q = p, *qe = p + n;
-                uint64_t k = varint(&q, qe), m = varint(&q, qe);
-                if (k == (1 << 3 | 2)) parse_value(q, q + m, e);
-            }
-            p += n;
-        } else {
-            return;
-        }
-    }
+static void collect(const tb_event *e, void *user) {
+    collected *c = user;
+    if (c->n < c->max) c->v[c->n++] = *e;
 }
 
 /* Reads every record; returns the count or -1 on a framing/CRC error. */
-static int read_events(const char *path, event *out, int max) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    int n = 0;
-    unsigned char head[12], buf[4096];
-    while (fread(head, 1, 12, f) == 12) {
-        uint64_t len;
-        uint32_t len_crc, data_crc;
-        memcpy(&len, head, 8);
-        memcpy(&len_crc, head + 8, 4);
-        if (masked(crc32c_ref(head, 8)) != len_crc || len > sizeof buf || fread(buf, 1, len, f) != len ||
-            fread(&data_crc, 4, 1, f) != 1 || masked(crc32c_ref(buf, len)) != data_crc || n == max) {
-            n = -1;
-            break;
-        }
-        parse_event(buf, buf + len, &out[n++]);
-    }
-    fclose(f);
-    return n;
+static int read_events(const char *path, tb_event *out, int max) {
+    collected c = {out, 0, max};
+    int n = tb_read(path, collect, &c);
+    return n > max ? -1 : n;
 }
 
 int main(void) {
-    crc_table();
-    CHECK_INT(crc32c_ref((const unsigned char *)"123456789", 9), 0xe3069283u); /* the standard check value */
+    uint32_t table[256];
+    tb_crc_table(table);
+    CHECK_INT(tb_crc32c(table, (const unsigned char *)"123456789", 9), 0xe3069283u); /* the standard check value */
     CHECK_INT(ps_crc32c("123456789", 9), 0xe3069283u);
     char dir[] = "/tmp/ps_tb_XXXXXX", sub[64];
     if (!mkdtemp(dir)) {
@@ -131,7 +50,7 @@ int main(void) {
     snprintf(path, sizeof path, "%s", tb.path);
     ps_tb_close(&tb);
     CHECK(strstr(path, "/events.out.tfevents.") != NULL);
-    event ev[8];
+    tb_event ev[8];
     int n = read_events(path, ev, 8);
     CHECK_INT(n, 4);
     if (n == 4) {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `powersched train-iter`: the Slurm job-array script for a known plan, local
 # runs in parallel with one deliberately failing run, collection of the
-# finished runs' evaluation summaries, and bad flag combinations.
+# finished runs' evaluation summaries, a sweep over seeds in another output
+# folder, continuing only the trained combinations, and bad flag combinations.
 # usage: train_iter_test.sh POWERSCHED OUT_DIR
 set -u
 ps=$1 out=$2
@@ -93,6 +94,49 @@ has 'Collected 3 runs (1 without an evaluation summary)' collect.out
 has '^0,0.00,1.00,0.00,0.00,0.00,ok,' "$ld/collect.csv"
 has '^1,0.50,0.50,0.00,0.00,0.00,missing,' "$ld/collect.csv"
 
+# --- --seeds: one run per combination and seed (--seed S --seed-sweep each),
+# plan.csv with a seed column; --output-dir: the sweep and its runs live there
+# (nothing under ./sessions)
+grid="--iteration-steps 64 --net-arch 8 --fix-weights idle,job-age,drop --fix-values 0,0,0 --step 0.5"
+"$ps" train-iter --session sd --iter-limit-per-step 1 $grid --seeds 1,2 --slurm --evaluate-savings --eval-months 0.5 \
+    --output-dir runs > seeds.out 2>&1 || fail "train-iter --seeds: $(tail -3 seeds.out)"
+ssd=$(ls -d runs/sd/sweeps/* 2>/dev/null | head -1)
+check test -f "$ssd/plan.csv"
+check test "$(wc -l < "$ssd/plan.csv")" -eq 7
+has '^index,efficiency,price,idle,job_age,drop,seed$' "$ssd/plan.csv"
+has '^0,0.00,1.00,0.00,0.00,0.00,1$' "$ssd/plan.csv"
+has '^1,0.00,1.00,0.00,0.00,0.00,2$' "$ssd/plan.csv"
+has '^5,1.00,0.00,0.00,0.00,0.00,2$' "$ssd/plan.csv"
+has '^#SBATCH --array=0-5$' "$ssd/sweep.sbatch"
+has '^--output-dir$' "$ssd/train_args.txt"
+has '^--output-dir$' "$ssd/eval_args.txt"
+check test ! -e sessions/sd
+"$ps" train-iter --run-row "$(pwd)/$ssd" 5 > seed_task.out 2>&1 || fail "--run-row of a --seeds sweep: $(tail -3 seed_task.out)"
+has '^== run 5: train (weights 1.00 0.00 0.00 0.00 0.00, seed 2)$' seed_task.out
+check test -f runs/sd/seed_2/models/e1.0_p0.0_i0.0_a0.0_d0.0/64.zip
+check test -f runs/sd/seed_2/plots-eval/m64_e1_p0_i0_ja0/summary.json
+check test ! -e runs/sd/seed_1/models/e1.0_p0.0_i0.0_a0.0_d0.0
+check test ! -e sessions/sd
+"$ps" train-iter --collect "$ssd" > seed_collect.out 2>&1
+has '^index,efficiency,price,idle,job_age,drop,seed,status,' "$ssd/collect.csv"
+has '^5,1.00,0.00,0.00,0.00,0.00,2,ok,' "$ssd/collect.csv"
+has '^4,1.00,0.00,0.00,0.00,0.00,1,missing,' "$ssd/collect.csv"
+
+# --- --continue-existing-only: of session sl only row 1 (0.5/0.5) trained
+# (128.zip, above); only it runs, resuming to --iter-limit-per-step 3
+"$ps" train-iter --session sl --iter-limit-per-step 3 $small --continue-existing-only > cont.out 2> cont.err ||
+    fail "train-iter --continue-existing-only: $(tail -3 cont.out cont.err)"
+has 'Continuing the 1 of 3 runs that have checkpoints' cont.out
+cd_=$(ls -d sessions/sl/sweeps/* | grep -v -x -F "$sd" | head -1)
+check test "$(wc -l < "$cd_/plan.csv")" -eq 2
+has '^0,0.50,0.50,0.00,0.00,0.00$' "$cd_/plan.csv"
+has 'Resuming from sessions/sl/models/e0.5_p0.5_i0.0_a0.0_d0.0/128.zip' "$cd_/logs/run_0.log"
+check test -f sessions/sl/models/e0.5_p0.5_i0.0_a0.0_d0.0/192.zip
+check test ! -e sessions/sl/models/e0.0_p1.0_i0.0_a0.0_d0.0
+"$ps" train-iter --session nothing --iter-limit-per-step 1 $small --continue-existing-only > none.out 2>&1
+check test $? -eq 1
+has 'continue-existing-only: none of the 3 runs has a checkpoint in sessions/nothing' none.out
+
 # --- bad flags
 expect2() { n=$((n + 1)); "$ps" train-iter "$@" > bad.out 2>&1; [ $? -eq 2 ] || fail "train-iter $* should exit 2: $(tail -2 bad.out)"; }
 expect2 --iter-limit-per-step 1
@@ -107,5 +151,8 @@ expect2 --collect "$(pwd)"
 expect2 --session x --iter-limit-per-step 1 --seed-sweep # the training options are checked before any run
 expect2 --session x --iter-limit-per-step 1 --net-arch 0
 expect2 --session x --iter-limit-per-step 1 --device gpu
+expect2 --session x --iter-limit-per-step 1 --seeds 1,2 --seed 3
+expect2 --session x --iter-limit-per-step 1 --seeds 1,x
+expect2 --session x --iter-limit-per-step 1 --output-dir ''
 echo "train-iter: $n checks, $fails failed"
 [ "$fails" -eq 0 ]

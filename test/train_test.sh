@@ -1,11 +1,15 @@
 #!/bin/sh
 # `powersched train` end to end (spec 12.3-12.5): the session layout, the
 # checkpoint archive, bit-reproducible runs with --seed, resume (latest and
-# --model), refusal of a corrupted checkpoint, bad flags, Ctrl-C.
+# --model), a new model from another session's network (--init-from),
+# --output-dir, the TensorBoard events against the CSV logs (read back with
+# TB_DUMP, the tests' own reader), refusal of a corrupted checkpoint, bad
+# flags, Ctrl-C.
 # Every run works in its own folder under OUT_DIR (sessions/ is relative).
-# usage: train_test.sh POWERSCHED OUT_DIR
+# usage: train_test.sh POWERSCHED OUT_DIR [TB_DUMP]
 set -u
-ps=$1 out=$2
+ps=$1 out=$2 tbd=${3:-}
+case $tbd in /* | '') ;; *) tbd=$(pwd)/$tbd ;; esac
 case $ps in /*) ;; *) ps=$(pwd)/$ps ;; esac
 case $out in /*) ;; *) out=$(pwd)/$out ;; esac
 rm -rf "$out"
@@ -68,6 +72,25 @@ lines() {
 
 # zips DIR: number of checkpoints in DIR.
 zips() { find "$1" -maxdepth 1 -name '*.zip' | wc -l; }
+
+# tb_matches CSV DUMP PAIRS: for every row of the log CSV, each TAG=COLUMN of
+# PAIRS has a scalar TAG in DUMP (tb_dump's "step tag value" lines) at the
+# row's step (column "steps") equal to the row's COLUMN as float32 (1e-6
+# relative).
+tb_matches() {
+    n=$((n + 1))
+    awk -v pairs="$3" '
+        NR == FNR { v[$1 " " $2] = $3; next }
+        FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; np = split(pairs, p, " "); next }
+        { for (k = 1; k <= np; k++) {
+            split(p[k], tc, "=")
+            key = $col["steps"] " " tc[1]
+            if (!(tc[2] in col) || !(key in v)) { print "  no " tc[1] " (" tc[2] ") at step " $col["steps"]; bad = 1; continue }
+            want = $col[tc[2]] + 0; d = v[key] - want; m = want < 0 ? -want : want
+            if ((d < 0 ? -d : d) > 1e-6 * m + 1e-30) { print "  " tc[1] " at " $col["steps"] ": " v[key] ", log " want; bad = 1 }
+        } }
+        END { exit bad }' "$2" FS=, "$1" || fail "TensorBoard scalars of $2 differ from $1"
+}
 
 have_unzip=0
 command -v unzip > /dev/null 2>&1 && have_unzip=1
@@ -210,6 +233,42 @@ n=$((n + 1))
 n=$((n + 1))
 [ "$(head -1 "$el" | tr ',' '\n' | wc -l)" = "$(sed -n 2p "$el" | tr ',' '\n' | wc -l)" ] ||
     fail "episodes.csv: header and row have different column counts"
+# TensorBoard: the events of tb/<weights>/ hold the prototype's tags with the
+# values of the CSV logs at the same steps: metrics/... per episode, SB3's
+# train/... per update, rollout/... once an episode has ended, time/fps
+tb=$e/sessions/s/tb/$prefix
+if [ -n "$tbd" ]; then
+    check "one event file" test "$(find "$tb" -name 'events.out.tfevents.*' | wc -l)" -eq 1
+    n=$((n + 1))
+    "$tbd" "$tb"/events.out.tfevents.* > "$e/tb.txt" || fail "tb_dump: the event file is not valid"
+    grep_in "$e/tb.txt" '^version brain.Event:2$'
+    tb_matches "$el" "$e/tb.txt" "metrics/cost=agent_cost metrics/savings=savings_vs_baseline
+        metrics/savings_off=savings_vs_baseline_off metrics/baseline_cost_off=baseline_cost_off
+        metrics/jobs_submitted=jobs_submitted metrics/jobs_completed=jobs_completed
+        metrics/completion_rate=completion_rate metrics/avg_wait_hours=avg_wait_time
+        metrics/max_queue_size=max_queue_size metrics/jobs_dropped=jobs_dropped
+        metrics/baseline_jobs_completed=baseline_jobs_completed metrics/baseline_avg_wait_hours=baseline_avg_wait_time
+        metrics/baseline_jobs_rejected_queue_full=baseline_jobs_rejected_queue_full metrics/on_nodes=on_nodes_end
+        metrics/used_nodes=used_nodes_end metrics/jobs_lost_total=jobs_lost_total"
+    tb_matches "$e/sessions/s/logs/$prefix/updates.csv" "$e/tb.txt" "train/policy_gradient_loss=policy_loss
+        train/value_loss=value_loss train/entropy_loss=entropy_loss train/approx_kl=approx_kl
+        train/clip_fraction=clip_fraction train/loss=loss train/explained_variance=explained_variance
+        train/learning_rate=learning_rate train/n_updates=n_updates"
+    # rollout/... is written with the update after the episode (step 384), the
+    # mean over the episodes so far (one); none before; fps at every update
+    grep_in "$e/tb.txt" '^384 rollout/ep_len_mean 336$'
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "total_reward") c = i } NR == 2 { print "384," $c }' "$el" |
+        sed '1i steps,total_reward' > "$e/ep_rew.csv"
+    tb_matches "$e/ep_rew.csv" "$e/tb.txt" "rollout/ep_rew_mean=total_reward"
+    n=$((n + 1))
+    [ "$(grep -c ' rollout/ep_rew_mean ' "$e/tb.txt")" = 1 ] || fail "rollout/ep_rew_mean before any episode ended"
+    n=$((n + 1))
+    [ "$(grep -c '^[0-9]* time/fps [1-9][0-9]*$' "$e/tb.txt")" = 6 ] || fail "time/fps: not one positive value per update"
+    n=$((n + 1))
+    [ "$(grep -c '^[0-9]* metrics/' "$e/tb.txt")" -ge 23 ] || fail "fewer than the 23 metrics/ tags of spec 10.3"
+else
+    echo "note: no TB_DUMP given; TensorBoard events not checked"
+fi
 # resumed from 384.zip, the step and episode counters continue (spec 12.5
 # set_progress: step 384, episode 384 div 336 = 1): the next episode ends at
 # step 384 + 336 = 720 and is episode 2
@@ -217,6 +276,53 @@ train "$e" 0 --session s --iteration-steps 384 --iter-limit 2 --seed 3 --net-arc
 lines "$el" 3
 n=$((n + 1))
 [ "$(sed -n 3p "$el" | cut -d, -f1,2)" = "720,2" ] || fail "episodes.csv after resume: $(sed -n 3p "$el" | cut -d, -f1,2), want 720,2"
+if [ -n "$tbd" ]; then # the resumed run's events continue at the same steps
+    "$tbd" "$tb"/events.out.tfevents.* > "$e/tb.txt" 2>&1
+    grep_in "$e/tb.txt" '^720 metrics/cost '
+    grep_in "$e/tb.txt" '^768 train/n_updates 120$'
+fi
+
+# --- --no-tensorboard: no events; --output-dir: the session is there, and
+# nothing is written under ./sessions
+train "$out/notb" 0 --session s --iteration-steps 64 --iter-limit 1 --seed 3 --net-arch 8 --no-tensorboard \
+    --output-dir runs/x
+check "--output-dir: checkpoint in runs/x/s" test -s "$out/notb/runs/x/s/models/$prefix/64.zip"
+check "--output-dir: logs in runs/x/s" test -s "$out/notb/runs/x/s/logs/$prefix/updates.csv"
+check "--output-dir: nothing under ./sessions" test ! -e "$out/notb/sessions"
+check "--no-tensorboard: no tb folder" test ! -e "$out/notb/runs/x/s/tb"
+grep_in "$out/notb/stdout" "Checkpoint: runs/x/s/models/$prefix/64.zip"
+
+# --- --init-from: a new session takes the network of s's checkpoint (in b:
+# 128.zip and 256.zip), with counters from 0
+train "$b" 0 --session c --iteration-steps 128 --iter-limit 1 --seed 4 --net-arch 16 --init-from s/128
+grep_in "$b/stdout" "New model: the network of sessions/s/models/$prefix/128.zip (net-arch 16; a new optimiser"
+if [ $have_unzip = 1 ]; then
+    unzip -p "$b/sessions/c/models/$prefix/128.zip" progress.json > "$b/progress.json" 2>&1
+    grep_in "$b/progress.json" '"num_timesteps":[[:space:]]*128'
+    grep_in "$b/progress.json" '"n_updates":[[:space:]]*20'
+    grep_in "$b/progress.json" '"adam_steps":[[:space:]]*20'
+fi
+n=$((n + 1))
+[ "$(sed -n 2p "$b/sessions/c/logs/$prefix/updates.csv" | cut -d, -f1,2)" = "64,10" ] || fail "--init-from: counters not from 0"
+# the latest by default, from another weights folder with --init-from-weights
+train "$b" 0 --session d --iteration-steps 64 --iter-limit 1 --seed 4 --net-arch 16 --efficiency-weight 0.5 \
+    --init-from s --init-from-weights "$prefix"
+grep_in "$b/stdout" "New model: the network of sessions/s/models/$prefix/256.zip"
+check "--init-from-weights: d has its own weights folder" test -s "$b/sessions/d/models/e0.5_p0.2_i0.1_a0.0_d0.0/64.zip"
+# resuming c ignores --init-from, with a warning
+train "$b" 0 --session c --iteration-steps 128 --iter-limit 2 --seed 4 --net-arch 16 --init-from s/128
+grep_in "$b/stderr" "warning: --init-from ignored: the session resumes from its own checkpoint"
+grep_in "$b/stdout" "Resuming from sessions/c/models/$prefix/128.zip"
+# refused: another architecture, a missing source or checkpoint
+train "$b" 1 --session e --iteration-steps 64 --iter-limit 1 --seed 4 --net-arch 8 --init-from s
+grep_in "$b/stderr" "256.zip: network architecture differs: the checkpoint has hidden layers 16, the network built 8"
+check "--init-from refused: no checkpoint written" test ! -e "$b/sessions/e/models/$prefix/64.zip"
+expect_error "$b" "--init-from nosuch: no checkpoint in sessions/nosuch/models/$prefix" --session f --init-from nosuch
+expect_error "$b" "--init-from s/999: sessions/s/models/$prefix/999.zip does not exist (the latest is 256.zip)" \
+    --session f --init-from s/999
+expect_error "$b" "no checkpoint in sessions/s/models/e0.5_p0.2" --session f --init-from s --efficiency-weight 0.5
+expect_error "$b" "--init-from-weights needs --init-from" --session f --init-from-weights "$prefix"
+check "refused --init-from created no session" test ! -e "$b/sessions/f"
 
 # --- a corrupted checkpoint: a clear error naming the file, non-zero exit
 cp "$models/384.zip" "$out/384.orig"
