@@ -1792,6 +1792,13 @@ static void remove_session(const ps_session *s, const char *base) {
     for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) CHECK(rmdir(dirs[i]) == 0);
 }
 
+/* r on a fresh env of spec, resumed from session s or new as st says. */
+static int resume_into(run *r, const ps_scenario_spec *spec, const ps_session *s, const ps_train_start *st,
+                       FILE *warn, ps_resume *res, ps_error *err) {
+    r->env = env_new(spec);
+    return ps_trainer_resume(&r->t, r->env, s, st, warn, res, err);
+}
+
 static void test_resume(void) {
     ps_scenario_spec spec = tiny_spec(3, 21);
     ps_weights w = ps_weights_default();
@@ -1804,8 +1811,8 @@ static void test_resume(void) {
     st.ppo.ent_coef = 0.5;
     ps_resume r;
     /* an empty session: a new model as asked, nothing to continue */
-    run fresh = {.env = env_new(&spec)};
-    fail_on(ps_trainer_resume(&fresh.t, fresh.env, &s, &st, NULL, &r, &err), &err, "resume");
+    run fresh;
+    fail_on(resume_into(&fresh, &spec, &s, &st, NULL, &r, &err), &err, "resume");
     CHECK_INT(r.steps, -1);
     CHECK_INT(r.iteration, 0);
     CHECK_INT(fresh.t.policy.n_hidden, 2);
@@ -1823,11 +1830,11 @@ static void test_resume(void) {
     /* resumed (--model 128 is missing: a warning, then the latest): the
      * checkpoint's network and ent_coef win, the counters continue; an
      * --init-from is ignored with a warning */
-    run res = {.env = env_new(&spec)};
+    run res;
     FILE *warn = tmpfile();
     st.want = 128;
     st.init_from = "elsewhere.zip";
-    fail_on(ps_trainer_resume(&res.t, res.env, &s, &st, warn, &r, &err), &err, "resume");
+    fail_on(resume_into(&res, &spec, &s, &st, warn, &r, &err), &err, "resume");
     CHECK_INT(r.initialized, 0);
     CHECK_INT(r.steps, 256);
     CHECK_INT(r.iteration, 2);
@@ -1886,11 +1893,9 @@ static void test_init_from(void) {
     ps_train_start st = {-1, ps_ppo_config_default(), hidden, 2, 11, 128, path};
     st.ppo.ent_coef = 0.02;
     ps_resume r;
-    run dst = {.env = env_new(&spec)};
-    fail_on(ps_trainer_resume(&dst.t, dst.env, &s, &st, NULL, &r, &err), &err, "resume with init_from");
-    CHECK_INT(r.steps, -1);
-    CHECK_INT(r.iteration, 0);
-    CHECK_INT(r.initialized, 1);
+    run dst;
+    fail_on(resume_into(&dst, &spec, &s, &st, NULL, &r, &err), &err, "resume with init_from");
+    CHECK(r.steps == -1 && r.iteration == 0 && r.initialized == 1); /* a new model, initialised */
     CHECK_INT(r.info.num_timesteps, 256); /* what the source says about itself */
     CHECK(same_params(&src.t, &dst.t, 0)); /* the network, bit for bit */
     CHECK(moments_zero(&dst.t));
@@ -1912,8 +1917,7 @@ static void test_init_from(void) {
     /* another --net-arch: refused, both architectures named */
     st.hidden = other;
     st.n_hidden = 1;
-    dst = (run){.env = env_new(&spec)};
-    CHECK_INT(ps_trainer_resume(&dst.t, dst.env, &s, &st, NULL, &r, &err), PS_ERR);
+    CHECK_INT(resume_into(&dst, &spec, &s, &st, NULL, &r, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, path);
     CHECK_STR_CONTAINS(err.msg, "architecture differs: the checkpoint has hidden layers 16,16, the network built 16");
     run_free(&dst);
@@ -1922,8 +1926,7 @@ static void test_init_from(void) {
     spec5.cfg.max_nodes = 5;
     st.hidden = hidden;
     st.n_hidden = 2;
-    dst = (run){.env = env_new(&spec5)};
-    CHECK_INT(ps_trainer_resume(&dst.t, dst.env, &s, &st, NULL, &r, &err), PS_ERR);
+    CHECK_INT(resume_into(&dst, &spec5, &s, &st, NULL, &r, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "actions [3, 4, 2]; this cluster has");
     run_free(&dst);
     run_free(&src);

@@ -138,7 +138,8 @@ static int check_args(iter_args *a, int seed_given, ps_error *err) {
     if (*a->seed_list && seed_given) return ps_error_set(err, "--seeds and --seed: give one of them");
     if (*a->seed_list && ps_compare_parse_seeds(a->seed_list, a->seeds, PS_COMPARE_MAX_SEEDS, &a->n_seeds, err))
         return PS_ERR;
-    if (ps_train_flags_check(&a->train, err) != PS_OK || ps_run_flags_check(&a->run, seed_given, err) != PS_OK)
+    if (ps_train_flags_check(&a->train, err) != PS_OK ||
+        ps_run_flags_check(&a->run, seed_given || a->n_seeds, err) != PS_OK) /* --seeds' runs have a --seed each */
         return PS_ERR;
     ps_scenario_spec spec;
     return ps_sim_flags_to_spec(&a->sim, &spec, NULL, err); /* data flag combinations */

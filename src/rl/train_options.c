@@ -27,7 +27,7 @@ void ps_train_flags_options(ps_train_flags *f, ps_optset *set) {
          "a new model takes the network of this session's latest checkpoint (or STEPS.zip, or a .zip path); "
          "new optimiser, counters at 0", 0, 0},
         {"--init-from-weights", OPT_STRING, &f->init_from_weights, "PREFIX",
-         "with --init-from: the source's weights folder, e.g. e0.7_p0.2_i0.1_a0.0_d0.0 (default: this run's)", 0, 0},
+         "with --init-from: the source's weights folder, e.g. e0.7_p0.2_i0.1_a0.0_d0.0; none: this run's", 0, 0},
         {"--no-tensorboard", OPT_FLAG, &f->no_tensorboard, "",
          "no TensorBoard event files (written by default to <output-dir>/NAME/tb/<weights>/)", 0, 0},
     };
