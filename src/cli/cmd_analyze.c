@@ -130,7 +130,7 @@ static int analyze(analyze_args *a, ps_error *err) {
     int nv, nm = ps_analysis_modes(a->sched.kind, a->replay_only, a->sampler_only, modes);
     if (check_args(a, err) != PS_OK || ps_analysis_points(&a->sched, v, &nv, err) != PS_OK) return 2;
     ps_session s;
-    ps_session_paths(&s, "sessions", a->session, NULL, &a->sim.weights);
+    ps_session_paths(&s, PS_SESSIONS_DIR, a->session, NULL, &a->sim.weights);
     char ckpt[4600], model[32], dir[4400];
     int64_t steps = ps_session_pick_model(&s, a->model, ckpt, sizeof ckpt, stderr);
     if (steps < 0) {
