@@ -40,6 +40,7 @@ typedef struct ps_oracle {
     double *prices;              /* billed price of step t (0-based) */
     int T, cap_T;
     int n_carried;               /* the first n_carried jobs are carried */
+    int lost;                    /* a job or price could not be stored: no bound this episode */
 } ps_oracle;
 
 typedef struct ps_oracle_result {
@@ -57,7 +58,8 @@ int ps_oracle_add_carried(ps_oracle *o, int age, int duration, int nodes, int co
 /* One step: its billed price and the jobs generated in it. Returns 0 or -1. */
 int ps_oracle_record(ps_oracle *o, double price, const ps_job *jobs, int n);
 
-/* Both bounds of the recorded episode. Returns 0, or -1 when out of memory. */
+/* Both bounds of the recorded episode. Returns 0, or -1 when out of memory
+ * now or while recording (a bound of part of the work would be wrong). */
 int ps_oracle_solve(const ps_oracle *o, ps_oracle_result *out);
 
 /* The two bounds alone, on explicit inputs (tests, benchmarks). */

@@ -177,8 +177,8 @@ void ps_env_set_progress(ps_env *env, int64_t steps) {
 void ps_env_set_oracles(ps_env *env, int on) { env->oracles = on; }
 
 /* The pending jobs of a side at the episode start: queue rows in slot order,
- * then the backlog head to tail (spec 16.3). Out of memory only weakens the
- * bound, so it is not an error of the step. */
+ * then the backlog head to tail (spec 16.3). Out of memory is not an error
+ * of the step: the oracle remembers it and the record's bounds stay NaN. */
 static void oracle_carry(ps_oracle *o, const ps_side *s, int64_t now) {
     ps_oracle_reset(o);
     for (int slot = 0; slot < s->cfg->max_queue_size; slot++) {

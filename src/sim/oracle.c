@@ -20,12 +20,14 @@ void ps_oracle_free(ps_oracle *o) {
 }
 
 void ps_oracle_reset(ps_oracle *o) {
-    o->n_jobs = o->T = o->n_carried = 0;
+    o->n_jobs = o->T = o->n_carried = o->lost = 0;
 }
 
 static int push_job(ps_oracle *o, ps_oracle_job j) {
-    if (o->n_jobs == INT_MAX || ps_grow((void **)&o->jobs, &o->cap_jobs, o->n_jobs + 1, sizeof *o->jobs) != 0)
+    if (o->n_jobs == INT_MAX || ps_grow((void **)&o->jobs, &o->cap_jobs, o->n_jobs + 1, sizeof *o->jobs) != 0) {
+        o->lost = 1;
         return -1;
+    }
     o->jobs[o->n_jobs++] = j;
     return 0;
 }
@@ -38,7 +40,10 @@ int ps_oracle_add_carried(ps_oracle *o, int age, int duration, int nodes, int co
 }
 
 int ps_oracle_record(ps_oracle *o, double price, const ps_job *jobs, int n) {
-    if (o->T == INT_MAX || ps_grow((void **)&o->prices, &o->cap_T, o->T + 1, sizeof *o->prices) != 0) return -1;
+    if (o->T == INT_MAX || ps_grow((void **)&o->prices, &o->cap_T, o->T + 1, sizeof *o->prices) != 0) {
+        o->lost = 1;
+        return -1;
+    }
     for (int i = 0; i < n; i++) {
         ps_oracle_job j = {o->T, jobs[i].duration, jobs[i].nodes * jobs[i].cores};
         if (push_job(o, j) != 0) return -1;
@@ -265,6 +270,7 @@ int ps_oracle_contiguous(const double *prices, int T, const ps_oracle_job *jobs,
 }
 
 int ps_oracle_solve(const ps_oracle *o, ps_oracle_result *out) {
+    if (o->lost) return -1;
     double work = 0.0;
     for (int i = 0; i < o->n_jobs; i++) work += (double)o->jobs[i].duration * o->jobs[i].width;
     if (ps_oracle_contiguous(o->prices, o->T, o->jobs, o->n_jobs, o->capacity, o->max_age, o->mwh_per_core_hour,
