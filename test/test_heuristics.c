@@ -141,6 +141,23 @@ static void test_price_threshold(void) {
     ps_heuristic_free(&h);
 }
 
+/* With decision-hour billing the window starts at the next hour (element 0). */
+static void test_decision_hour(void) {
+    scene s;
+    scene_init(&s, small());
+    s.c.contract.price_timing = PS_PRICE_TIMING_DECISION;
+    for (int i = 0; i < 4; i++) node(&s, i, i < 2 ? 0 : -1);
+    job(&s, 0, 2, 3, 3, 96);
+    float *p = s.obs + s.l.predicted_prices;
+    for (int i = 0; i < PS_PRICE_WINDOW; i++) p[i] = (float)(10 * (i + 1)); /* the next hour (element 0) is the cheapest */
+    p[1] = 5; /* element 1 is an hour later: the reference's reading would call the next hour cheap anyway */
+    ps_heuristic h = make(&s, ps_heuristic_config_default(PS_H_PRICE_THRESHOLD));
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 2, 1);
+    p[0] = 200; /* now the next hour is expensive, element 1 still cheap */
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 0, 2);
+    ps_heuristic_free(&h);
+}
+
 static void test_price_aware(void) {
     scene s;
     scene_init(&s, small());
@@ -187,6 +204,7 @@ int main(void) {
     test_always_on();
     test_price_threshold();
     test_price_aware();
+    test_decision_hour();
     test_config();
     return check_summary("test_heuristics");
 }

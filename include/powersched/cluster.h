@@ -123,10 +123,17 @@ void ps_side_advance_boots(ps_side *s);
 typedef struct ps_waiting {
     int64_t cores;
     int widest;       /* most nodes one waiting job needs */
+    int overdue_nodes; /* nodes the overdue jobs need, queue and backlog head */
     int overdue;
     int backlog_overdue;
 } ps_waiting;
 ps_waiting ps_side_waiting(const ps_side *s, int64_t now, int min_age);
+
+/* A first-fit pass over the queue slots whose job is at least min_age hours
+ * old, before the ordinary pass: the QoS guard's jobs go first (slot order
+ * would let newer jobs in lower slots take the nodes switched on for them).
+ * Returns launches or -1 (out of memory). */
+int ps_side_schedule_due(ps_side *s, int64_t now, int min_age, int64_t *next_job_id);
 
 /* Counts (spec 2.6 step 14). */
 int ps_side_used_nodes(const ps_side *s);

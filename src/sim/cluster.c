@@ -232,14 +232,23 @@ int ps_side_age_backlog(ps_side *s, int64_t now) {
 }
 
 ps_waiting ps_side_waiting(const ps_side *s, int64_t now, int min_age) {
-    ps_waiting w = {0, 0, 0, 0};
+    ps_waiting w = {0, 0, 0, 0, 0};
     FOR_ACTIVE_SLOTS(s, (const uint64_t *)NULL, slot, {
         const ps_job *j = &s->queue[slot];
         w.cores += (int64_t)j->nodes * j->cores;
         if (j->nodes > w.widest) w.widest = j->nodes;
-        w.overdue += j->age >= min_age;
+        if (j->age >= min_age) {
+            w.overdue++;
+            w.overdue_nodes += j->nodes;
+        }
     });
-    w.backlog_overdue = s->bl_len > 0 && ps_side_backlog_at(s, 0, now).age >= min_age;
+    /* the backlog is in arrival order: its overdue jobs are a run at the head */
+    for (int i = 0; i < s->bl_len && i < s->cfg->max_nodes; i++) {
+        ps_job j = ps_side_backlog_at(s, i, now);
+        if (j.age < min_age) break;
+        w.backlog_overdue = 1;
+        w.overdue_nodes += j.nodes;
+    }
     return w;
 }
 
@@ -325,6 +334,41 @@ int ps_side_schedule(ps_side *s, int64_t now, int only_fresh, int64_t *next_job_
             launched++;
         }
     });
+    return launched;
+}
+
+typedef struct due_slot {
+    int age, slot;
+} due_slot;
+
+static int cmp_due(const void *a, const void *b) {
+    const due_slot *x = a, *y = b;
+    if (x->age != y->age) return y->age - x->age; /* oldest first */
+    return x->slot - y->slot;
+}
+
+int ps_side_schedule_due(ps_side *s, int64_t now, int min_age, int64_t *next_job_id) {
+    int n = 0, launched = 0, cpn = s->cfg->cores_per_node;
+    due_slot *due = malloc((size_t)s->n_active * sizeof *due + 1);
+    if (!due) return -1;
+    FOR_ACTIVE_SLOTS(s, (const uint64_t *)NULL, slot, {
+        if (s->queue[slot].age >= min_age) {
+            due[n].age = s->queue[slot].age;
+            due[n++].slot = slot;
+        }
+    });
+    qsort(due, (size_t)n, sizeof *due, cmp_due); /* the longest waiting first: they are due soonest */
+    for (int k = 0; k < n; k++) {
+        const ps_job *j = &s->queue[due[k].slot];
+        if (j->cores > cpn || j->cores < 0 || j->nodes > PS_MAX_NODES_PER_JOB_LIMIT || s->cnt_ge[j->cores] < j->nodes)
+            continue;
+        if (launch(s, due[k].slot, now, next_job_id) != 0) {
+            free(due);
+            return -1;
+        }
+        launched++;
+    }
+    free(due);
     return launched;
 }
 

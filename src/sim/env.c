@@ -394,6 +394,12 @@ static int baseline_step(ps_env *env, int64_t now, step_acc *acc) {
     return launched < 0 ? -1 : total;
 }
 
+/* Age from which the guard acts: its promise less the boot time. */
+static int guard_due(const ps_config *c) {
+    int due = c->guard_max_wait - c->node_boot_hours;
+    return due > 0 ? due : 0;
+}
+
 /* The QoS guard (an option beyond the reference): a job that would wait
  * longer than guard_max_wait hours must be able to start now, so the
  * action may not switch nodes off while one waits; enough nodes for the
@@ -403,13 +409,13 @@ static int baseline_step(ps_env *env, int64_t now, step_acc *acc) {
 static ps_action guard(const ps_env *env, ps_action a, int64_t now, int *changed) {
     const ps_config *c = &env->cfg;
     const ps_side *s = &env->agent;
-    int due = c->guard_max_wait - c->node_boot_hours;
-    ps_waiting w = ps_side_waiting(s, now, due > 0 ? due : 0);
+    ps_waiting w = ps_side_waiting(s, now, guard_due(c));
     ps_action g = a;
     if (w.backlog_overdue) g.refill = 1;
     if (w.overdue > 0) {
         int64_t need = (w.cores + c->cores_per_node - 1) / c->cores_per_node;
         if (w.widest > need) need = w.widest; /* a job on n nodes needs n distinct nodes */
+        if (w.overdue_nodes > need) need = w.overdue_nodes; /* whole nodes for every due job, whatever the packing */
         int idle = 0;
         for (int i = 0; i < c->max_nodes; i++) idle += s->nodes[i] == 0;
         int64_t more = need - idle - s->n_booting, off = c->max_nodes - s->on;
@@ -462,7 +468,12 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     if (a.type == 2) in->switched_on = in->node_changes;
     if (a.type == 0) in->switched_off = in->node_changes;
     in->dropped = dropped + acc->rejected;
-    int launched = ps_side_schedule(s, now, 0, &env->next_job_id);
+    /* with the guard, due jobs are placed first, on the nodes it switched on for them */
+    int launched = env->cfg.guard_max_wait > 0 ? ps_side_schedule_due(s, now, guard_due(&env->cfg), &env->next_job_id) : 0;
+    if (launched >= 0) {
+        int first = ps_side_schedule(s, now, 0, &env->next_job_id);
+        launched = first < 0 ? -1 : launched + first;
+    }
     if (launched >= 0 && a.refill == 1 && s->bl_len > 0) {
         if (ps_side_refill(s, now) > 0) {
             int more = ps_side_schedule(s, now, 1, &env->next_job_id);

@@ -170,7 +170,11 @@ ps_action ps_heuristic_act(ps_heuristic *h, const float *obs) {
     see_queue(h, obs, &v);
     v.booting = still_booting(h);
     ps_action a = {1, 0, 1};
-    const float *prices = obs + h->layout.predicted_prices;
+    /* The price rules read the next hour at window element 1 (element 0 was
+     * billed) with the reference's billing; with decision-hour billing the
+     * window starts at the next hour, so they look at it from one earlier. */
+    int decision = h->cluster.contract.price_timing == PS_PRICE_TIMING_DECISION;
+    const float *prices = obs + h->layout.predicted_prices - decision;
     switch (h->cfg.kind) {
     case PS_H_ALWAYS_ON: a = (ps_action){2, h->cluster.max_nodes - 1, 1}; break;
     case PS_H_SLURM_SUSPEND: a = slurm_suspend(h, &v); break;
