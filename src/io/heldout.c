@@ -35,7 +35,8 @@ int ps_trained_rows(const char *config_path, char *prices, size_t size, long lon
     const char *rows = cJSON_GetStringValue(cJSON_GetObjectItem(data, "price-rows"));
     if (p) snprintf(prices, size, "%s", p);
     int rc = PS_OK;
-    if (rows && sscanf(rows, "%lld:%lld", first, last) != 2)
+    char rest;
+    if (rows && sscanf(rows, "%lld:%lld%c", first, last, &rest) != 2)
         rc = ps_error_set(err, "%s: price-rows '%s' is not A:B", config_path, rows);
     cJSON_Delete(root);
     return rc;

@@ -88,7 +88,9 @@ static void see_queue(const ps_heuristic *h, const float *obs, view *v) {
 /* ------------------------------------------------------------ decisions */
 
 /* Power-ons asked in the last node_boot_hours decisions: the observation
- * shows them off, but they are usable by the time the action applies. */
+ * shows them off while they boot, so they are not asked for again. (What
+ * was asked, not what was applied: a QoS guard that changed the action is
+ * not seen here.) */
 static int still_booting(const ps_heuristic *h) {
     int n = 0;
     for (int k = 0; k < h->cluster.node_boot_hours; k++) n += h->booting[k];
