@@ -47,7 +47,6 @@ ps_heuristic_config ps_heuristic_config_default(ps_heuristic_kind kind);
 /* "always-on", "slurm-suspend", "price-threshold", "price-aware" -> kind;
  * -1 for another name. */
 int ps_heuristic_parse(const char *name, ps_heuristic_kind *kind);
-const char *ps_heuristic_name(ps_heuristic_kind kind);
 
 typedef struct ps_heuristic {
     ps_heuristic_config cfg;

@@ -21,8 +21,6 @@ int ps_heuristic_parse(const char *name, ps_heuristic_kind *kind) {
     return -1;
 }
 
-const char *ps_heuristic_name(ps_heuristic_kind kind) { return NAMES[kind]; }
-
 int ps_heuristic_create(ps_heuristic *h, const ps_heuristic_config *cfg, const ps_config *cluster, ps_error *err) {
     memset(h, 0, sizeof *h);
     if (cfg->suspend_time < 0) return ps_error_set(err, "--suspend-time must be >= 0 hours");
