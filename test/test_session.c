@@ -4,6 +4,7 @@
  * checkpoint --init-from names. */
 #include <cJSON.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "powersched/io.h"
@@ -98,6 +99,13 @@ static void test_find_checkpoint(void) {
         snprintf(file, sizeof file, "%s/%lld.zip", models, steps[i]);
         CHECK_INT(ps_atomic_write_text(file, "x", &err), PS_OK);
     }
+    /* Stray names are not checkpoints: a step count past PS_MAX_STEPS (it
+     * once became "the latest" and blocked resume), signs, spaces. */
+    const char *stray[] = {"99999999999999999999.zip", "1000000000000001.zip", "+2048.zip", " 4096.zip", ".zip"};
+    for (int i = 0; i < 5; i++) {
+        snprintf(file, sizeof file, "%s/%s", models, stray[i]);
+        CHECK_INT(ps_atomic_write_text(file, "x", &err), PS_OK);
+    }
     CHECK_INT(ps_session_find_checkpoint(dir, "src/seed_3", prefix, path, sizeof path, &err), PS_OK);
     snprintf(file, sizeof file, "%s/1024.zip", models);
     CHECK(!strcmp(path, file)); /* the latest by number, not by name */
@@ -121,7 +129,85 @@ static void test_find_checkpoint(void) {
     CHECK_INT(system(file), 0);
 }
 
+/* A session name is one folder name that is safe in titles and scripts. */
+static void test_names(void) {
+    ps_error err;
+    const char *bad[] = {"..", ".", "a/b", "/abs", "../up", "t\ntouch PWNED", "tab\there", "del\x7f"};
+    for (int i = 0; i < 8; i++) CHECK_INT(ps_session_check_name(bad[i], &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "no control characters (found byte 0x7f)");
+    CHECK_INT(ps_session_check_name("..", &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "not . or ..");
+    char longname[PS_SESSION_NAME_MAX + 2];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    CHECK_INT(ps_session_check_name(longname, &err), PS_ERR);
+    longname[PS_SESSION_NAME_MAX] = '\0';
+    CHECK_INT(ps_session_check_name(longname, &err), PS_OK);
+    CHECK_INT(ps_session_check_name("...", &err), PS_OK);
+    CHECK_INT(ps_session_check_name("x`touch PWNED`'", &err), PS_OK); /* escaped where used */
+}
+
+/* A second lock on the same models folder is refused and names the holder's
+ * pid; after unlocking it is granted. */
+static void test_lock(void) {
+    char dir[] = "/tmp/test_lock_XXXXXX", cmd[300];
+    if (!mkdtemp(dir)) exit(1);
+    ps_weights w = ps_weights_default();
+    ps_session s;
+    ps_error err;
+    CHECK_INT(ps_session_open(&s, dir, "run", NULL, &w, &err), PS_OK);
+    int a = -1, b = -1;
+    CHECK_INT(ps_session_lock(&s, &a, &err), PS_OK);
+    CHECK_INT(ps_session_lock(&s, &b, &err), PS_ERR);
+    char want[64];
+    snprintf(want, sizeof want, "is in use by pid %ld", (long)getpid());
+    CHECK_STR_CONTAINS(err.msg, want);
+    CHECK_INT(b, -1);
+    ps_session_unlock(a);
+    CHECK_INT(ps_session_lock(&s, &b, &err), PS_OK);
+    ps_session_unlock(b);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_INT(system(cmd), 0);
+}
+
+/* Outputs replace only regular files: a symlink (like /dev/stdout) is
+ * written through and stays a link; new files follow the umask. */
+static void test_atomic_targets(void) {
+    char dir[] = "/tmp/test_atomic_XXXXXX", target[300], link[300], fresh[300], cmd[300];
+    if (!mkdtemp(dir)) exit(1);
+    snprintf(target, sizeof target, "%s/target.txt", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    snprintf(fresh, sizeof fresh, "%s/fresh.txt", dir);
+    ps_error err;
+    CHECK_INT(ps_atomic_write_text(target, "old", &err), PS_OK);
+    CHECK_INT(symlink("target.txt", link), 0);
+    CHECK_INT(ps_atomic_write_text(link, "new", &err), PS_OK);
+    struct stat st;
+    CHECK_INT(lstat(link, &st), 0);
+    CHECK(S_ISLNK(st.st_mode));
+    char *text = ps_read_text(target, &err);
+    CHECK(text && !strcmp(text, "new"));
+    free(text);
+    mode_t old = umask(022);
+    CHECK_INT(ps_atomic_write_text(fresh, "x", &err), PS_OK);
+    CHECK_INT(stat(fresh, &st), 0);
+    CHECK_INT(st.st_mode & 0777, 0644);
+    umask(027);
+    CHECK_INT(ps_atomic_write_text(fresh, "y", &err), PS_OK);
+    CHECK_INT(stat(fresh, &st), 0);
+    CHECK_INT(st.st_mode & 0777, 0640);
+    umask(old);
+    CHECK_INT(ps_atomic_write_text("/dev/null", "through", &err), PS_OK); /* a device: written, not replaced */
+    CHECK_INT(stat("/dev/null", &st), 0);
+    CHECK(S_ISCHR(st.st_mode));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK_INT(system(cmd), 0);
+}
+
 int main(void) {
+    test_names();
+    test_lock();
+    test_atomic_targets();
     test_prefix();
     test_config_json();
     test_find_checkpoint();

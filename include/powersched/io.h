@@ -9,13 +9,17 @@
 #include "powersched/error.h"
 
 /* A file written under a temporary name in the target's folder and renamed
- * into place on commit, so readers never see half a file. */
+ * into place on commit, so readers never see half a file. A target that
+ * exists and is not a regular file (device, FIFO, symlink) is written
+ * through instead (tmp_path empty). New files get 0666 less the umask. */
 typedef struct ps_atomic_file {
     FILE *fp;
     char tmp_path[4096], path[4096];
 } ps_atomic_file;
 
 int ps_atomic_open(ps_atomic_file *f, const char *path, ps_error *err);
+/* The name to write under: the temp file, or the target when written through. */
+const char *ps_atomic_write_path(const ps_atomic_file *f);
 /* Flushes, fsyncs, closes and renames; on any failure removes the temp file. */
 int ps_atomic_commit(ps_atomic_file *f, ps_error *err);
 /* Closes and removes the temp file (safe on an unopened/committed file). */

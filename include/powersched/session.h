@@ -16,6 +16,9 @@
 #include "powersched/options.h"
 
 #define PS_SESSIONS_DIR "sessions"
+#define PS_SESSION_NAME_MAX 200
+/* The largest step count a checkpoint name may carry (<steps>.zip). */
+#define PS_MAX_STEPS INT64_C(1000000000000000)
 
 typedef struct ps_session {
     char root[4096], models_dir[4400], logs_dir[4400], tb_dir[4400], plots_dir[4400];
@@ -27,8 +30,16 @@ typedef struct ps_session {
 void ps_py_float_repr(double v, char *buf, size_t size);
 void ps_weights_prefix(const ps_weights *w, char *buf, size_t size);
 
-/* A session name is one folder name: not empty, no '/'. */
+/* A session name is one folder name: not empty, not . or .., no '/', no
+ * control characters, at most PS_SESSION_NAME_MAX bytes. */
 int ps_session_check_name(const char *name, ps_error *err);
+
+/* Locks the session's models folder for this process (flock on
+ * <models_dir>/.lock, which records the pid): a second train of the same
+ * session and weights is refused with "in use by pid N". The lock ends with
+ * ps_session_unlock or the process. */
+int ps_session_lock(const ps_session *s, int *fd, ps_error *err);
+void ps_session_unlock(int fd);
 
 /* Fills the paths under base/name (and seed_<seed> when seed_sweep != NULL)
  * without touching the disk. */

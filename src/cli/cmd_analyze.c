@@ -116,7 +116,7 @@ static void out_dir(const analyze_args *a, const char *model, char *dir, size_t 
 }
 
 static int check_args(const analyze_args *a, ps_error *err) {
-    if (!*a->session) return ps_error_set(err, "--session NAME is required");
+    if (ps_session_check_name(a->session, err) != PS_OK) return PS_ERR;
     if (a->sched.kind == PS_ANALYSIS_SCALE && !*a->sim.jobs)
         return ps_error_set(err, "analyze arrival-scale needs --jobs LOG");
     if (a->sched.kind == PS_ANALYSIS_SEED && !*a->sim.hourly_jobs)

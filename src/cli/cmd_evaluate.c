@@ -167,7 +167,8 @@ static int evaluate(eval_args *a, ps_error *err) {
     if (*a->seed_list &&
         ps_compare_parse_seeds(a->seed_list, a->seeds, PS_COMPARE_MAX_SEEDS, &a->n_seeds, err) != PS_OK)
         return 2;
-    if (ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK) return 2;
+    if (ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK || ps_session_check_name(a->session, err) != PS_OK)
+        return 2;
     ps_session s;
     ps_session_paths(&s, a->run.output_dir, a->session, a->run.seed_sweep ? &a->sim.seed : NULL, &a->sim.weights);
     if (!strcmp(a->policy, "model") && access(s.root, F_OK) != 0)

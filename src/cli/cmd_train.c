@@ -27,9 +27,8 @@ static const char USAGE[] =
 
 /* The only mutable global: a signal handler can reach nothing else. */
 static volatile sig_atomic_t interrupted;
-static void on_sigint(int sig) {
-    (void)sig;
-    interrupted = 1;
+static void on_stop_signal(int sig) {
+    interrupted = sig;
 }
 
 typedef struct train_args {
@@ -153,7 +152,8 @@ static int train_loop(const train_args *a, train_cli *r, ps_env *env, ps_trainer
         if (rc != PS_OK) break;
         progress(r, t->num_timesteps, 1);
         if (stopped) {
-            printf("Training interrupted by user.\n");
+            printf("Training interrupted by %s.\n",
+                   interrupted == SIGINT ? "user" : interrupted == SIGTERM ? "SIGTERM" : "SIGUSR1");
             rc = save(r, t, t->num_timesteps, iters - 1, err);
             break;
         }
@@ -192,20 +192,26 @@ static int run(train_args *a, const ps_optset *set, ps_error *err) {
     ps_trainer t;
     memset(&t, 0, sizeof t);
     const uint64_t *by_seed = a->run.seed_sweep ? &seed : NULL;
+    int lock = -1;
     int rc = env ? ps_train_run_open(&r.run, a->run.output_dir, a->session, by_seed, &a->sim.weights, err)
                  : ps_error_set(err, "out of memory");
+    if (rc == PS_OK) rc = ps_session_lock(&r.run.sess, &lock, err);
     if (rc == PS_OK && (rc = ps_env_open(env, &spec, &sc, err)) == PS_OK) {
         ps_sim_print_setup(stdout, sc, &a->sim);
         at_set_num_threads(a->run.threads);
         rc = ps_train_run_records(&r.run, set, seed, a->seed_given, env->cfg.episode_hours, !a->train.no_tensorboard,
                                   err);
     }
-    if (rc == PS_OK) sigaction(SIGINT, &(struct sigaction){.sa_handler = on_sigint}, NULL);
+    /* Ctrl-C, a Slurm time limit or scancel (SIGTERM) and the sbatch warning
+     * (SIGUSR1) all end the run the same way: finish the update, checkpoint. */
+    for (int i = 0; rc == PS_OK && i < 3; i++)
+        sigaction((const int[]){SIGINT, SIGTERM, SIGUSR1}[i], &(struct sigaction){.sa_handler = on_stop_signal}, NULL);
     int status = rc == PS_OK ? train_loop(a, &r, env, &t, seed, err) : 1;
     ps_trainer_free(&t);
     if (sc) ps_env_free(env);
     free(env);
     ps_train_run_close(&r.run);
+    ps_session_unlock(lock);
     return status;
 }
 

@@ -3,8 +3,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -40,10 +42,48 @@ void ps_weights_prefix(const ps_weights *w, char *buf, size_t size) {
     }
 }
 
+/* One path component that is safe to show in a plot title or a script
+ * comment: the name becomes a folder, so "..", "/" and control characters
+ * (a newline would start a new line in sweep.sbatch) are refused. */
 int ps_session_check_name(const char *name, ps_error *err) {
     if (!*name) return ps_error_set(err, "--session NAME is required");
-    if (strchr(name, '/')) return ps_error_set(err, "--session: '%s' is not a name (no '/')", name);
+    if (strlen(name) > PS_SESSION_NAME_MAX)
+        return ps_error_set(err, "--session: a name has at most %d characters", PS_SESSION_NAME_MAX);
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return ps_error_set(err, "--session: a name holds no control characters (found byte 0x%02x)", *c);
+    if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+        return ps_error_set(err, "--session: '%s' is not a name (one folder name: no '/', not . or ..)", name);
     return PS_OK;
+}
+
+int ps_session_lock(const ps_session *s, int *fd, ps_error *err) {
+    char path[sizeof s->models_dir + 8];
+    snprintf(path, sizeof path, "%s/.lock", s->models_dir);
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (*fd < 0) return ps_error_set(err, "%s: cannot open lock file: %s", path, strerror(errno));
+    if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+        int saved = errno;
+        char pid[24] = "";
+        ssize_t n = pread(*fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn(pid, "\n")] = '\0';
+        close(*fd);
+        *fd = -1;
+        if (saved == EWOULDBLOCK)
+            return ps_error_set(err, "%s is in use by pid %s (another train in this session and weights)",
+                                s->models_dir, *pid ? pid : "?");
+        return ps_error_set(err, "%s: cannot lock: %s", path, strerror(saved));
+    }
+    char pid[24];
+    int len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+    int written = ftruncate(*fd, 0) == 0 && pwrite(*fd, pid, (size_t)len, 0) == len;
+    (void)written; /* the pid only feeds another process's message; the lock holds without it */
+    return PS_OK;
+}
+
+void ps_session_unlock(int fd) {
+    if (fd >= 0) close(fd);
 }
 
 void ps_session_paths(ps_session *s, const char *base, const char *name, const uint64_t *seed_sweep,
@@ -73,12 +113,13 @@ void ps_session_model_path(const ps_session *s, int64_t steps, char *path, size_
     snprintf(path, size, "%s/%lld.zip", s->models_dir, (long long)steps);
 }
 
-/* <digits>.zip -> steps, else -1. */
+/* <digits>.zip -> steps, else -1; a count past PS_MAX_STEPS is not ours
+ * (a stray file), so it cannot become "the latest". */
 static int64_t zip_steps(const char *name) {
-    char *end;
-    long long v = strtoll(name, &end, 10);
-    if (end == name || strcmp(end, ".zip") != 0 || v < 0) return -1;
-    return v;
+    size_t digits = strspn(name, "0123456789");
+    if (digits == 0 || digits > 16 || strcmp(name + digits, ".zip") != 0) return -1;
+    long long v = strtoll(name, NULL, 10);
+    return v <= PS_MAX_STEPS ? v : -1;
 }
 
 int64_t ps_session_pick_model(const ps_session *s, int64_t want, char *path, size_t size, FILE *warn) {
