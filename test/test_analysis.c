@@ -180,12 +180,15 @@ static void test_outputs(void) {
     CHECK(rmdir(dir) == 0);
     if (path_env) setenv("PATH", path_env, 1);
     free(path_env);
-    /* titles are gnuplot strings: quotes and backslashes escaped */
+    /* titles are single-quoted gnuplot strings: ' doubled, backquotes and
+     * backslashes inert, control characters dropped */
     char q[64];
-    ps_gnuplot_string("s \"q\" \\x\n", q, sizeof q);
-    CHECK(!strcmp(q, "\"s \\\"q\\\" \\\\x\""));
+    ps_gnuplot_string("s 'q' `x` \"\\\n", q, sizeof q);
+    CHECK(!strcmp(q, "'s ''q'' `x` \"\\'"));
     ps_gnuplot_string("abcdef", q, 6);
-    CHECK(!strcmp(q, "\"ab\""));
+    CHECK(!strcmp(q, "'ab'"));
+    ps_gnuplot_string("a'bc", q, 6); /* a doubled quote is never cut in half */
+    CHECK(!strcmp(q, "'a'"));
 }
 
 int main(void) {

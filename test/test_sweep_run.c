@@ -136,15 +136,34 @@ static void test_folder(const char *dir, const char *self) {
 }
 
 static void test_sbatch(const char *dir) {
-    ps_sweep_slurm slurm = {"gpu", "", "--mem=2G;;--qos=short", 2, 2};
+    ps_sweep_slurm slurm = {"gpu", "", "--mem=2G;;--qos=short", 2, 2, 1001};
     ps_error err;
     CHECK_INT(ps_sweep_write_sbatch(dir, "/opt/ps", "/home/u", "s", 3, &slurm, &err), PS_OK);
     char *text = slurp(dir, "sweep.sbatch");
     CHECK_STR_CONTAINS(text, "#SBATCH --job-name=powersched-s\n#SBATCH --array=0-2%2\n");
-    CHECK_STR_CONTAINS(text, "#SBATCH --cpus-per-task=2\n#SBATCH --partition=gpu\n#SBATCH --mem=2G\n#SBATCH --qos=short\n");
+    CHECK_STR_CONTAINS(text, "#SBATCH --cpus-per-task=2\n#SBATCH --signal=USR1@120\n#SBATCH --partition=gpu\n"
+                             "#SBATCH --mem=2G\n#SBATCH --qos=short\n");
     CHECK(strstr(text, "--time") == NULL);
     CHECK_STR_CONTAINS(text, "cd '/home/u'\nexec '/opt/ps' train-iter --run-row '");
     free(text);
+    /* User text stays data: the job name keeps safe characters only, a
+     * quote in a path is escaped for the shell, a newline is refused. */
+    CHECK_INT(ps_sweep_write_sbatch(dir, "/opt/it's/ps", "/home/o'b", "a b`x`$(y)", 3, &slurm, &err), PS_OK);
+    text = slurp(dir, "sweep.sbatch");
+    CHECK_STR_CONTAINS(text, "#SBATCH --job-name=powersched-a_b_x___y_\n");
+    CHECK_STR_CONTAINS(text, "cd '/home/o'\\''b'\nexec '/opt/it'\\''s/ps' train-iter");
+    free(text);
+    ps_sweep_slurm bad = slurm;
+    bad.partition = "gpu\ntouch PWNED";
+    CHECK_INT(ps_sweep_write_sbatch(dir, "/opt/ps", "/home/u", "s", 3, &bad, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--slurm-partition: holds a control character");
+    bad = slurm;
+    bad.extra = "--mem=1G;\nrm -rf x";
+    CHECK_INT(ps_sweep_check_slurm(&bad, 3, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--slurm-extra");
+    CHECK_INT(ps_sweep_check_slurm(&slurm, 1001, &err), PS_OK);
+    CHECK_INT(ps_sweep_check_slurm(&slurm, 1002, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "the sweep has 1002 runs, more than --slurm-max-array 1001");
 }
 
 static int progress_calls, last_done;

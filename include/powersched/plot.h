@@ -17,9 +17,10 @@ int ps_gnuplot_available(void);
  * on ours). */
 int ps_gnuplot_render(const char *dir, const char *script, ps_error *err);
 
-/* text as a gnuplot double-quoted string ("..." with \ and " escaped and
- * control characters dropped), so a title holding user text (a session
- * called my "best" run) cannot break the script; cut to fit size. */
+/* text as a gnuplot single-quoted string ('...' with ' doubled and control
+ * characters dropped), so a title holding user text cannot break the script
+ * or run anything: gnuplot expands `backquotes` in double-quoted strings
+ * only. Cut to fit size. */
 void ps_gnuplot_string(const char *text, char *buf, size_t size);
 
 /* mkdir -p. */

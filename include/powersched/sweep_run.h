@@ -46,7 +46,14 @@ typedef struct ps_sweep {
 typedef struct ps_sweep_slurm {
     const char *partition, *time_limit, *extra; /* "" when unset; extra: ';'-separated #SBATCH lines */
     int cpus, max_parallel;                     /* max_parallel 0: no limit */
+    int max_array;                              /* the most tasks one array may have */
 } ps_sweep_slurm;
+
+/* Refuses what sbatch cannot take before anything is written: an array of
+ * more than max_array tasks (Slurm's MaxArraySize, 1001 by default) and a
+ * control character in a value (a newline would end the #SBATCH line and
+ * start a shell command). */
+int ps_sweep_check_slurm(const ps_sweep_slurm *s, int n, ps_error *err);
 
 /* <base>/<session>/sweeps/<local time>_<pid>, under cwd when base (the
  * sessions folder, --output-dir) is relative. */
@@ -71,7 +78,10 @@ int ps_sweep_keep_existing(ps_sweep_row *rows, int n, const char *base, const ch
  * for none). */
 int ps_sweep_create(const char *dir, const ps_sweep_row *rows, int n, const char *const *train, int n_train,
                     const char *const *eval, int n_eval, ps_error *err);
-/* dir/sweep.sbatch: a job array of n tasks, task K running row K from cwd. */
+/* dir/sweep.sbatch: a job array of n tasks, task K running row K from cwd.
+ * Paths go into the shell lines single-quoted; the job name keeps only
+ * [A-Za-z0-9._-]; Slurm sends SIGUSR1 two minutes before the time limit so
+ * train checkpoints. */
 int ps_sweep_write_sbatch(const char *dir, const char *self, const char *cwd, const char *job_name, int n,
                           const ps_sweep_slurm *slurm, ps_error *err);
 

@@ -150,6 +150,7 @@ static int start_sweep(const iter_args *a, const ps_optset *set, const ps_sweep_
     char dir[4400], self[PATH_MAX], cwd[PATH_MAX];
     if (!getcwd(cwd, sizeof cwd) || self_path(self, sizeof self) != 0)
         return ps_error_set(err, "cannot resolve the current folder or this program's path");
+    if (a->use_slurm && ps_sweep_check_slurm(&a->slurm, n, err) != PS_OK) return PS_ERR;
     ps_sweep_dir_name(cwd, a->run.output_dir, a->session, dir, sizeof dir);
     if (create_sweep(a, set, dir, rows, n, err) != PS_OK) return PS_ERR;
     if (a->use_slurm && ps_sweep_write_sbatch(dir, self, cwd, a->session, n, &a->slurm, err) != PS_OK) return PS_ERR;
@@ -190,7 +191,7 @@ static int plan_and_run(iter_args *a, const ps_optset *set, ps_error *err) {
 int cmd_train_iter(int argc, char **argv) {
     if (argc >= 1 && !strcmp(argv[0], "--run-row")) return run_row(argc, argv);
     iter_args a = {.session = "", .fix_weights = "", .fix_values = "", .collect = "", .seed_list = "", .step = 0.1,
-                   .eval_months = 6, .parallel = 1, .slurm = {.partition = "", .time_limit = "", .extra = "", .cpus = 1}};
+                   .eval_months = 6, .parallel = 1, .slurm = {.partition = "", .time_limit = "", .extra = "", .cpus = 1, .max_array = 1001}};
     ps_sim_flags_init(&a.sim);
     ps_train_flags_init(&a.train);
     ps_run_flags_init(&a.run);
@@ -215,6 +216,7 @@ int cmd_train_iter(int argc, char **argv) {
         {"--slurm-cpus", OPT_INT, &a.slurm.cpus, "N", "#SBATCH --cpus-per-task", 1, 1024},
         {"--slurm-max-parallel", OPT_INT, &a.slurm.max_parallel, "N", "array tasks at once (%N; 0: no limit)", 0, 1e6},
         {"--slurm-extra", OPT_STRING, &a.slurm.extra, "LINES", "more #SBATCH lines, ';'-separated", 0, 0},
+        {"--slurm-max-array", OPT_INT, &a.slurm.max_array, "N", "refuse arrays of more tasks (MaxArraySize)", 1, 1e7},
         {"--collect", OPT_STRING, &a.collect, "DIR", "gather the evaluation summaries of a sweep into DIR/collect.csv", 0,
          0},
     };

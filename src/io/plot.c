@@ -33,13 +33,16 @@ void ps_gnuplot_string(const char *text, char *buf, size_t size) {
         if (size) buf[0] = '\0';
         return;
     }
-    buf[o++] = '"';
+    buf[o++] = '\'';
     for (const unsigned char *c = (const unsigned char *)text; *c && o + 3 < size; c++) {
         if (*c < 0x20 || *c == 0x7f) continue;
-        if (*c == '"' || *c == '\\') buf[o++] = '\\';
+        if (*c == '\'') {
+            if (o + 4 >= size) break;
+            buf[o++] = '\'';
+        }
         buf[o++] = (char)*c;
     }
-    buf[o++] = '"';
+    buf[o++] = '\'';
     buf[o] = '\0';
 }
 

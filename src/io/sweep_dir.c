@@ -1,6 +1,7 @@
 /* sweep_dir.c - the sweep folder: plan.csv, the args files, sweep.sbatch. */
 #include "powersched/sweep_run.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -42,7 +43,13 @@ static int write_args(const char *dir, const char *name, const char *const *args
     snprintf(path, sizeof path, "%s/%s", dir, name);
     ps_atomic_file f;
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
-    for (int i = 0; i < n; i++) fprintf(f.fp, "%s\n", args[i]);
+    for (int i = 0; i < n; i++) {
+        if (strchr(args[i], '\n')) { /* one argument per line: a newline would split it */
+            ps_atomic_abort(&f);
+            return ps_error_set(err, "%s: an argument holds a newline: cannot be recorded", path);
+        }
+        fprintf(f.fp, "%s\n", args[i]);
+    }
     return ps_atomic_commit(&f, err);
 }
 
@@ -56,15 +63,47 @@ int ps_sweep_create(const char *dir, const ps_sweep_row *rows, int n, const char
     return n_eval < 0 ? PS_OK : write_args(dir, PS_SWEEP_EVAL_ARGS, eval, n_eval, err);
 }
 
+static int has_control(const char *v) {
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++)
+        if (*c < 0x20 || *c == 0x7f) return 1;
+    return 0;
+}
+
+int ps_sweep_check_slurm(const ps_sweep_slurm *s, int n, ps_error *err) {
+    if (n > s->max_array)
+        return ps_error_set(err, "the sweep has %d runs, more than --slurm-max-array %d (Slurm's MaxArraySize, 1001 "
+                            "unless your site raised it): use a larger --step, fix some weights with --fix-weights, "
+                            "or raise --slurm-max-array to your site's limit (scontrol show config | grep MaxArraySize)",
+                            n, s->max_array);
+    const char *flag[] = {"--slurm-partition", "--slurm-time", "--slurm-extra"};
+    const char *value[] = {s->partition, s->time_limit, s->extra};
+    for (int i = 0; i < 3; i++)
+        if (has_control(value[i])) return ps_error_set(err, "%s: holds a control character (a newline?)", flag[i]);
+    return PS_OK;
+}
+
+/* v as one shell word: '...' with each ' written as '\''. */
+static void shell_quote(FILE *fp, const char *v) {
+    fputc('\'', fp);
+    for (; *v; v++) fputs(*v == '\'' ? "'\\''" : (char[]){*v, '\0'}, fp);
+    fputc('\'', fp);
+}
+
 int ps_sweep_write_sbatch(const char *dir, const char *self, const char *cwd, const char *job_name, int n,
                           const ps_sweep_slurm *s, ps_error *err) {
+    if (strchr(dir, '"') || has_control(dir) || has_control(cwd) || has_control(self))
+        return ps_error_set(err, "%s: sbatch cannot take this folder's name (a '\"' or control character)", dir);
+    if (ps_sweep_check_slurm(s, n, err) != PS_OK) return PS_ERR;
     char path[4600];
     snprintf(path, sizeof path, "%s/sweep.sbatch", dir);
     ps_atomic_file f;
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
-    fprintf(f.fp, "#!/bin/sh\n#SBATCH --job-name=powersched-%s\n#SBATCH --array=0-%d", job_name, n - 1);
+    fprintf(f.fp, "#!/bin/sh\n#SBATCH --job-name=powersched-");
+    for (const char *c = job_name; *c; c++) fputc(isalnum((unsigned char)*c) || strchr("._-", *c) ? *c : '_', f.fp);
+    fprintf(f.fp, "\n#SBATCH --array=0-%d", n - 1);
     if (s->max_parallel > 0) fprintf(f.fp, "%%%d", s->max_parallel);
-    fprintf(f.fp, "\n#SBATCH --output=%s/logs/task_%%a.out\n#SBATCH --cpus-per-task=%d\n", dir, s->cpus);
+    fprintf(f.fp, "\n#SBATCH --output=\"%s/logs/task_%%a.out\"\n#SBATCH --cpus-per-task=%d\n", dir, s->cpus);
+    fprintf(f.fp, "#SBATCH --signal=USR1@120\n");
     if (*s->partition) fprintf(f.fp, "#SBATCH --partition=%s\n", s->partition);
     if (*s->time_limit) fprintf(f.fp, "#SBATCH --time=%s\n", s->time_limit);
     for (const char *e = s->extra; *e;) {
@@ -72,11 +111,15 @@ int ps_sweep_write_sbatch(const char *dir, const char *self, const char *cwd, co
         if (len) fprintf(f.fp, "#SBATCH %.*s\n", (int)len, e);
         e += len + (e[len] == ';');
     }
-    fprintf(f.fp,
-            "# One task per row of plan.csv (index = SLURM_ARRAY_TASK_ID): trains that weight\n"
-            "# combination (and evaluates it) with the arguments in train_args.txt/eval_args.txt.\n"
-            "set -eu\ncd '%s'\nexec '%s' train-iter --run-row '%s' \"$SLURM_ARRAY_TASK_ID\"\n",
-            cwd, self, dir);
+    fprintf(f.fp, "# One task per row of plan.csv (index = SLURM_ARRAY_TASK_ID): trains that weight\n"
+                  "# combination (and evaluates it) with the arguments in train_args.txt/eval_args.txt.\n"
+                  "set -eu\ncd ");
+    shell_quote(f.fp, cwd);
+    fputs("\nexec ", f.fp);
+    shell_quote(f.fp, self);
+    fputs(" train-iter --run-row ", f.fp);
+    shell_quote(f.fp, dir);
+    fputs(" \"$SLURM_ARRAY_TASK_ID\"\n", f.fp);
     return ps_atomic_commit(&f, err);
 }
 
