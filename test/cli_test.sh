@@ -106,7 +106,7 @@ expect 1 'header.csv: no price rows' "$ps" simulate --prices "$out/header.csv"
 printf 'Date,Price\n2023-01-01T00:00,10\n2023-01-01T01:00,abc\n' > "$out/garbled.csv"
 expect 1 "garbled.csv:3: price 'abc' is not a number" "$ps" simulate --prices "$out/garbled.csv"
 printf 'Date,Price\n2023-01-01T00:00,nan\n' > "$out/nan.csv"
-expect 1 "nan.csv:2: price 'nan' is not finite" "$ps" simulate --prices "$out/nan.csv"
+expect 1 "nan.csv:2: price 'nan' is not a number" "$ps" simulate --prices "$out/nan.csv"
 printf 'Date,Price\n2023-01-01T00:00 12.5\n' > "$out/nocomma.csv"
 expect 1 'nocomma.csv:2: expected' "$ps" simulate --prices "$out/nocomma.csv"
 printf '2023-01-01T00:00,12.5\n' > "$out/noheader.csv"
@@ -150,6 +150,24 @@ cmp -s "$out/seed7a.csv" "$out/seed7b.csv" || { echo "FAIL: two runs with seed 7
 cmp -s "$out/seed7a.csv" "$out/seed8.csv" && { echo "FAIL: seeds 7 and 8 give the same trace"; fails=$((fails + 1)); }
 expect 0 'checkenv: all checks passed' "$ps" checkenv --steps 400
 expect 0 'determinism: two runs identical over 300 steps' "$ps" sanity --steps 300 --check-determinism
+
+# --- issue 13's reproductions: each ends with a clear error (or does the right thing), within seconds
+python3 -c "print('JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n--');[print(f'{i} u cpu 2024-01-01T00:{i%60:02d}:00 x x 3600 4 1') for i in range(2200)]" > "$out/burst.log"
+expect 1 'hour 1 brings more than 1000000 new jobs' timeout 10 "$ps" simulate --episodes 1 --jobs "$out/burst.log" --jobs-exact-replay --job-arrival-scale 1e6
+expect 2 'arrival scale 1e+09 is above 1e+06' timeout 10 "$ps" analyze arrival-scale --session s --jobs "$out/burst.log" --scales 1e9
+printf 'JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n--\n1 u gpu 2024-01-01T00:00:00 x y 1099511627776 4 1\n' > "$out/elapsed.log"
+expect 1 "elapsed.log:3: ElapsedRaw '1099511627776' is not a number of seconds" "$ps" simulate --hourly-jobs "$out/elapsed.log"
+expect 2 'duration range 1..2147483647 outside what the cluster can run' "$ps" simulate --workload-gen uniform --wg-uniform-ranges4 1:2,1:2147483647,1:16,1:96
+expect 1 '/dev/zero:1: a NUL byte' timeout 10 "$ps" simulate --prices /dev/zero
+expect 2 '/dev/zero:1: a NUL byte' timeout 10 "$ps" simulate --policy actions:/dev/zero
+expect 2 "not a name (one folder name" "$ps" evaluate-savings --session ..
+expect 2 "not a name (one folder name" "$ps" train --session ..
+printf 'x' > "$out/target.csv"
+rm -f "$out/link.csv" && ln -s target.csv "$out/link.csv"
+expect 0 'Episode 1:' "$ps" simulate --episodes 1 --trace "$out/link.csv"
+n=$((n + 1))
+[ -L "$out/link.csv" ] && [ "$(wc -l < "$out/target.csv")" -eq 337 ] ||
+    { echo "FAIL: --trace through a symlink replaced the link or did not write its target"; fails=$((fails + 1)); }
 
 echo "cli: $n checks, $fails failed"
 [ "$fails" -eq 0 ]

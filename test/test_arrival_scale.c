@@ -6,6 +6,7 @@
 #include "check.h"
 #include "powersched/scenario.h"
 #include "powersched/env.h"
+#include "powersched/job_source.h"
 #include "powersched/workload.h"
 
 /* n distinct jobs (duration 10+i, nodes 1 + i % 16, cores 1 + i). */
@@ -217,7 +218,25 @@ static void test_env_scale(void) {
     }
 }
 
+/* A scale that would bring more than PS_MAX_HOUR_JOBS jobs in one hour is
+ * refused before anything is copied (2,200 x 1e6 once overflowed int and
+ * crashed), and the list is left as it was. */
+static void test_too_many(void) {
+    ps_joblist l = {0};
+    ps_rng rng;
+    ps_rng_seed(&rng, 1, 1);
+    fill(&l, 2200, 0);
+    CHECK_INT(ps_arrival_scale(&l, 0, 1e6, &rng), PS_TOO_MANY_JOBS);
+    CHECK_INT(l.n, 2200);
+    CHECK_INT(ps_arrival_scale(&l, 0, 455.0, &rng), PS_TOO_MANY_JOBS); /* 1,001,000: over */
+    CHECK_INT(l.n, 2200);
+    CHECK_INT(ps_arrival_scale(&l, 0, 454.0, &rng), 0); /* 998,800: allowed */
+    CHECK_INT(l.n, 998800);
+    free(l.v);
+}
+
 int main(void) {
+    test_too_many();
     test_integer_scales();
     test_fractional();
     test_legacy_structure();

@@ -11,6 +11,15 @@
 #define PS_MAX_NODES_PER_JOB_LIMIT 16
 /* Length of the price window and history (spec 7: PREDICTION/HISTORY_WINDOW). */
 #define PS_PRICE_WINDOW 24
+/* The most jobs one hour may bring, after the arrival scale: 20 times what
+ * queue and backlog hold, so nothing real is cut; a larger count is refused
+ * as an error instead of exhausting memory (or overflowing int counts). */
+#define PS_MAX_HOUR_JOBS 1000000
+/* The longest job any source may bring, hours (~114 years): end times and
+ * core-hour sums stay far inside their integer types. */
+#define PS_MAX_JOB_HOURS 1000000
+/* The largest --job-arrival-scale (and analyze arrival-scale point). */
+#define PS_MAX_ARRIVAL_SCALE 1e6
 
 /* The newer training contract (spec 18 C, the "NEWER VERSION DELTA" blocks):
  * each item an option whose zero value is the 47e1086 reference, so a

@@ -8,11 +8,14 @@
 #include "powersched/config.h"
 #include "powersched/rng.h"
 
+#define PS_TOO_MANY_JOBS (-2)
+
 typedef struct ps_job_source_ops {
     /* Appends this hour's new jobs to out. `hour` is the hour within the
      * episode minus one (0..episode_hours-1; the hourly sampler's day phase),
      * `rng` the env stream, `aux_rng` the env's second stream (the
-     * reference's global numpy RNG). Returns 0, or -1 when out of memory. */
+     * reference's global numpy RNG). Returns 0, -1 when out of memory, or
+     * PS_TOO_MANY_JOBS when the hour would bring more than PS_MAX_HOUR_JOBS. */
     int (*next)(void *state, int hour, ps_rng *rng, ps_rng *aux_rng, ps_joblist *out);
     /* One line saying what the source is (for start-up lines). */
     const char *(*describe)(const void *state);

@@ -33,12 +33,22 @@ typedef struct ps_sacct_job {
 typedef struct ps_sacct_log {
     ps_sacct_job *jobs;
     int n;
+    long steps_skipped; /* job-step rows (JobID 123.batch, 123.0) left out */
 } ps_sacct_log;
 
-/* Reads a fixed-width sacct export: header, dashes, one job per line
- * (JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes). Blank lines
- * and lines starting with '-' are skipped. Malformed rows are errors naming
- * file, line and field. A log without any job is an error. */
+/* The longest job a log may hold (ElapsedRaw, seconds: ~31 years), so
+ * minutes and hours stay far inside int32 arithmetic. */
+#define PS_MAX_JOB_SECONDS INT64_C(1000000000)
+/* The largest job log read (bytes). */
+#define PS_MAX_LOG_BYTES (INT64_C(8) << 30)
+
+/* Reads a sacct export: the fixed-width default (header, dashes line, one
+ * job per line) or --parsable/--parsable2 ('|'-separated). Columns are found
+ * by header name (Submit, ElapsedRaw, NCPUS, NNodes required, any order,
+ * case-insensitive; others ignored); with a JobID column, job-step rows
+ * (123.batch) are skipped and counted. Blank lines and lines starting with
+ * '-' are skipped. Malformed rows are errors naming file, line and field; a
+ * file without a header or without any job is an error. */
 int ps_sacct_read(const char *path, ps_sacct_log *log, ps_error *err);
 void ps_sacct_free(ps_sacct_log *log);
 

@@ -2,9 +2,14 @@
 #include "powersched/fixed_policy.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "powersched/text_lines.h"
+
+#define PS_MAX_ACTIONS_BYTES (INT64_C(256) << 20)
 
 static int push_action(ps_fixed_policy *p, ps_action a, long *cap) {
     if (p->n_actions == *cap) {
@@ -17,29 +22,39 @@ static int push_action(ps_fixed_policy *p, ps_action a, long *cap) {
     return 0;
 }
 
+/* Three comma-separated integers; -1 if the text is not exactly that (a
+ * value past int's range is not wrapped: it is out of range). */
+static int parse_action(const char *s, long v[3]) {
+    for (int k = 0; k < 3; k++) {
+        char *end;
+        errno = 0;
+        v[k] = strtol(s, &end, 10);
+        if (end == s || errno == ERANGE || v[k] > INT_MAX || v[k] < INT_MIN) return -1;
+        s = end + strspn(end, " \t");
+        if (k < 2 && *s++ != ',') return -1;
+    }
+    return *s == '\0' ? 0 : -1;
+}
+
 /* One "type,magnitude,refill" row per step; blank and '#' lines skipped. */
 static int load_actions(ps_fixed_policy *p, const char *path, const ps_config *cfg, ps_error *err) {
-    FILE *fp = fopen(path, "r");
-    if (!fp) return ps_error_set(err, "%s: cannot open actions file: %s", path, strerror(errno));
-    char buf[256];
-    long line = 0, cap = 0;
-    int rc = PS_OK;
-    while (rc == PS_OK && fgets(buf, sizeof buf, fp)) {
-        line++;
-        char *s = buf + strspn(buf, " \t");
-        if (*s == '#' || *s == '\n' || *s == '\r' || *s == '\0') continue;
-        ps_action a;
-        int used = 0;
-        if (sscanf(s, "%d ,%d ,%d %n", &a.type, &a.magnitude, &a.refill, &used) != 3 || s[used] != '\0')
-            rc = ps_error_set(err, "%s:%ld: expected three integers 'type,magnitude,refill'", path, line);
-        else if (a.type < 0 || a.type > 2 || a.magnitude < 0 || a.magnitude >= cfg->max_nodes || a.refill < 0 ||
-                 a.refill > 1)
-            rc = ps_error_set(err, "%s:%ld: action [%d, %d, %d] out of range (type 0..2, magnitude 0..%d, refill 0..1)",
-                              path, line, a.type, a.magnitude, a.refill, cfg->max_nodes - 1);
-        else if (push_action(p, a, &cap) != 0)
+    ps_lines in;
+    if (ps_lines_open(&in, path, "actions file", PS_MAX_ACTIONS_BYTES, err) != PS_OK) return PS_ERR;
+    long cap = 0, v[3];
+    int rc = PS_OK, got;
+    while (rc == PS_OK && (got = ps_lines_next(&in, err)) == 1) {
+        char *s = in.text + strspn(in.text, " \t");
+        if (*s == '#' || *s == '\0') continue;
+        if (parse_action(s, v) != 0)
+            rc = ps_error_set(err, "%s:%ld: expected three integers 'type,magnitude,refill'", path, in.line);
+        else if (v[0] < 0 || v[0] > 2 || v[1] < 0 || v[1] >= cfg->max_nodes || v[2] < 0 || v[2] > 1)
+            rc = ps_error_set(err, "%s:%ld: action [%ld, %ld, %ld] out of range (type 0..2, magnitude 0..%d, "
+                              "refill 0..1)", path, in.line, v[0], v[1], v[2], cfg->max_nodes - 1);
+        else if (push_action(p, (ps_action){(int)v[0], (int)v[1], (int)v[2]}, &cap) != 0)
             rc = ps_error_set(err, "%s: out of memory", path);
     }
-    fclose(fp);
+    if (got < 0) rc = PS_ERR;
+    ps_lines_close(&in);
     if (rc == PS_OK && p->n_actions == 0) rc = ps_error_set(err, "%s: no actions", path);
     return rc;
 }

@@ -83,7 +83,7 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
         {"--hourly-jobs", OPT_STRING, &f->hourly_jobs, "FILE", "Slurm sacct log for the hourly statistical sampler", 0, 0},
         {"--jobs-exact-replay", OPT_FLAG, &f->exact_replay, "", "with --jobs: replay the raw jobs of each hour", 0, 0},
         {"--jobs-exact-replay-aggregate", OPT_FLAG, &f->exact_replay_aggregate, "", "with --jobs-exact-replay: aggregate each hour (same jobs as templates)", 0, 0},
-        {"--job-arrival-scale", OPT_DOUBLE, &f->arrival_scale, "X", "multiply arrivals: whole copies + random thinning of the fraction", 0, 1e6},
+        {"--job-arrival-scale", OPT_DOUBLE, &f->arrival_scale, "X", "multiply arrivals: whole copies + random thinning of the fraction", 0, PS_MAX_ARRIVAL_SCALE},
         {"--price-rows", OPT_STRING, &f->price_rows, "A:B", "use only rows A..B of the price file (0-based, inclusive): hold rows out of training", 0, 0},
         {"--seed", OPT_U64, &f->seed, "N", "seed of the env's random streams", 0, 0},
     };

@@ -132,7 +132,7 @@ int ps_wg_flags_build(const ps_wg_flags *f, const ps_config *cluster, ps_wg_conf
         for (int a = 0; a < PS_WG_ATTRS; a++) c->min[a] = lo[a + 1], c->max[a] = hi[a + 1];
     }
     int mid[PS_WG_ATTRS]; /* the CLI's midpoints use floor (spec 9.5 step 3) */
-    for (int a = 0; a < PS_WG_ATTRS; a++) mid[a] = (c->min[a] + c->max[a]) / 2;
+    for (int a = 0; a < PS_WG_ATTRS; a++) mid[a] = (int)(((int64_t)c->min[a] + c->max[a]) / 2); /* no int overflow */
     double lam[4] = {f->lambda, mid[0], mid[1], mid[2]};
     if (*f->lambdas4 && doubles4("--wg-poisson-lambdas4", f->lambdas4, lam, err) != PS_OK) return PS_ERR;
     int tgt[4] = {f->flat_jobs_hour, mid[0], mid[1], mid[2]}, jit[4] = {f->flat_jitter, 0, 0, 0};

@@ -134,6 +134,8 @@ static int schedule(const ps_analysis_schedule *s, double *v, int *n, ps_error *
 int ps_analysis_points(const ps_analysis_schedule *s, double *v, int *n, ps_error *err) {
     *n = 0;
     if ((*s->list ? parse_list(s->list, v, n, err) : schedule(s, v, n, err)) != PS_OK) return PS_ERR;
+    for (int k = 0; s->kind == PS_ANALYSIS_SCALE && k < *n; k++)
+        if (v[k] > PS_MAX_ARRIVAL_SCALE) return ps_error_set(err, "arrival scale %g is above %g", v[k], PS_MAX_ARRIVAL_SCALE);
     if (s->kind == PS_ANALYSIS_SCALE && *n < PS_ANALYSIS_MAX_POINTS) v[(*n)++] = 1.0;
     for (int k = 0; k < *n; k++) v[k] = round(v[k] * 1e6) / 1e6;
     qsort(v, (size_t)*n, sizeof *v, cmp_double);

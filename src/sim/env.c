@@ -453,8 +453,12 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     ps_side_refill(s, now);
     env->new_jobs.n = 0;
     const ps_job_source *src = &env->source;
-    if (src->ops && src->ops->next(src->state, env->metrics.current_hour - 1, &env->rng, &env->aux_rng, &env->new_jobs) != 0)
-        return ps_error_set(err, "out of memory generating jobs");
+    int got = src->ops ? src->ops->next(src->state, env->metrics.current_hour - 1, &env->rng, &env->aux_rng,
+                                         &env->new_jobs) : 0;
+    if (got == PS_TOO_MANY_JOBS)
+        return ps_error_set(err, "hour %d brings more than %d new jobs (lower --job-arrival-scale)",
+                            env->metrics.current_hour, PS_MAX_HOUR_JOBS);
+    if (got != 0) return ps_error_set(err, "out of memory generating jobs");
     new_job_sums(&env->new_jobs, in);
     if (env->oracles) { /* same list the baseline gets: after scaling, before rejection */
         ps_oracle_record(&env->oracle_agent, in->current_price, env->new_jobs.v, env->new_jobs.n);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "powersched/text_lines.h"
 #include "powersched/workload.h"
 
 /* Strict non-negative integer of a D-HH:MM:SS part; -1 if not one. */
@@ -43,24 +44,22 @@ static double parse_elapsed(char *s, int *three_parts) {
 
 int ps_durations_read(ps_durations *d, const char *path, ps_error *err) {
     memset(d, 0, sizeof *d);
-    FILE *fp = fopen(path, "r");
-    if (!fp) return ps_error_set(err, "%s: cannot open durations file: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t cap = 0, hist_cap = 0;
+    ps_lines in;
+    if (ps_lines_open(&in, path, "durations file", PS_MAX_LOG_BYTES, err) != PS_OK) return PS_ERR;
+    size_t hist_cap = 0;
     int64_t *hist = NULL;
-    long line = 0, valid = 0;
-    int rc = PS_OK;
-    while (getline(&buf, &cap, fp) >= 0) {
-        line++;
+    long valid = 0;
+    int rc = PS_OK, got;
+    while ((got = ps_lines_next(&in, err)) == 1) {
         int three;
-        double h = parse_elapsed(buf, &three);
+        double h = parse_elapsed(in.text, &three);
         if (h < 0) {
-            rc = ps_error_set(err, "%s:%ld: '%s' is not a [D-]HH:MM:SS duration", path, line, buf);
+            rc = ps_error_set(err, "%s:%ld: '%s' is not a [D-]HH:MM:SS duration", path, in.line, in.text);
             break;
         }
         valid += three;
         double r = ceil(h > 1.0 ? h : 1.0);
-        if (r > 1e6) { rc = ps_error_set(err, "%s:%ld: duration of %.0f hours is too long", path, line, r); break; }
+        if (r > PS_MAX_JOB_HOURS) { rc = ps_error_set(err, "%s:%ld: duration of %.0f hours is too long", path, in.line, r); break; }
         size_t k = (size_t)r;
         if (k > hist_cap) {
             size_t nc = hist_cap ? hist_cap : 256;
@@ -75,10 +74,11 @@ int ps_durations_read(ps_durations *d, const char *path, ps_error *err) {
         if ((int)k > d->max_hours) d->max_hours = (int)k;
         d->n_values++;
     }
-    free(buf);
-    fclose(fp);
+    if (got < 0) rc = PS_ERR;
+    long lines = in.line - (got == 0);
+    ps_lines_close(&in);
     if (rc == PS_OK && valid == 0)
-        rc = ps_error_set(err, "%s: no [D-]HH:MM:SS durations found (%ld lines)", path, line);
+        rc = ps_error_set(err, "%s: no [D-]HH:MM:SS durations found (%ld lines)", path, lines);
     if (rc == PS_OK && !(d->cdf = malloc((size_t)d->max_hours * sizeof *d->cdf)))
         rc = ps_error_set(err, "%s: out of memory", path);
     if (rc != PS_OK) {

@@ -1,5 +1,8 @@
 /* generate.c - the legacy uniform generator and the arrival scale (spec 8.6, 8.7). */
+#include <limits.h>
 #include <math.h>
+
+#include "powersched/job_source.h"
 
 #include "powersched/workload.h"
 
@@ -32,6 +35,8 @@ int ps_arrival_scale(ps_joblist *l, int from, double scale, ps_rng *rng) {
         return 0;
     }
     double whole = floor(scale), frac = scale - whole;
+    /* In doubles first: n * whole overflows int long before memory runs out. */
+    if ((double)n * scale > PS_MAX_HOUR_JOBS || (double)n * (whole + 1) > INT_MAX - from) return PS_TOO_MANY_JOBS;
     int kept = n * (int)whole;
     if (ps_joblist_reserve(l, from + kept + n) != 0) return -1;
     /* The originals at [from, from+n) are the first whole copy; further copies

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "powersched/job_source.h"
 #include "powersched/workload.h"
 
 #define LOG_CORES_CAP 96 /* precalculate_hourly_templates(96, 16) */
@@ -135,6 +136,7 @@ int ps_hourly_sample_scaled(const ps_hourly *h, int hour, double scale, ps_rng *
     if (num > 0) num = num * (int64_t)whole + (frac > 0 ? ps_rng_binomial(rng, num, frac) : 0);
     if (num <= 0 || h->tpl_start[hr] == h->tpl_start[hr + 1]) return 0;
     double s = (double)num / (double)h->total_weight[hr];
+    int from = out->n;
     for (int k = h->tpl_start[hr]; k < h->tpl_start[hr + 1]; k++) {
         const ps_hourly_template *t = &h->tpl[k];
         double expected = (t->sub_hour ? t->hourly_jobs : 1) * s;
@@ -142,6 +144,7 @@ int ps_hourly_sample_scaled(const ps_hourly *h, int hour, double scale, ps_rng *
         int64_t n = (int64_t)whole_jobs;
         if (ps_rng_uniform(rng) < expected - whole_jobs) n++; /* always drawn, even for a zero fraction */
         ps_job j = {t->duration_h, 0, t->nodes, t->cores};
+        if (n > PS_MAX_HOUR_JOBS - (out->n - from)) return PS_TOO_MANY_JOBS;
         if (ps_joblist_reserve(out, out->n + (int)n) != 0) return -1;
         for (int64_t i = 0; i < n; i++) out->v[out->n++] = j;
     }

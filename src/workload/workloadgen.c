@@ -131,7 +131,7 @@ int ps_wg_config_check(ps_wg_config *c, const ps_config *cl, ps_error *err) {
     if (c->uniform_min_jobs < 0 || c->max_jobs < 0 || c->uniform_min_jobs > c->max_jobs)
         return ps_error_set(err, "job count range %d..%d is invalid", c->uniform_min_jobs, c->max_jobs);
     if (!isfinite(c->lambda) || c->lambda < 0) return ps_error_set(err, "poisson lambda %g must be finite and >= 0", c->lambda);
-    int limit[PS_WG_ATTRS] = {INT32_MAX, PS_MAX_NODES_PER_JOB_LIMIT, cl->cores_per_node};
+    int limit[PS_WG_ATTRS] = {PS_MAX_JOB_HOURS, PS_MAX_NODES_PER_JOB_LIMIT, cl->cores_per_node};
     for (int a = 0; a < PS_WG_ATTRS; a++) {
         if (c->min[a] > c->max[a]) return ps_error_set(err, "%s range %d..%d: min > max", ATTR_NAME[a], c->min[a], c->max[a]);
         if (c->min[a] < (a == PS_WG_DURATION ? 1 : 0) || c->max[a] > limit[a])

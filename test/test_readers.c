@@ -1,0 +1,218 @@
+/* test_readers - every reader of user files against the silent misreads and
+ * endless inputs of issue 13: prices (quoted decimal commas, extra fields,
+ * hex, out-of-range values, ';' files), sacct logs (columns by header name,
+ * --parsable2, job steps, no header, impossible dates, huge ElapsedRaw),
+ * actions (long lines, values past int), durations (BOM), and the bounded
+ * line reader (NUL bytes, /dev/zero, overlong lines). */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "powersched/fixed_policy.h"
+#include "powersched/price_file.h"
+#include "powersched/text_lines.h"
+#include "powersched/workload.h"
+
+static char tmp_path[64];
+
+static const char *write_temp(const char *text, size_t len) {
+    snprintf(tmp_path, sizeof tmp_path, "/tmp/test_readers_XXXXXX");
+    int fd = mkstemp(tmp_path);
+    if (fd < 0 || write(fd, text, len) != (ssize_t)len) exit(1);
+    close(fd);
+    return tmp_path;
+}
+#define TEMP(text) write_temp(text, sizeof text - 1)
+
+/* Loads a price file; returns the count (or -1 with err). */
+static int prices(const char *path, float *first, ps_error *err) {
+    float *v = NULL;
+    size_t n = 0;
+    int rc = ps_prices_load_csv(path, &v, &n, err);
+    if (rc == PS_OK && first) *first = v[0];
+    free(v);
+    unlink(path);
+    return rc == PS_OK ? (int)n : -1;
+}
+
+static void test_prices(void) {
+    ps_error err;
+    float p = 0;
+    CHECK_INT(prices(TEMP("Date,Price\nx,\"61,72\"\n"), &p, &err), 1); /* a quoted decimal comma */
+    CHECK(p == 61.72f);
+    CHECK_INT(prices(TEMP("Date,Price\nx,1,234.5\n"), &p, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, ":2: expected 2 ','-separated fields as in the header, found 3");
+    CHECK_INT(prices(TEMP("Date,Price\nx,0x3d\n"), &p, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, ":2: price '0x3d' is not a number");
+    CHECK_INT(prices(TEMP("Date,Price\nx,3e38\n"), &p, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, "beyond +-100000 EUR/MWh");
+    CHECK_INT(prices(TEMP("Date,Price\nx,-3e38\n"), &p, &err), -1);
+    CHECK_INT(prices(TEMP("Date,Price\nx,infinity\n"), &p, &err), -1);
+    CHECK_INT(prices(TEMP("Date,Price\nx,1e5\nx,-1e5\n"), &p, &err), 2); /* the bounds themselves */
+    /* the German export: ';' and decimal commas */
+    CHECK_INT(prices(TEMP("Date;Price\n2023-01-01 00:00;-5,17\n2023-01-01 01:00;-1,07\n"), &p, &err), 2);
+    CHECK(p == -5.17f);
+    /* the column by name, in any position; a single column */
+    CHECK_INT(prices(TEMP("Area,Day-ahead Price [EUR/MWh],Date\nDE,12.5,x\n"), &p, &err), 1);
+    CHECK(p == 12.5f);
+    CHECK_INT(prices(TEMP("price,date,area\n7,x,DE\n"), &p, &err), 1);
+    CHECK(p == 7.0f);
+    CHECK_INT(prices(TEMP("Price\n3\n4\n"), &p, &err), 2);
+    CHECK(p == 3.0f);
+    CHECK_INT(prices(TEMP("a,b,c\n1,2,3\n"), &p, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, ":1: which column is the price?");
+    CHECK_INT(prices(TEMP("5\n6\n"), &p, &err), -1); /* headerless single column */
+    CHECK_STR_CONTAINS(err.msg, ":1: expected a header line");
+}
+
+static int sacct(const char *path, ps_sacct_log *log, ps_error *err) {
+    int rc = ps_sacct_read(path, log, err);
+    unlink(path);
+    return rc;
+}
+
+#define HDR "JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n----- ---- --------- ------ ----- --- ---------- ----- ------\n"
+
+static void test_sacct(void) {
+    ps_sacct_log log;
+    ps_error err;
+    /* columns in another order are read by name */
+    CHECK_INT(sacct(TEMP("NNodes NCPUS ElapsedRaw Submit JobID\n------\n2 64 7200 2024-01-01T05:10:00 11\n"), &log,
+                    &err), PS_OK);
+    CHECK_INT(log.n, 1);
+    if (log.n == 1) {
+        CHECK_INT(log.jobs[0].nnodes, 2);
+        CHECK_INT(log.jobs[0].cores_per_node, 32);
+        CHECK_INT(log.jobs[0].duration_min, 120);
+        CHECK_INT(log.jobs[0].hour, 5);
+    }
+    ps_sacct_free(&log);
+    /* --parsable2 with a job step and a trailing-'|' --parsable row */
+    CHECK_INT(sacct(TEMP("JobID|Submit|ElapsedRaw|NCPUS|NNodes|State\n7|2024-01-01T01:00:00|61|4|1|COMPLETED\n"
+                         "7.batch|2024-01-01T01:00:00|61|4|1|COMPLETED\n8|2024-01-01T02:00:00|0|8|2|FAILED|\n"),
+                    &log, &err), PS_OK);
+    CHECK_INT(log.n, 2);
+    CHECK_INT(log.steps_skipped, 1);
+    if (log.n == 2) {
+        CHECK_INT(log.jobs[0].duration_min, 2);
+        CHECK_INT(log.jobs[1].cores_per_node, 4);
+        CHECK_INT(log.jobs[1].duration_min, 1);
+    }
+    ps_sacct_free(&log);
+    /* fixed-width steps with blank fields are skipped before the count */
+    CHECK_INT(sacct(TEMP(HDR "1 u gpu 2024-01-01T00:00:00 x y 60 4 1\n1.extern 2024-01-01T00:00:00 x y 60 4 1\n"), &log,
+                    &err), PS_OK);
+    CHECK_INT(log.n, 1);
+    CHECK_INT(log.steps_skipped, 1);
+    ps_sacct_free(&log);
+    /* a headerless `sacct -n` file no longer loses its first rows silently */
+    CHECK_INT(sacct(TEMP("1 u gpu 2024-01-01T00:00:00 x y 60 4 1\n2 u gpu 2024-01-01T00:00:00 x y 60 4 1\n"), &log,
+                    &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":1: not a sacct header");
+    CHECK_INT(sacct(TEMP("JobID Submit NCPUS\n--\n1 2024-01-01T00:00:00 4\n"), &log, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":1: the header lacks the column(s) ElapsedRaw NNodes");
+    /* impossible dates */
+    CHECK_INT(sacct(TEMP(HDR "1 u gpu 2024-02-30T00:00:00 x y 60 4 1\n"), &log, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":3: Submit '2024-02-30T00:00:00' is not a time");
+    CHECK_INT(sacct(TEMP(HDR "1 u gpu 2023-02-29T00:00:00 x y 60 4 1\n"), &log, &err), PS_ERR);
+    CHECK_INT(sacct(TEMP(HDR "1 u gpu 2024-02-29T00:00:00 x y 60 4 1\n"), &log, &err), PS_OK); /* a leap day */
+    ps_sacct_free(&log);
+    CHECK_INT(sacct(TEMP(HDR "1 u gpu 2024-04-31T00:00:00 x y 60 4 1\n"), &log, &err), PS_ERR);
+    CHECK_INT(sacct(TEMP(HDR "1 u gpu Unknown x y 60 4 1\n"), &log, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":3: Submit 'Unknown' is not a time");
+    /* ElapsedRaw past the model's range (it overflowed minutes before) */
+    CHECK_INT(sacct(TEMP(HDR "1 u gpu 2024-01-01T00:00:00 x y 1099511627776 4 1\n"), &log, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":3: ElapsedRaw '1099511627776' is not a number of seconds from 0 to 1000000000");
+    CHECK_INT(sacct(TEMP(HDR "1 u gpu 2024-01-01T00:00:00 x y 1000000000 4 1\n"), &log, &err), PS_OK);
+    CHECK_INT(log.jobs[0].duration_min, 16666667);
+    ps_sacct_free(&log);
+    CHECK_INT(sacct(TEMP(HDR "1 u gpu 2024-01-01T00:00:00 x y 60 4\n"), &log, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":3: expected 9 fields as in the header, found 8");
+}
+
+static int actions(const char *path, ps_fixed_policy *p, ps_error *err) {
+    ps_config cfg = ps_config_default();
+    ps_heuristic_config hc = {0};
+    char spec[128];
+    snprintf(spec, sizeof spec, "actions:%s", path);
+    int rc = ps_fixed_policy_init(p, spec, &hc, &cfg, 1, err);
+    unlink(path);
+    return rc;
+}
+
+static void test_actions(void) {
+    ps_fixed_policy p;
+    ps_error err;
+    CHECK_INT(actions(TEMP("2,4294967629,1\n"), &p, &err), PS_ERR); /* used to wrap to [2,333,1] */
+    CHECK_STR_CONTAINS(err.msg, ":1: expected three integers");
+    ps_fixed_policy_free(&p);
+    CHECK_INT(actions(TEMP("2,2147483647,1\n"), &p, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":1: action [2, 2147483647, 1] out of range");
+    ps_fixed_policy_free(&p);
+    char line[400];
+    memset(line, ' ', sizeof line);
+    memcpy(line + 300, "1,5,0\n1,6,1\n", 12); /* 305 bytes: once split into two lines */
+    CHECK_INT(actions(write_temp(line, 312), &p, &err), PS_OK);
+    CHECK_INT(p.n_actions, 2);
+    if (p.n_actions == 2) CHECK(p.actions[0].type == 1 && p.actions[0].magnitude == 5 && p.actions[1].refill == 1);
+    ps_fixed_policy_free(&p);
+    CHECK_INT(actions(TEMP("\xEF\xBB\xBF# a BOM, a comment\n 0 , 3 , 1 \r\n"), &p, &err), PS_OK);
+    CHECK_INT(p.n_actions, 1);
+    ps_fixed_policy_free(&p);
+}
+
+static void test_durations_and_lines(void) {
+    ps_durations d;
+    ps_error err;
+    const char *path = TEMP("\xEF\xBB\xBF" "1-00:00:00\n00:30:00\n");
+    CHECK_INT(ps_durations_read(&d, path, &err), PS_OK);
+    CHECK_INT(d.max_hours, 24);
+    CHECK_INT(d.n_values, 2);
+    ps_durations_free(&d);
+    unlink(path);
+    /* endless input ends: /dev/zero is NUL bytes, an endless line is cut */
+    CHECK_INT(ps_durations_read(&d, "/dev/zero", &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "/dev/zero:1: a NUL byte: not a text file");
+    ps_lines in;
+    CHECK_INT(ps_lines_open(&in, "/dev/zero", "test", 1 << 20, &err), PS_OK);
+    CHECK_INT(ps_lines_next(&in, &err), PS_ERR);
+    ps_lines_close(&in);
+    char *big = malloc(PS_MAX_LINE + 10);
+    memset(big, 'x', PS_MAX_LINE + 10);
+    path = write_temp(big, PS_MAX_LINE + 10);
+    free(big);
+    CHECK_INT(ps_lines_open(&in, path, "test", 1 << 20, &err), PS_OK);
+    CHECK_INT(ps_lines_next(&in, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":1: line longer than 65536 bytes");
+    ps_lines_close(&in);
+    unlink(path);
+    path = TEMP("ab\ncd\nef\n");
+    CHECK_INT(ps_lines_open(&in, path, "test", 7, &err), PS_OK); /* a size limit */
+    CHECK_INT(ps_lines_next(&in, &err), 1);
+    CHECK(!strcmp(in.text, "ab"));
+    CHECK_INT(ps_lines_next(&in, &err), 1);
+    CHECK_INT(ps_lines_next(&in, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":3: file larger than 7 bytes");
+    ps_lines_close(&in);
+    unlink(path);
+    path = TEMP("a\r\n\nlast");
+    CHECK_INT(ps_lines_open(&in, path, "test", 100, &err), PS_OK);
+    CHECK_INT(ps_lines_next(&in, &err), 1);
+    CHECK(!strcmp(in.text, "a") && in.len == 1);
+    CHECK_INT(ps_lines_next(&in, &err), 1);
+    CHECK_INT(in.len, 0);
+    CHECK_INT(ps_lines_next(&in, &err), 1);
+    CHECK(!strcmp(in.text, "last") && in.line == 3);
+    CHECK_INT(ps_lines_next(&in, &err), 0);
+    ps_lines_close(&in);
+    unlink(path);
+}
+
+int main(void) {
+    test_prices();
+    test_sacct();
+    test_actions();
+    test_durations_and_lines();
+    return check_summary("test_readers");
+}
