@@ -19,3 +19,11 @@ add_executable(test_compare test_compare.c)
 target_link_libraries(test_compare PRIVATE psrl)
 add_test(NAME test_compare COMMAND test_compare ${PS_SHARED})
 set_tests_properties(test_compare PROPERTIES LABELS "rl")
+
+# What loading and resuming believe of a checkpoint and its session (issue 13
+# item 6): crafted config/progress values, tensor sets, stray and temp files
+# in the models folder, CSV rows past the checkpoint resumed.
+add_executable(test_checkpoint_guard test_checkpoint_guard.c)
+target_link_libraries(test_checkpoint_guard PRIVATE psrl)
+add_test(NAME test_checkpoint_guard COMMAND test_checkpoint_guard)
+set_tests_properties(test_checkpoint_guard PROPERTIES LABELS "rl")

@@ -468,6 +468,263 @@ static void test_not_zip_and_missing(void) {
     read_must_fail(dir); /* a folder is not an archive either */
 }
 
+/* ---- crafted archives: claims that must be refused before inflating ----- */
+
+/* A zip assembled byte by byte, for central directories no writer makes:
+ * entries that share data, claim sizes they do not hold, repeat a name. */
+typedef struct rawzip {
+    unsigned char *buf;
+    size_t len, cap;
+} rawzip;
+
+static void put(rawzip *z, const void *p, size_t n) {
+    if (z->len + n > z->cap) {
+        z->cap = (z->len + n) * 2;
+        z->buf = realloc(z->buf, z->cap);
+    }
+    memcpy(z->buf + z->len, p, n);
+    z->len += n;
+}
+
+static void put16(rawzip *z, unsigned v) {
+    unsigned char b[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
+    put(z, b, 2);
+}
+
+static void put32(rawzip *z, uint32_t v) {
+    put16(z, v & 0xffffu);
+    put16(z, v >> 16);
+}
+
+typedef struct raw_entry {
+    char name[64];
+    unsigned method;
+    uint32_t crc, csize, usize, offset;
+} raw_entry;
+
+/* Local header + data at the end of z; e->offset is set. */
+static void raw_local(rawzip *z, raw_entry *e, const void *data, size_t n) {
+    e->offset = (uint32_t)z->len;
+    put(z, "PK\x03\x04", 4);
+    put16(z, 20), put16(z, 0), put16(z, e->method), put32(z, 0); /* version, flags, method, time */
+    put32(z, e->crc), put32(z, e->csize), put32(z, e->usize);
+    put16(z, (unsigned)strlen(e->name)), put16(z, 0);
+    put(z, e->name, strlen(e->name));
+    put(z, data, n);
+}
+
+static void raw_central(rawzip *z, const raw_entry *e) {
+    put(z, "PK\x01\x02", 4);
+    put16(z, 20), put16(z, 20), put16(z, 0), put16(z, e->method), put32(z, 0);
+    put32(z, e->crc), put32(z, e->csize), put32(z, e->usize);
+    put16(z, (unsigned)strlen(e->name)), put16(z, 0), put16(z, 0); /* name, extra, comment */
+    put16(z, 0), put16(z, 0), put32(z, 0), put32(z, e->offset);   /* disk, attributes */
+    put(z, e->name, strlen(e->name));
+}
+
+static void raw_end(rawzip *z, unsigned count, size_t cd_start) {
+    uint32_t cd_size = (uint32_t)(z->len - cd_start);
+    put(z, "PK\x05\x06", 4);
+    put16(z, 0), put16(z, 0), put16(z, count), put16(z, count);
+    put32(z, cd_size), put32(z, (uint32_t)cd_start), put16(z, 0);
+}
+
+/* Writes z to dir/name (the path into buf) and frees it. */
+static void raw_save(rawzip *z, const char *name, char *buf, size_t size) {
+    path_in(buf, size, name);
+    spit(buf, z->buf, z->len);
+    free(z->buf);
+    memset(z, 0, sizeof *z);
+}
+
+/* Raw deflate of n bytes into out (at most cap); returns the length. */
+static size_t deflate_raw(const void *in, size_t n, unsigned char *out, size_t cap) {
+    z_stream zs = {0};
+    deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+    zs.next_in = (Bytef *)in;
+    zs.avail_in = (uInt)n;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    int rc = deflate(&zs, Z_FINISH);
+    size_t len = zs.total_out;
+    deflateEnd(&zs);
+    return rc == Z_STREAM_END ? len : 0;
+}
+
+/* The probe's bomb in small: one deflated entry and 64 central directory
+ * records all pointing at it, so the archive claims 64 times its data.
+ * Entries may not share bytes: refused before anything is inflated. */
+static void test_overlapping_entries(void) {
+    unsigned char packed[256];
+    size_t clen = deflate_raw(TEXT, strlen(TEXT), packed, sizeof packed);
+    CHECK(clen > 0);
+    rawzip z = {0};
+    raw_entry e = {"e00", Z_DEFLATED, (uint32_t)crc32(0, (const Bytef *)TEXT, (uInt)strlen(TEXT)),
+                   (uint32_t)clen, (uint32_t)strlen(TEXT), 0};
+    raw_local(&z, &e, packed, clen);
+    size_t cd = z.len;
+    for (int i = 0; i < 64; i++) {
+        snprintf(e.name, sizeof e.name, "e%02d", i); /* the local header's name length */
+        raw_central(&z, &e);
+    }
+    raw_end(&z, 64, cd);
+    char path[256];
+    raw_save(&z, "overlap.zip", path, sizeof path);
+    const char *msg = read_must_fail(path);
+    CHECK_STR_CONTAINS(msg, "e01");
+    CHECK_STR_CONTAINS(msg, "overlaps");
+}
+
+/* Entries that each keep the deflate ratio but together claim more than
+ * PS_ZIP_MAX_TOTAL (4 x 1 MiB of data claiming 4 x 1.03 GiB): refused from
+ * the central directory alone, before any allocation of that size. */
+static void test_claims_over_total(void) {
+    const size_t c = (size_t)1 << 20;
+    float *junk = random_floats(c / sizeof(float), 777u);
+    rawzip z = {0};
+    raw_entry e[4];
+    for (int i = 0; i < 4; i++) {
+        e[i] = (raw_entry){"", Z_DEFLATED, 0, (uint32_t)c, (uint32_t)(c * 1032), 0};
+        snprintf(e[i].name, sizeof e[i].name, "t%d.bin", i);
+        raw_local(&z, &e[i], junk, c);
+    }
+    size_t cd = z.len;
+    for (int i = 0; i < 4; i++) raw_central(&z, &e[i]);
+    raw_end(&z, 4, cd);
+    char path[256];
+    raw_save(&z, "claims.zip", path, sizeof path);
+    const char *msg = read_must_fail(path);
+    CHECK_STR_CONTAINS(msg, "in total");
+    CHECK_STR_CONTAINS(msg, "4328521728"); /* 4 x 1032 MiB */
+    free(junk);
+    /* and the writer refuses what the reader would: nothing is read from data */
+    static const char byte = 0;
+    ps_zip_entry big[2] = {entry("a.bin", &byte, (size_t)2 << 30), entry("b.bin", &byte, (size_t)2 << 30)};
+    ps_error err = {{0}};
+    path_in(path, sizeof path, "too_big.zip");
+    CHECK_INT(ps_zip_write(path, big, 2, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, path);
+    CHECK_STR_CONTAINS(err.msg, "more than");
+    CHECK(access(path, F_OK) != 0);
+    CHECK_INT(count_temp_files(dir), 0);
+}
+
+/* More entries than any checkpoint holds (PS_ZIP_MAX_ENTRIES + 1 empty,
+ * stored, disjoint entries): refused by count. */
+static void test_too_many_entries(void) {
+    rawzip z = {0};
+    int n = PS_ZIP_MAX_ENTRIES + 1;
+    raw_entry *e = calloc((size_t)n, sizeof *e);
+    for (int i = 0; i < n; i++) {
+        e[i].method = 0;
+        snprintf(e[i].name, sizeof e[i].name, "%05d", i);
+        raw_local(&z, &e[i], "", 0);
+    }
+    size_t cd = z.len;
+    for (int i = 0; i < n; i++) raw_central(&z, &e[i]);
+    raw_end(&z, (unsigned)n, cd);
+    free(e);
+    char path[256];
+    raw_save(&z, "many.zip", path, sizeof path);
+    const char *msg = read_must_fail(path);
+    CHECK_STR_CONTAINS(msg, "4097 entries");
+}
+
+/* Two entries of one name: ps_zip_find could only ever see the first. */
+static void test_duplicate_names(void) {
+    rawzip z = {0};
+    raw_entry a = {"x.bin", 0, (uint32_t)crc32(0, (const Bytef *)"1", 1), 1, 1, 0}, b = a;
+    b.crc = (uint32_t)crc32(0, (const Bytef *)"2", 1);
+    raw_local(&z, &a, "1", 1);
+    raw_local(&z, &b, "2", 1);
+    size_t cd = z.len;
+    raw_central(&z, &a);
+    raw_central(&z, &b);
+    raw_end(&z, 2, cd);
+    char path[256];
+    raw_save(&z, "dup.zip", path, sizeof path);
+    const char *msg = read_must_fail(path);
+    CHECK_STR_CONTAINS(msg, "x.bin");
+    CHECK_STR_CONTAINS(msg, "twice");
+}
+
+/* A deflate stream that holds more than the header claims, with the CRC of
+ * the claimed prefix: a reader that stops at the claimed size would return
+ * a cut entry as valid. The stream must end exactly at the claimed size. */
+static void test_stream_longer_than_claimed(void) {
+    unsigned char packed[256];
+    size_t clen = deflate_raw(TEXT, strlen(TEXT), packed, sizeof packed);
+    rawzip z = {0};
+    raw_entry e = {"cut.txt", Z_DEFLATED, (uint32_t)crc32(0, (const Bytef *)TEXT, 40), (uint32_t)clen, 40, 0};
+    raw_local(&z, &e, packed, clen);
+    size_t cd = z.len;
+    raw_central(&z, &e);
+    raw_end(&z, 1, cd);
+    char path[256];
+    raw_save(&z, "longer.zip", path, sizeof path);
+    const char *msg = read_must_fail(path);
+    CHECK_STR_CONTAINS(msg, "cut.txt");
+    CHECK_STR_CONTAINS(msg, "more than the 40 bytes");
+}
+
+/* An entry whose data would run past the start of the central directory
+ * (its compressed size claims more than lies before it). */
+static void test_entry_past_data(void) {
+    rawzip z = {0};
+    raw_entry e = {"long.bin", 0, (uint32_t)crc32(0, (const Bytef *)TEXT, (uInt)strlen(TEXT)),
+                   (uint32_t)strlen(TEXT) + 10, (uint32_t)strlen(TEXT) + 10, 0};
+    raw_local(&z, &e, TEXT, strlen(TEXT));
+    size_t cd = z.len;
+    raw_central(&z, &e);
+    raw_end(&z, 1, cd);
+    char path[256];
+    raw_save(&z, "past.zip", path, sizeof path);
+    const char *msg = read_must_fail(path);
+    CHECK_STR_CONTAINS(msg, "long.bin");
+    CHECK_STR_CONTAINS(msg, "central directory");
+}
+
+/* A name with a control character (it would reach a terminal in error
+ * messages: a newline, an escape sequence): refused, the byte named. */
+static void test_control_in_name(void) {
+    rawzip z = {0};
+    raw_entry e = {"ok\x1b[2Jx.bin", 0, (uint32_t)crc32(0, (const Bytef *)"1", 1), 1, 1, 0};
+    raw_local(&z, &e, "1", 1);
+    size_t cd = z.len;
+    raw_central(&z, &e);
+    raw_end(&z, 1, cd);
+    char path[256];
+    raw_save(&z, "control.zip", path, sizeof path);
+    const char *msg = read_must_fail(path);
+    CHECK_STR_CONTAINS(msg, "entry 1: name holds control character 0x1b after \"ok\"");
+}
+
+/* The crafted archives are well formed apart from what each test breaks:
+ * the same builder's honest archive reads back. */
+static void test_raw_builder_honest(void) {
+    unsigned char packed[256];
+    size_t clen = deflate_raw(TEXT, strlen(TEXT), packed, sizeof packed);
+    rawzip z = {0};
+    uint32_t crc = (uint32_t)crc32(0, (const Bytef *)TEXT, (uInt)strlen(TEXT));
+    raw_entry a = {"a.txt", Z_DEFLATED, crc, (uint32_t)clen, (uint32_t)strlen(TEXT), 0};
+    raw_entry b = {"b.txt", 0, crc, (uint32_t)strlen(TEXT), (uint32_t)strlen(TEXT), 0};
+    raw_local(&z, &a, packed, clen);
+    raw_local(&z, &b, TEXT, strlen(TEXT));
+    size_t cd = z.len;
+    raw_central(&z, &a);
+    raw_central(&z, &b);
+    raw_end(&z, 2, cd);
+    char path[256];
+    raw_save(&z, "honest.zip", path, sizeof path);
+    ps_zip_entry *got = NULL;
+    int n = 0;
+    ps_error err = {{0}};
+    CHECK_INT(ps_zip_read(path, &got, &n, &err), PS_OK);
+    CHECK_INT(n, 2);
+    for (int i = 0; i < n; i++) CHECK(got[i].size == strlen(TEXT) && memcmp(got[i].data, TEXT, got[i].size) == 0);
+    ps_zip_free(got, n);
+}
+
 int main(int argc, char **argv) {
     (void)argc;
     (void)argv; /* everything is made under /tmp: no shared data or fixtures */
@@ -488,6 +745,14 @@ int main(int argc, char **argv) {
     test_long_name();
     test_truncated();
     test_not_zip_and_missing();
+    test_raw_builder_honest();
+    test_overlapping_entries();
+    test_claims_over_total();
+    test_too_many_entries();
+    test_duplicate_names();
+    test_stream_longer_than_claimed();
+    test_entry_past_data();
+    test_control_in_name();
     remove_folder(dir);
     return check_summary("test_zipfile");
 }

@@ -197,10 +197,28 @@ grep_in "$b/stdout" "Iteration 2: 128 steps from 128"
 grep_in "$b/stdout" "Checkpoint: sessions/s/models/$prefix/256.zip"
 check "--model 128: no 384.zip" test ! -e "$mb/384.zip"
 check "--model 128: 128.zip untouched" cmp "$mb/128.zip" "$out/128.orig"
-# a missing --model falls back to the latest with a warning
+# the rows the first run logged after step 128 are dropped, so iteration 2's
+# steps appear once: 4 updates (64, 128, then 192, 256 again), not 6
+lb=$b/sessions/s/logs/$prefix
+grep_in "$b/stderr" "warning: dropped 2 rows of sessions/s/logs/$prefix/updates.csv logged after step 128"
+lines "$lb/updates.csv" 5
+n=$((n + 1))
+[ "$(cut -d, -f1,2 "$lb/updates.csv" | tr '\n' ' ')" = "steps,n_updates 64,10 128,20 192,30 256,40 " ] ||
+    fail "updates.csv after --model 128: $(cut -d, -f1,2 "$lb/updates.csv" | tr '\n' ' ')"
+# a missing --model falls back to the latest with a warning; a stray name
+# that is no step count in range is not "the latest"; the temp file of a
+# save killed before its rename is removed, and said so
+touch "$mb/99999999999999999999.zip" "$mb/384.zip.tmp.Xy12Ab"
 # shellcheck disable=SC2086
 train "$b" 0 $run --iter-limit 2 --model 999
 grep_in "$b/stderr" "999.zip not found; using the latest, 256.zip"
+grep_in "$b/stderr" "warning: removed sessions/s/models/$prefix/384.zip.tmp.Xy12Ab, left by an interrupted save"
+check "the stale temp file is gone" test ! -e "$mb/384.zip.tmp.Xy12Ab"
+check "the stray name is left alone" test -e "$mb/99999999999999999999.zip"
+n=$((n + 1))
+grep -q "dropped" "$b/stderr" && fail "resuming at the latest checkpoint dropped log rows"
+lines "$lb/updates.csv" 5
+rm -f "$mb/99999999999999999999.zip"
 
 # --- --seed-sweep puts the session under seed_<seed>/
 train "$out/sweep" 0 --session w --iteration-steps 64 --iter-limit 1 --seed 5 --seed-sweep --net-arch 8

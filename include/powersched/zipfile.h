@@ -14,6 +14,15 @@ typedef struct ps_zip_entry {
     size_t size;
 } ps_zip_entry;
 
+/* What an archive may hold, checked from its central directory before
+ * anything is inflated (and refused by ps_zip_write, so no archive is
+ * written that could not be read back). A checkpoint has 3 entries per
+ * network tensor plus 2 (at most 64); the largest network --net-arch allows
+ * (4 x 4096) on the default cluster makes a 2.25 GB checkpoint. Past 3 GiB
+ * an archive could need zip64 records, which the reader does not take. */
+#define PS_ZIP_MAX_ENTRIES 4096
+#define PS_ZIP_MAX_TOTAL ((size_t)3 << 30)
+
 /* Writes the entries (deflated) into `path`, replacing it atomically. On any
  * failure nothing is left at path or beside it, and err names the file. */
 int ps_zip_write(const char *path, const ps_zip_entry *entries, int n, ps_error *err);

@@ -117,7 +117,7 @@ static int open_trainer(const train_args *a, train_cli *r, ps_env *env, ps_train
     r->learning_rate = st.ppo.learning_rate;
     r->clip_range = st.ppo.clip_range;
     ps_resume res;
-    if (ps_trainer_resume(t, env, &r->run.sess, &st, stderr, &res, err) != PS_OK) return PS_ERR;
+    if (ps_train_run_resume(&r->run, t, env, &st, stderr, &res, err) != PS_OK) return PS_ERR;
     if (res.steps >= 0)
         printf("Resuming from %s (%lld steps taken, iteration %lld)\n", res.path, (long long)res.info.num_timesteps,
                (long long)res.iteration);

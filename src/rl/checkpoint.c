@@ -2,11 +2,14 @@
 #include "checkpoint.h"
 
 #include <cJSON.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "powersched/session.h"
 #include "powersched/zipfile.h"
 
 #define MAX_ENTRIES (3 * PS_MAX_PARAMS + 4)
@@ -117,93 +120,192 @@ int ps_checkpoint_save(const char *path, const ps_trainer *t, int64_t nominal, i
 
 /* ------------------------------------------------------------------ load */
 
-static int parse_info(const char *path, const ps_zip_entry *e, int n, ps_checkpoint_info *info, cJSON **cfg_out,
-                      cJSON **prog_out, ps_error *err) {
-    memset(info, 0, sizeof *info);
-    const ps_zip_entry *c = ps_zip_find(e, n, "config.json"), *pr = ps_zip_find(e, n, "progress.json");
-    if (!c || !pr) return ps_error_set(err, "%s: not a PowerSched checkpoint (no config.json/progress.json)", path);
-    cJSON *cfg = cJSON_ParseWithLength(c->data, c->size), *prog = cJSON_ParseWithLength(pr->data, pr->size);
-    *cfg_out = cfg;
-    *prog_out = prog;
-    if (!cfg || !prog) return ps_error_set(err, "%s: config.json or progress.json is not valid JSON", path);
-    const cJSON *fmt = cJSON_GetObjectItem(cfg, "format"), *ver = cJSON_GetObjectItem(cfg, "version");
-    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, PS_CHECKPOINT_FORMAT) != 0)
-        return ps_error_set(err, "%s: not a PowerSched checkpoint (format is not %s)", path, PS_CHECKPOINT_FORMAT);
-    if (!cJSON_IsNumber(ver) || ver->valueint != PS_CHECKPOINT_VERSION)
-        return ps_error_set(err, "%s: checkpoint format version %d, this program reads version %d", path,
-                            cJSON_IsNumber(ver) ? ver->valueint : -1, PS_CHECKPOINT_VERSION);
-    const cJSON *net = cJSON_GetObjectItem(cfg, "net_arch"), *nvec = cJSON_GetObjectItem(cfg, "nvec");
-    info->n_hidden = cJSON_GetArraySize(net);
-    if (!cJSON_IsArray(net) || info->n_hidden < 1 || info->n_hidden > PS_MAX_HIDDEN || cJSON_GetArraySize(nvec) != 3)
-        return ps_error_set(err, "%s: config.json has no valid net_arch/nvec", path);
-    for (int k = 0; k < info->n_hidden; k++) info->hidden[k] = cJSON_GetArrayItem(net, k)->valueint;
-    for (int k = 0; k < 3; k++) info->nvec[k] = cJSON_GetArrayItem(nvec, k)->valueint;
-    info->obs_dim = cJSON_GetObjectItem(cfg, "obs_dim") ? cJSON_GetObjectItem(cfg, "obs_dim")->valueint : 0;
-    const cJSON *ppo = cJSON_GetObjectItem(cfg, "ppo"), *w = cJSON_GetObjectItem(cfg, "weights");
-    info->ent_coef = cJSON_GetNumberValue(cJSON_GetObjectItem(ppo, "ent_coef"));
-    for (int k = 0; k < PS_N_WEIGHTS; k++)
-        *ps_weight_at(&info->weights, k) = cJSON_GetNumberValue(cJSON_GetObjectItem(w, ps_weight_fields[k].name));
-    info->nominal_steps = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(prog, "nominal_steps"));
-    info->num_timesteps = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(prog, "num_timesteps"));
-    info->iteration = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(prog, "iteration"));
-    info->n_updates = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(prog, "n_updates"));
-    if (info->obs_dim <= 0 || info->num_timesteps < 0)
-        return ps_error_set(err, "%s: config.json/progress.json lack obs_dim or step counts", path);
+/* Nothing read from a checkpoint is believed unchecked: every number must
+ * be present, finite and in the range the program can hold (a missing
+ * "ppo" once resumed with ent_coef NaN and trained to NaN weights; counters
+ * were cast from any double), and the tensors must be exactly those of the
+ * declared network, finite, before the first one is copied, so a refused
+ * load leaves the trainer as it was. */
+
+/* Which file and entry a value comes from, for the error. */
+typedef struct json_src {
+    const char *path, *entry;
+    ps_error *err;
+} json_src;
+
+/* v, called label in messages: a number, finite, in [lo, hi], integral
+ * when asked. */
+static int check_number(const json_src *s, const cJSON *v, const char *label, double lo, double hi, int integral,
+                        double *out) {
+    if (!cJSON_IsNumber(v))
+        return ps_error_set(s->err, "%s: %s: %s is %s", s->path, s->entry, label, v ? "not a number" : "missing");
+    double x = v->valuedouble;
+    if (!isfinite(x) || x < lo || x > hi || (integral && x != floor(x)))
+        return ps_error_set(s->err, "%s: %s: %s is %.17g, expected %s in [%.17g, %.17g]", s->path, s->entry, label, x,
+                            integral ? "an integer" : "a number", lo, hi);
+    *out = x;
     return PS_OK;
+}
+
+/* obj[key], where obj is the section sec ("" at the top, "ppo." in ppo). */
+static int read_number(const json_src *s, const cJSON *obj, const char *sec, const char *key, double lo, double hi,
+                       int integral, double *out) {
+    char label[128];
+    snprintf(label, sizeof label, "%s%s", sec, key);
+    return check_number(s, cJSON_GetObjectItemCaseSensitive(obj, key), label, lo, hi, integral, out);
+}
+
+/* A progress counter: an integer in [0, hi]. */
+static int read_count(const json_src *s, const cJSON *obj, const char *key, int64_t hi, int64_t *out) {
+    double x;
+    if (read_number(s, obj, "", key, 0, (double)hi, 1, &x) != PS_OK) return PS_ERR;
+    *out = (int64_t)x;
+    return PS_OK;
+}
+
+/* root[key], which must be an object. */
+static int read_section(const json_src *s, const cJSON *root, const char *key, const cJSON **out) {
+    *out = cJSON_GetObjectItemCaseSensitive(root, key);
+    if (!cJSON_IsObject(*out))
+        return ps_error_set(s->err, "%s: %s: %s is %s", s->path, s->entry, key, *out ? "not an object" : "missing");
+    return PS_OK;
+}
+
+/* root[key]: an array of n_min..n_max integers in [lo, hi] into v (*n). */
+static int read_ints(const json_src *s, const cJSON *root, const char *key, int n_min, int n_max, int lo, int hi,
+                     int *v, int *n) {
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, key);
+    *n = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : -1;
+    if (*n < n_min || *n > n_max)
+        return ps_error_set(s->err, "%s: %s: %s is not an array of %d to %d numbers", s->path, s->entry, key, n_min,
+                            n_max);
+    for (int k = 0; k < *n; k++) {
+        char label[64];
+        double x;
+        snprintf(label, sizeof label, "%s[%d]", key, k);
+        if (check_number(s, cJSON_GetArrayItem(a, k), label, lo, hi, 1, &x) != PS_OK) return PS_ERR;
+        v[k] = (int)x;
+    }
+    return PS_OK;
+}
+
+/* Bounds of what the program builds or accepts as flags. */
+#define MAX_LAYER 4096             /* ps_policy_create */
+#define MAX_OBS_DIM (1 << 26)
+#define MAX_ACTIONS (1 << 20)
+#define MAX_ENT_COEF 1e3           /* --ent-coef */
+#define MAX_WEIGHT 1e6             /* --efficiency-weight etc. */
+#define MAX_UPDATES INT64_C(9007199254740992) /* 2^53: a JSON number's exact integers */
+
+static int parse_format(const json_src *s, const cJSON *cfg) {
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(cfg, "format");
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(cfg, "version");
+    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, PS_CHECKPOINT_FORMAT) != 0)
+        return ps_error_set(s->err, "%s: not a PowerSched checkpoint (format is not %s)", s->path, PS_CHECKPOINT_FORMAT);
+    if (!cJSON_IsNumber(ver) || ver->valuedouble != PS_CHECKPOINT_VERSION)
+        return ps_error_set(s->err, "%s: checkpoint format version %.17g, this program reads version %d", s->path,
+                            cJSON_IsNumber(ver) ? ver->valuedouble : -1.0, PS_CHECKPOINT_VERSION);
+    return PS_OK;
+}
+
+/* config.json: the network, ent_coef (what a resume takes from it) and the
+ * reward weights. */
+static int parse_config(const json_src *s, const cJSON *cfg, ps_checkpoint_info *info) {
+    const cJSON *ppo, *w;
+    int n_nvec;
+    double obs;
+    if (parse_format(s, cfg) != PS_OK ||
+        read_ints(s, cfg, "net_arch", 1, PS_MAX_HIDDEN, 1, MAX_LAYER, info->hidden, &info->n_hidden) != PS_OK ||
+        read_ints(s, cfg, "nvec", 3, 3, 1, MAX_ACTIONS, info->nvec, &n_nvec) != PS_OK ||
+        read_number(s, cfg, "", "obs_dim", 1, MAX_OBS_DIM, 1, &obs) != PS_OK ||
+        read_section(s, cfg, "ppo", &ppo) != PS_OK ||
+        read_number(s, ppo, "ppo.", "ent_coef", 0, MAX_ENT_COEF, 0, &info->ent_coef) != PS_OK ||
+        read_section(s, cfg, "weights", &w) != PS_OK)
+        return PS_ERR;
+    info->obs_dim = (int)obs;
+    for (int k = 0; k < PS_N_WEIGHTS; k++)
+        if (read_number(s, w, "weights.", ps_weight_fields[k].name, -MAX_WEIGHT, MAX_WEIGHT, 0,
+                        ps_weight_at(&info->weights, k)) != PS_OK)
+            return PS_ERR;
+    return PS_OK;
+}
+
+/* progress.json's "action_rng"/"shuffle_rng": 4 decimal uint64 strings,
+ * not all zero (xoshiro256** never leaves that state). */
+static int parse_rng(const json_src *s, const cJSON *prog, const char *key, ps_rng *r) {
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(prog, key);
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 4)
+        return ps_error_set(s->err, "%s: %s: %s is not an array of 4 strings", s->path, s->entry, key);
+    for (int i = 0; i < 4; i++) {
+        const cJSON *v = cJSON_GetArrayItem(a, i);
+        const char *t = cJSON_IsString(v) ? v->valuestring : "";
+        char *end;
+        errno = 0;
+        r->s[i] = strtoull(t, &end, 10);
+        if (!*t || strspn(t, "0123456789") != strlen(t) || *end || errno == ERANGE)
+            return ps_error_set(s->err, "%s: %s: %s[%d] is not a 64-bit unsigned integer", s->path, s->entry, key, i);
+    }
+    if ((r->s[0] | r->s[1] | r->s[2] | r->s[3]) == 0)
+        return ps_error_set(s->err, "%s: %s: %s is all zeros", s->path, s->entry, key);
+    return PS_OK;
+}
+
+/* progress.json: step counts (PS_MAX_STEPS, as checkpoint names), update
+ * counts, RNG states. */
+static int parse_progress(const json_src *s, const cJSON *prog, ps_checkpoint_info *info) {
+    if (read_count(s, prog, "nominal_steps", PS_MAX_STEPS, &info->nominal_steps) != PS_OK ||
+        read_count(s, prog, "num_timesteps", PS_MAX_STEPS, &info->num_timesteps) != PS_OK ||
+        read_count(s, prog, "iteration", PS_MAX_STEPS, &info->iteration) != PS_OK ||
+        read_count(s, prog, "n_updates", MAX_UPDATES, &info->n_updates) != PS_OK ||
+        read_count(s, prog, "adam_steps", MAX_UPDATES, &info->adam_steps) != PS_OK ||
+        parse_rng(s, prog, "action_rng", &info->action_rng) != PS_OK ||
+        parse_rng(s, prog, "shuffle_rng", &info->shuffle_rng) != PS_OK)
+        return PS_ERR;
+    return PS_OK;
+}
+
+/* The JSON entry `name` parsed (caller deletes), or NULL with err. */
+static cJSON *parse_entry(const char *path, const ps_zip_entry *e, int n, const char *name, ps_error *err) {
+    const ps_zip_entry *x = ps_zip_find(e, n, name);
+    if (!x) {
+        ps_error_set(err, "%s: not a PowerSched checkpoint (no %s)", path, name);
+        return NULL;
+    }
+    cJSON *root = cJSON_ParseWithLength(x->data, x->size);
+    if (cJSON_IsObject(root)) return root;
+    cJSON_Delete(root);
+    ps_error_set(err, "%s: %s is not a valid JSON object", path, name);
+    return NULL;
+}
+
+static int parse_info(const char *path, const ps_zip_entry *e, int n, ps_checkpoint_info *info, ps_error *err) {
+    memset(info, 0, sizeof *info);
+    cJSON *cfg = parse_entry(path, e, n, "config.json", err);
+    cJSON *prog = cfg ? parse_entry(path, e, n, "progress.json", err) : NULL;
+    json_src sc = {path, "config.json", err}, sp = {path, "progress.json", err};
+    int rc = cfg && prog && parse_config(&sc, cfg, info) == PS_OK && parse_progress(&sp, prog, info) == PS_OK
+                 ? PS_OK : PS_ERR;
+    cJSON_Delete(cfg);
+    cJSON_Delete(prog);
+    return rc;
 }
 
 int ps_checkpoint_peek(const char *path, ps_checkpoint_info *info, ps_error *err) {
     ps_zip_entry *e;
     int n;
     if (ps_zip_read(path, &e, &n, err) != PS_OK) return PS_ERR;
-    cJSON *cfg = NULL, *prog = NULL;
-    int rc = parse_info(path, e, n, info, &cfg, &prog, err);
-    cJSON_Delete(cfg);
-    cJSON_Delete(prog);
+    int rc = parse_info(path, e, n, info, err);
     ps_zip_free(e, n);
     return rc;
 }
 
-static int load_rng(const char *path, const cJSON *a, ps_rng *r, ps_error *err) {
-    if (cJSON_GetArraySize(a) != 4) return ps_error_set(err, "%s: progress.json has no RNG state", path);
-    for (int i = 0; i < 4; i++) {
-        const cJSON *s = cJSON_GetArrayItem(a, i);
-        if (!cJSON_IsString(s)) return ps_error_set(err, "%s: progress.json RNG state is not text", path);
-        r->s[i] = strtoull(s->valuestring, NULL, 10);
-    }
-    return PS_OK;
-}
+/* ---- the tensors ---- */
 
-/* Copies one tensor's values from its entry after checking the size. */
-static int load_tensor(const char *path, const ps_zip_entry *e, int n, const char *name, float *dst, size_t count,
-                       ps_error *err) {
-    const ps_zip_entry *x = ps_zip_find(e, n, name);
-    if (!x) return ps_error_set(err, "%s: entry %s is missing", path, name);
-    if (x->size != count * sizeof(float))
-        return ps_error_set(err, "%s: entry %s has %zu bytes, the network needs %zu", path, name, x->size,
-                            count * sizeof(float));
-    memcpy(dst, x->data, x->size);
-    return PS_OK;
-}
-
-/* The network's tensors and, with_moments, Adam's moments. */
-static int load_tensors(const char *path, const ps_zip_entry *e, int n, ps_trainer *t, int with_moments,
-                        ps_error *err) {
-    ps_policy *p = &t->policy;
-    char name[256];
-    for (int i = 0; i < p->n_params; i++) {
-        size_t count = (size_t)at_numel(p->params[i]);
-        snprintf(name, sizeof name, "policy/%s.bin", p->names[i]);
-        if (load_tensor(path, e, n, name, at_data(p->params[i]), count, err) != PS_OK) return PS_ERR;
-        for (int which = 0; with_moments && which < 2; which++) {
-            at_tensor m = ato_moment(t->opt, i, which);
-            snprintf(name, sizeof name, "optimizer/%s.%s.bin", p->names[i], which ? "exp_avg_sq" : "exp_avg");
-            int rc = m ? load_tensor(path, e, n, name, at_data(m), count, err) : ps_torch_error(err, path);
-            if (m) at_free(m);
-            if (rc != PS_OK) return PS_ERR;
-        }
-    }
-    return PS_OK;
+/* The entry names of tensor i: policy, Adam's exp_avg, exp_avg_sq. */
+static void tensor_names(const ps_policy *p, int i, char names[3][256]) {
+    snprintf(names[0], sizeof names[0], "policy/%s.bin", p->names[i]);
+    snprintf(names[1], sizeof names[1], "optimizer/%s.exp_avg.bin", p->names[i]);
+    snprintf(names[2], sizeof names[2], "optimizer/%s.exp_avg_sq.bin", p->names[i]);
 }
 
 /* "64,64" */
@@ -211,6 +313,79 @@ static void arch_text(const int *hidden, int n, char *buf, size_t size) {
     size_t o = 0;
     buf[0] = '\0';
     for (int k = 0; k < n && o < size; k++) o += (size_t)snprintf(buf + o, size - o, "%s%d", k ? "," : "", hidden[k]);
+}
+
+/* Whether name is one of the network's tensors. */
+static int is_tensor_of(const ps_policy *p, const char *name) {
+    char names[3][256];
+    for (int i = 0; i < p->n_params; i++) {
+        tensor_names(p, i, names);
+        for (int w = 0; w < 3; w++)
+            if (strcmp(names[w], name) == 0) return 1;
+    }
+    return 0;
+}
+
+/* An entry that is neither JSON nor a tensor of p: the tensors were saved
+ * for another network than config.json declares. */
+static int check_no_strays(const char *path, const ps_zip_entry *e, int n, const ps_policy *p, ps_error *err) {
+    for (int k = 0; k < n; k++) {
+        if (!strcmp(e[k].name, "config.json") || !strcmp(e[k].name, "progress.json") || is_tensor_of(p, e[k].name))
+            continue;
+        char arch[64];
+        arch_text(p->hidden, p->n_hidden, arch, sizeof arch);
+        return ps_error_set(err, "%s: entry %s is not a tensor of the network config.json declares (net_arch %s, "
+                            "%d observations): the tensors do not match config.json", path, e[k].name, arch,
+                            p->obs_dim);
+    }
+    return PS_OK;
+}
+
+/* Entry name holds count finite floats. */
+static int check_tensor(const char *path, const ps_zip_entry *e, int n, const char *name, size_t count, ps_error *err) {
+    const ps_zip_entry *x = ps_zip_find(e, n, name);
+    if (!x) return ps_error_set(err, "%s: entry %s is missing", path, name);
+    if (x->size != count * sizeof(float))
+        return ps_error_set(err, "%s: entry %s has %zu bytes, the network config.json declares needs %zu", path, name,
+                            x->size, count * sizeof(float));
+    const float *v = x->data;
+    for (size_t i = 0; i < count; i++)
+        if (!isfinite(v[i]))
+            return ps_error_set(err, "%s: entry %s holds %s at index %zu", path, name,
+                                isnan(v[i]) ? "nan" : v[i] > 0 ? "inf" : "-inf", i);
+    return PS_OK;
+}
+
+/* Every tensor of p (policy and both moments) present, sized, finite; and
+ * no other. */
+static int check_tensors(const char *path, const ps_zip_entry *e, int n, const ps_policy *p, ps_error *err) {
+    char names[3][256];
+    for (int i = 0; i < p->n_params; i++) {
+        tensor_names(p, i, names);
+        for (int w = 0; w < 3; w++)
+            if (check_tensor(path, e, n, names[w], (size_t)at_numel(p->params[i]), err) != PS_OK) return PS_ERR;
+    }
+    return check_no_strays(path, e, n, p, err);
+}
+
+/* Copies the checked tensors into t: the network and, with_moments, Adam's
+ * moments. */
+static int copy_tensors(const char *path, const ps_zip_entry *e, int n, ps_trainer *t, int with_moments, ps_error *err) {
+    ps_policy *p = &t->policy;
+    char names[3][256];
+    for (int i = 0; i < p->n_params; i++) {
+        tensor_names(p, i, names);
+        const ps_zip_entry *x = ps_zip_find(e, n, names[0]);
+        memcpy(at_data(p->params[i]), x->data, x->size);
+        for (int which = 0; with_moments && which < 2; which++) {
+            at_tensor m = ato_moment(t->opt, i, which);
+            if (!m) return ps_torch_error(err, path);
+            x = ps_zip_find(e, n, names[1 + which]);
+            memcpy(at_data(m), x->data, x->size);
+            at_free(m);
+        }
+    }
+    return PS_OK;
 }
 
 /* The checkpoint's network must be the one built: observations, actions
@@ -230,25 +405,23 @@ static int check_shape(const char *path, const ps_checkpoint_info *info, const p
 }
 
 /* Reads path into t: the network (with Adam's moments when full) and, when
- * full, RNG states and counters. */
+ * full, RNG states and counters. Everything is checked before t changes. */
 static int load(const char *path, ps_trainer *t, ps_checkpoint_info *info, int full, ps_error *err) {
     ps_zip_entry *e;
     int n;
     if (ps_zip_read(path, &e, &n, err) != PS_OK) return PS_ERR;
-    cJSON *cfg = NULL, *prog = NULL;
-    int rc = parse_info(path, e, n, info, &cfg, &prog, err);
+    int rc = parse_info(path, e, n, info, err);
     if (rc == PS_OK) rc = check_shape(path, info, &t->policy, err);
-    if (rc == PS_OK) rc = load_tensors(path, e, n, t, full, err);
+    if (rc == PS_OK) rc = check_tensors(path, e, n, &t->policy, err);
+    if (rc == PS_OK) rc = copy_tensors(path, e, n, t, full, err);
     if (rc == PS_OK) rc = ps_policy_refresh(&t->policy, err);
-    if (rc == PS_OK && full) rc = load_rng(path, cJSON_GetObjectItem(prog, "action_rng"), &t->action_rng, err);
-    if (rc == PS_OK && full) rc = load_rng(path, cJSON_GetObjectItem(prog, "shuffle_rng"), &t->shuffle_rng, err);
     if (rc == PS_OK && full) {
+        t->action_rng = info->action_rng;
+        t->shuffle_rng = info->shuffle_rng;
         t->num_timesteps = info->num_timesteps;
         t->n_updates = info->n_updates;
-        ato_set_step_count(t->opt, (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(prog, "adam_steps")));
+        ato_set_step_count(t->opt, info->adam_steps);
     }
-    cJSON_Delete(cfg);
-    cJSON_Delete(prog);
     ps_zip_free(e, n);
     return rc;
 }

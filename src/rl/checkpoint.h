@@ -6,8 +6,12 @@
  *                  RNG states
  *   policy/<param>.bin            float32 little-endian values
  *   optimizer/<param>.exp_avg.bin, optimizer/<param>.exp_avg_sq.bin
- * Loading checks the format, the version, every entry's CRC (ps_zip_read)
- * and every tensor's size, and refuses a network that does not fit the env. */
+ * Loading checks the format, the version, the archive (ps_zip_read: sizes,
+ * layout, CRCs), every value read from the JSON (present, finite, in range:
+ * a clear error naming the file, the entry and the key), that the tensors are
+ * exactly those of the network config.json declares (names, sizes, finite
+ * values), and refuses a network that does not fit the env; all before the
+ * trainer is changed. */
 #ifndef POWERSCHED_RL_CHECKPOINT_H
 #define POWERSCHED_RL_CHECKPOINT_H
 
@@ -23,7 +27,8 @@ typedef struct ps_checkpoint_info {
     int hidden[PS_MAX_HIDDEN], n_hidden;
     int obs_dim, nvec[3];
     double ent_coef;
-    int64_t nominal_steps, num_timesteps, iteration, n_updates;
+    int64_t nominal_steps, num_timesteps, iteration, n_updates, adam_steps;
+    ps_rng action_rng, shuffle_rng;
     ps_weights weights;
 } ps_checkpoint_info;
 

@@ -1,7 +1,39 @@
 /* resume.c - which checkpoint a training run continues, and from where. */
 #include "resume.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
+
+/* <digits>.zip.tmp.XXXXXX: the temp file ps_atomic_file writes a checkpoint
+ * under (mkstemp's six characters) before renaming it into place. */
+static int is_save_temp(const char *name) {
+    size_t digits = strspn(name, "0123456789");
+    const char *rest = name + digits;
+    if (digits == 0 || strncmp(rest, ".zip.tmp.", 9) != 0) return 0;
+    rest += 9;
+    return strlen(rest) == 6 &&
+           strspn(rest, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == 6;
+}
+
+/* A save killed before its rename leaves its temp file behind, and nothing
+ * else would ever remove it. The training process owns the models folder
+ * (ps_session_lock), so no other save can be writing one now. */
+static void remove_save_temps(const char *models_dir, FILE *warn) {
+    DIR *d = opendir(models_dir);
+    if (!d) return;
+    char path[4700];
+    for (struct dirent *e; (e = readdir(d));) {
+        if (!is_save_temp(e->d_name)) continue;
+        snprintf(path, sizeof path, "%s/%s", models_dir, e->d_name);
+        int gone = unlink(path) == 0;
+        if (warn && gone) fprintf(warn, "warning: removed %s, left by an interrupted save\n", path);
+        if (warn && !gone) fprintf(warn, "warning: cannot remove %s (left by an interrupted save): %s\n", path,
+                                   strerror(errno));
+    }
+    closedir(d);
+}
 
 /* A new model: initialised, or with the network of st->init_from. */
 static int create_new(ps_trainer *t, ps_env *env, const ps_train_start *st, ps_resume *r, ps_error *err) {
@@ -16,6 +48,7 @@ static int create_new(ps_trainer *t, ps_env *env, const ps_train_start *st, ps_r
 int ps_trainer_resume(ps_trainer *t, ps_env *env, const ps_session *s, const ps_train_start *st, FILE *warn,
                       ps_resume *r, ps_error *err) {
     memset(r, 0, sizeof *r);
+    remove_save_temps(s->models_dir, warn);
     r->steps = ps_session_pick_model(s, st->want, r->path, sizeof r->path, warn);
     if (r->steps < 0) return create_new(t, env, st, r, err);
     if (st->init_from && warn)

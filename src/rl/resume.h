@@ -37,8 +37,11 @@ typedef struct ps_resume {
  * init_from is then ignored with a warning), or new from st (with
  * init_from's network when given, refused when its architecture is not the
  * one asked for). A resumed run continues the step and episode counters:
- * env progress = iteration * iteration_steps. t must be freed
- * (ps_trainer_free) also after a failure. */
+ * env progress = iteration * iteration_steps. First removes the temp files
+ * (<N>.zip.tmp.XXXXXX) an interrupted save left in the models folder, saying
+ * so on `warn`: call it from the process that holds the session's lock
+ * (ps_session_lock). t must be freed (ps_trainer_free) also after a
+ * failure. */
 int ps_trainer_resume(ps_trainer *t, ps_env *env, const ps_session *s, const ps_train_start *st, FILE *warn,
                       ps_resume *r, ps_error *err);
 

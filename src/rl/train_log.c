@@ -4,9 +4,13 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "powersched/io.h"
 
 static const char UPDATES_HEADER[] =
     "steps,n_updates,policy_loss,value_loss,entropy_loss,approx_kl,clip_fraction,loss,explained_variance,"
@@ -42,35 +46,120 @@ const ps_tb_metric ps_tb_metrics[] = {
 #undef M
 const int ps_tb_metric_count = (int)(sizeof ps_tb_metrics / sizeof ps_tb_metrics[0]);
 
-/* Opens dir/name for appending; *fresh says whether it needs its header. */
+/* Opens dir/name for appending; *fresh says whether it needs its header
+ * (new or empty). */
 static FILE *open_append(const char *dir, const char *name, int *fresh, ps_error *err) {
     char path[4600];
+    struct stat st;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    *fresh = access(path, F_OK) != 0;
+    *fresh = stat(path, &st) != 0 || st.st_size == 0;
     FILE *f = fopen(path, "a");
     if (!f) ps_error_set(err, "%s: cannot open for appending: %s", path, strerror(errno));
     return f;
 }
 
-int ps_train_log_open(ps_train_log *l, const char *dir, const char *tb_dir, ps_error *err) {
-    memset(l, 0, sizeof *l);
+/* The CSV files, with their headers when new. */
+static int open_csv(ps_train_log *l, ps_error *err) {
     int fresh;
-    if (!(l->episodes = open_append(dir, "episodes.csv", &fresh, err))) return PS_ERR;
+    if (!(l->episodes = open_append(l->dir, "episodes.csv", &fresh, err))) return PS_ERR;
     if (fresh) {
         fprintf(l->episodes, "steps");
         for (int i = 0; i < ps_episode_field_count; i++) fprintf(l->episodes, ",%s", ps_episode_fields[i].name);
         fputc('\n', l->episodes);
     }
-    if (!(l->updates = open_append(dir, "updates.csv", &fresh, err))) return PS_ERR;
+    if (!(l->updates = open_append(l->dir, "updates.csv", &fresh, err))) return PS_ERR;
     if (fresh) fprintf(l->updates, "%s\n", UPDATES_HEADER);
+    return PS_OK;
+}
+
+static void close_csv(ps_train_log *l) {
+    if (l->episodes) fclose(l->episodes);
+    if (l->updates) fclose(l->updates);
+    l->episodes = l->updates = NULL;
+}
+
+int ps_train_log_open(ps_train_log *l, const char *dir, const char *tb_dir, ps_error *err) {
+    memset(l, 0, sizeof *l);
+    if (strlen(dir) >= sizeof l->dir) return ps_error_set(err, "%s: path too long", dir);
+    snprintf(l->dir, sizeof l->dir, "%s", dir);
+    if (open_csv(l, err) != PS_OK) return PS_ERR;
     return tb_dir ? ps_tb_open(&l->tb, tb_dir, err) : PS_OK;
 }
 
 void ps_train_log_close(ps_train_log *l) {
-    if (l->episodes) fclose(l->episodes);
-    if (l->updates) fclose(l->updates);
+    close_csv(l);
     ps_tb_close(&l->tb);
-    l->episodes = l->updates = NULL;
+}
+
+/* ---- resume: each step once -------------------------------------------- */
+
+/* A row logged after `steps`: its first field (the steps it was logged at)
+ * is a number above. The header, and anything else, is not. */
+static int row_after(const char *line, int64_t steps) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(line, &end, 10);
+    return end != line && *end == ',' && errno == 0 && v > steps;
+}
+
+/* Copies in's lines to out (NULL: only counts), leaving out the rows logged
+ * after steps and a last line without its newline (a row a kill cut
+ * short, which the next row would otherwise be glued to). */
+static long copy_rows(FILE *in, FILE *out, int64_t steps) {
+    char *line = NULL;
+    size_t cap = 0;
+    long dropped = 0;
+    for (ssize_t len; (len = getline(&line, &cap, in)) > 0;) {
+        if (line[len - 1] != '\n' || row_after(line, steps)) dropped++;
+        else if (out) fwrite(line, 1, (size_t)len, out);
+    }
+    free(line);
+    return ferror(in) ? -1 : dropped;
+}
+
+/* Rewrites path (a regular file) without its rows past steps. */
+static int rewrite_rows(const char *path, int64_t steps, ps_error *err) {
+    FILE *in = fopen(path, "r");
+    if (!in) return ps_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+    ps_atomic_file f;
+    int rc = ps_atomic_open(&f, path, err);
+    if (rc == PS_OK && copy_rows(in, f.fp, steps) < 0) {
+        ps_atomic_abort(&f);
+        rc = ps_error_set(err, "%s: cannot read: %s", path, strerror(errno));
+    }
+    fclose(in);
+    return rc == PS_OK ? ps_atomic_commit(&f, err) : rc;
+}
+
+/* dir/name without the rows logged after steps: counted first, so a file
+ * with none is left alone; a link or other non-regular file is kept. */
+static int cut_csv(const char *dir, const char *name, int64_t steps, FILE *warn, ps_error *err) {
+    char path[4600];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *in = lstat(path, &st) == 0 ? fopen(path, "r") : NULL;
+    if (!in) return errno == ENOENT ? PS_OK : ps_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+    long dropped = copy_rows(in, NULL, steps);
+    fclose(in);
+    if (dropped < 0) return ps_error_set(err, "%s: cannot read", path);
+    if (dropped > 0 && !S_ISREG(st.st_mode)) {
+        if (warn) fprintf(warn, "warning: %s is not a regular file: its %ld rows after step %lld are kept\n", path,
+                          dropped, (long long)steps);
+        return PS_OK;
+    }
+    if (dropped == 0 || rewrite_rows(path, steps, err) != PS_OK) return dropped == 0 ? PS_OK : PS_ERR;
+    if (warn)
+        fprintf(warn, "warning: dropped %ld rows of %s logged after step %lld (by a run past the checkpoint "
+                "resumed)\n", dropped, path, (long long)steps);
+    return PS_OK;
+}
+
+int ps_train_log_resume(ps_train_log *l, int64_t steps, FILE *warn, ps_error *err) {
+    close_csv(l);
+    if (cut_csv(l->dir, "episodes.csv", steps, warn, err) != PS_OK ||
+        cut_csv(l->dir, "updates.csv", steps, warn, err) != PS_OK)
+        return PS_ERR;
+    return open_csv(l, err);
 }
 
 /* Keeps the first failure of a CSV row (a full disk, say). */
@@ -134,3 +223,4 @@ void ps_train_log_update(ps_train_log *l, const ps_update_stats *s, int64_t step
     };
     for (size_t i = 0; i < sizeof train / sizeof train[0]; i++) scalar(l, train[i].tag, steps, train[i].v);
 }
+

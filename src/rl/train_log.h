@@ -7,7 +7,8 @@
  *                               metrics/... per episode; SB3's train/...,
  *                               rollout/... and time/fps per update).
  * The CSV files are appended to across resumes (the header is written when a
- * file is new); every resume starts a new event file. Rows are flushed as
+ * file is new or empty), after ps_train_log_resume has cut them back to the
+ * checkpoint resumed; every resume starts a new event file. Rows are flushed as
  * written: the files are read while training runs. A failed write is kept
  * (ps_train_log.failed, err) and later writes are skipped, so the caller can
  * check once per iteration instead of after every row. */
@@ -24,6 +25,7 @@
 #define PS_EP_INFO_LEN 100
 
 typedef struct ps_train_log {
+    char dir[4400]; /* the CSV files' folder */
     FILE *episodes, *updates;
     ps_tb tb; /* tb.fp NULL: no TensorBoard */
     double ep_reward[PS_EP_INFO_LEN], ep_len[PS_EP_INFO_LEN];
@@ -35,6 +37,14 @@ typedef struct ps_train_log {
 /* dir: the CSV folder; tb_dir: the event file's folder, NULL for none. */
 int ps_train_log_open(ps_train_log *l, const char *dir, const char *tb_dir, ps_error *err);
 void ps_train_log_close(ps_train_log *l); /* safe on a log that failed to open */
+
+/* On resume from a checkpoint taken after `steps` trainer steps: drops the
+ * rows of episodes.csv and updates.csv logged after it (by a run that went
+ * on past that checkpoint; and a last row a kill cut short), so each step
+ * appears once, rewriting a file atomically only when it loses rows, and
+ * reopens the files for appending. Says on warn (may be NULL) how many rows
+ * each file lost. The event files are left alone. */
+int ps_train_log_resume(ps_train_log *l, int64_t steps, FILE *warn, ps_error *err);
 
 /* An episode that ended when the trainer had taken `steps` steps. */
 void ps_train_log_episode(ps_train_log *l, int64_t steps, const ps_episode_record *rec);

@@ -31,6 +31,12 @@ void ps_train_run_close(ps_train_run *r) {
     r->options = NULL;
 }
 
+int ps_train_run_resume(ps_train_run *r, ps_trainer *t, ps_env *env, const ps_train_start *st, FILE *warn,
+                        ps_resume *res, ps_error *err) {
+    if (ps_trainer_resume(t, env, &r->sess, st, warn, res, err) != PS_OK) return PS_ERR;
+    return res->steps < 0 ? PS_OK : ps_train_log_resume(&r->log, res->info.num_timesteps, warn, err);
+}
+
 void ps_train_run_step(ps_train_run *r, const ps_env *env, const ps_step_info *in) {
     ps_series_add(&r->series, env, in);
 }

@@ -9,6 +9,7 @@
 #include "powersched/episode_plot.h"
 #include "powersched/options.h"
 #include "powersched/session.h"
+#include "resume.h"
 #include "train_log.h"
 
 typedef struct ps_train_run {
@@ -29,6 +30,13 @@ int ps_train_run_open(ps_train_run *r, const char *base, const char *name, const
 int ps_train_run_records(ps_train_run *r, const ps_optset *set, uint64_t seed, int seed_given, int episode_hours,
                          int tensorboard, ps_error *err);
 void ps_train_run_close(ps_train_run *r); /* safe after a failed open */
+
+/* The run's trainer (ps_trainer_resume on the run's session; call after
+ * ps_train_run_records, with the session locked); a resumed run then cuts
+ * the CSV logs back to the checkpoint's steps (ps_train_log_resume), so the
+ * steps it logs again appear once. Warnings go to warn. */
+int ps_train_run_resume(ps_train_run *r, ps_trainer *t, ps_env *env, const ps_train_start *st, FILE *warn,
+                        ps_resume *res, ps_error *err);
 
 void ps_train_run_step(ps_train_run *r, const ps_env *env, const ps_step_info *in);
 /* Logs the episode that ended after `steps` trainer steps and plots it when
