@@ -112,6 +112,15 @@ expect 1 'nocomma.csv:2: expected' "$ps" simulate --prices "$out/nocomma.csv"
 printf '2023-01-01T00:00,12.5\n' > "$out/noheader.csv"
 expect 1 'noheader.csv:1: expected a header line' "$ps" simulate --prices "$out/noheader.csv"
 
+# --- price files read by time: 15-minute rows averaged, gaps refused or filled
+python3 -c "
+print('Date;Price')
+for q in range(4 * 48): print(f'2025-10-{1 + q // 96:02d} {q // 4 % 24:02d}:{q % 4 * 15:02d};{q},5')" > "$out/quarter.csv"
+expect 0 'Price file: 192 rows, up to 4 per hour, averaged to hourly prices' "$ps" simulate --episodes 1 --prices "$out/quarter.csv"
+printf 'Date,Price\n2023-01-01T00:00Z,1\n2023-01-01T02:00Z,2\n' > "$out/gap.csv"
+expect 1 'gap.csv:3: no price for the hour of 2023-01-01 01:00 UTC' "$ps" simulate --prices "$out/gap.csv"
+expect 2 "--price-gaps: 'maybe' is not" "$ps" simulate --prices "$out/gap.csv" --price-gaps maybe
+
 # --- bad job logs and durations files
 expect 1 'nolog.txt: cannot open job log' "$ps" simulate --jobs "$out/nolog.txt"
 printf 'JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n----\n1 u gpu 2025-04-13T16:35:12 x y 60 4\n' > "$out/short.log"

@@ -66,6 +66,103 @@ static void test_prices(void) {
     CHECK_STR_CONTAINS(err.msg, ":1: expected a header line");
 }
 
+/* Loads with options; returns the count (or -1), values in v (freed here
+ * into out[0..3]). */
+static int prices_opt(const char *path, const char *column, int fill, float out[4], ps_price_report *rep,
+                      ps_error *err) {
+    ps_price_options o = {column, fill};
+    float *v = NULL;
+    size_t n = 0;
+    int rc = ps_prices_load(path, &o, &v, &n, rep, err);
+    for (size_t i = 0; rc == PS_OK && i < n && i < 4; i++) out[i] = v[i];
+    free(v);
+    return rc == PS_OK ? (int)n : -1;
+}
+
+/* Timed rows: 15-minute rows averaged, gaps and repeated hours reported (or
+ * filled), ENTSO-E and Energy-Charts files, the one-row-per-hour reading. */
+static void test_timed_prices(void) {
+    ps_error err;
+    ps_price_report rep;
+    float v[4] = {0};
+    const char *path = TEMP("Date,Price\n2025-10-01T00:00+02:00,10\n2025-10-01T00:15+02:00,20\n"
+                            "2025-10-01T00:30+02:00,30\n2025-10-01T00:45+02:00,40\n2025-10-01T01:00+02:00,5\n"
+                            "2025-10-01T01:15+02:00,6\n");
+    CHECK_INT(prices_opt(path, NULL, 0, v, &rep, &err), 2);
+    CHECK(v[0] == 25.0f && v[1] == 5.5f);
+    CHECK_INT(rep.rows_per_hour, 4);
+    CHECK_INT(rep.rows, 6);
+    unlink(path);
+    path = TEMP("Date;Price\n2023-01-01 00:00;1\n2023-01-01 01:00;2\n2023-01-01 03:00;4\n");
+    CHECK_INT(prices_opt(path, NULL, 0, v, &rep, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, ":4: no price for the hour of 2023-01-01 02:00 UTC (1 hour missing there); "
+                                "--price-gaps fill carries the last price forward");
+    CHECK_INT(prices_opt(path, NULL, 1, v, &rep, &err), 4);
+    CHECK(v[0] == 1 && v[1] == 2 && v[2] == 2 && v[3] == 4);
+    CHECK_INT(rep.filled, 1);
+    unlink(path);
+    path = TEMP("Date,Price\n2023-01-01T00:00Z,1\n2023-01-01T01:00Z,2\n2023-01-01T01:00Z,9\n2023-01-01T02:00Z,3\n");
+    CHECK_INT(prices_opt(path, NULL, 0, v, &rep, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, ":4: the same time as line 3 (a duplicate hour?");
+    CHECK_INT(prices_opt(path, NULL, 1, v, &rep, &err), 3);
+    CHECK(v[1] == 2 && v[2] == 3);
+    CHECK_INT(rep.duplicates, 1);
+    unlink(path);
+    /* one row per hour spanned: read in order even where a time is off (the
+     * public 2023 file's 03:00+00:00 row) */
+    CHECK_INT(prices_opt(TEMP("Date,Price\n2023-02-26T02:00+01:00,1\n2023-02-26T03:00+00:00,2\n"
+                              "2023-02-26T04:00+01:00,3\n2023-02-26T05:00+01:00,4\n2023-02-26T06:00+01:00,5\n"),
+                         NULL, 0, v, &rep, &err), 5);
+    CHECK(v[0] == 1 && v[1] == 2 && v[2] == 3 && v[3] == 4);
+    CHECK_INT(rep.irregular, 2);
+    CHECK_INT(rep.first_irregular, 3);
+    CHECK_INT(prices_opt(TEMP("Date,Price\n2023-01-01T02:00Z,1\n2023-01-01T01:00Z,2\n"), NULL, 0, v, &rep, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, ":3: time goes backwards");
+    CHECK_INT(prices_opt(TEMP("Date,Price\n2023-01-01T02:00Z,1\nlater,2\n"), NULL, 0, v, &rep, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, ":3: no time like the first row's");
+    /* ENTSO-E: MTU intervals, "n/e" for a missing price, the day-ahead column */
+    path = TEMP("\"MTU (CET/CEST)\",\"Day-ahead Price [EUR/MWh]\"\n\"01.01.2023 00:00 - 01.01.2023 01:00\",\"-5.17\"\n"
+                "\"01.01.2023 01:00 - 01.01.2023 02:00\",\"n/e\"\n\"01.01.2023 02:00 - 01.01.2023 03:00\",\"3\"\n");
+    CHECK_INT(prices_opt(path, NULL, 0, v, &rep, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, "no price for the hour of 2023-01-01 01:00 UTC");
+    CHECK_INT(prices_opt(path, NULL, 1, v, &rep, &err), 3);
+    CHECK(v[0] == -5.17f && v[1] == -5.17f && v[2] == 3.0f);
+    unlink(path);
+    CHECK_INT(prices_opt(TEMP("\"MTU (CET/CEST)\",\"Area\",\"Sequence\",\"Day-ahead Price (EUR/MWh)\",\"Intraday Price "
+                              "(EUR/MWh)\"\n\"01/01/2025 00:00:00 - 01/01/2025 01:00:00\",\"BZN|DE-LU\",\"x\",\"7.5\",\"\"\n"),
+                         NULL, 0, v, &rep, &err), 1);
+    CHECK(v[0] == 7.5f);
+    CHECK_INT(prices_opt(TEMP("time,spot,eur\n2023-01-01T00:00Z,1,2\n"), "eur", 0, v, &rep, &err), 1);
+    CHECK(v[0] == 2.0f);
+    CHECK_INT(prices_opt(TEMP("time,spot,eur\n2023-01-01T00:00Z,1,2\n"), "EURO", 0, v, &rep, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, ":1: no column named 'EURO' (--price-column)");
+    /* Energy-Charts JSON */
+    path = TEMP("{\"license_info\": \"CC BY 4.0\", \"unix_seconds\": [1672527600, 1672531200, 1672534800],\n"
+                " \"price\": [-5.17, null, 3.0], \"unit\": \"EUR / MWh\", \"deprecated\": false}\n");
+    CHECK_INT(prices_opt(path, NULL, 0, v, &rep, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, ": entry 1: no price for the hour of 2023-01-01 00:00 UTC");
+    CHECK_INT(prices_opt(path, NULL, 1, v, &rep, &err), 3);
+    CHECK(v[0] == -5.17f && v[1] == -5.17f && v[2] == 3.0f);
+    unlink(path);
+    CHECK_INT(prices_opt(TEMP("{\"unix_seconds\": [1, 2], \"price\": [1]}"), NULL, 0, v, &rep, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, "\"unix_seconds\" has 2 entries, \"price\" 1");
+    CHECK_INT(prices_opt(TEMP("{\"unix_seconds\": [0], \"price\": [\"x\"]}"), NULL, 0, v, &rep, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, "price[0] is not a number");
+    CHECK_INT(prices_opt(TEMP("{\"unix_seconds\": [0], "), NULL, 0, v, &rep, &err), -1);
+    CHECK_STR_CONTAINS(err.msg, "not valid JSON");
+    /* times themselves */
+    int64_t t;
+    CHECK_INT(ps_price_parse_time("2023-01-01T00:00+01:00", &t), 0);
+    CHECK_INT(t, 1672527600);
+    CHECK_INT(ps_price_parse_time("2023-01-01 00:00:00.000-0130", &t), 0);
+    CHECK_INT(t, 1672536600);
+    CHECK_INT(ps_price_parse_time("31.12.2023 23:00 - 01.01.2024 00:00", &t), 0);
+    CHECK_INT(t, 1704063600);
+    CHECK_INT(ps_price_parse_time("2023-02-29 00:00", &t), -1);
+    CHECK_INT(ps_price_parse_time("2023-01-01T24:00", &t), -1);
+    CHECK_INT(ps_price_parse_time("2023-01-01", &t), -1);
+}
+
 static int sacct(const char *path, ps_sacct_log *log, ps_error *err) {
     int rc = ps_sacct_read(path, log, err);
     unlink(path);
@@ -211,6 +308,7 @@ static void test_durations_and_lines(void) {
 
 int main(void) {
     test_prices();
+    test_timed_prices();
     test_sacct();
     test_actions();
     test_durations_and_lines();

@@ -30,8 +30,11 @@ int ps_atomic_write_text(const char *path, const char *text, ps_error *err);
  * every JSON file goes through cJSON, so names with quotes come out escaped. */
 struct cJSON;
 int ps_write_json(const char *path, const struct cJSON *json, ps_error *err);
-/* The whole file as a NUL-terminated string (caller frees), or NULL with err. */
+/* The whole file as a NUL-terminated string (caller frees), or NULL with err;
+ * a file past max bytes (PS_MAX_TEXT_FILE for ps_read_text) is an error. */
+#define PS_MAX_TEXT_FILE ((size_t)64 << 20)
 char *ps_read_text(const char *path, ps_error *err);
+char *ps_read_text_max(const char *path, size_t max, ps_error *err);
 
 /* CRC-32 (zlib) of n little-endian int32 values. */
 uint32_t ps_crc32_i32(const int32_t *v, size_t n);

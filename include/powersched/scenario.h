@@ -10,6 +10,7 @@
 #define POWERSCHED_SCENARIO_H
 
 #include "powersched/env.h"
+#include "powersched/price_file.h"
 #include "powersched/workload.h"
 
 /* What to load. */
@@ -17,6 +18,7 @@ typedef struct ps_scenario_spec {
     ps_config cfg;
     ps_weights weights;
     const char *prices_path;     /* "" or NULL: synthetic prices */
+    ps_price_options price_options; /* how the price file is read */
     const float *price_values;   /* alternative to prices_path (tests); copied */
     size_t n_price_values;
     long long price_first, price_last; /* rows first..last (0-based, inclusive) of the series; -1: all */
@@ -35,6 +37,7 @@ typedef struct ps_scenario {
     float *prices;               /* NULL: synthetic */
     size_t n_prices;
     char prices_path[4096];      /* "" for synthetic or given values */
+    ps_price_report price_report; /* what reading the price file did */
     long long price_first, price_last; /* the rows of the file kept (all: 0..n-1) */
     ps_workload workload;
 } ps_scenario;

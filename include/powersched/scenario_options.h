@@ -14,7 +14,7 @@
 #define PS_GROUP_CONTRACT "training contract"
 
 typedef struct ps_sim_flags {
-    const char *prices, *job_durations, *jobs, *hourly_jobs, *price_rows;
+    const char *prices, *job_durations, *jobs, *hourly_jobs, *price_rows, *price_column, *price_gaps;
     /* training contract: words turned into cluster.contract by ps_sim_flags_to_spec */
     const char *reward, *price_timing, *price_history, *hard_reset, *hourly_scale;
     int exact_replay, exact_replay_aggregate;

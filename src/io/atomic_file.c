@@ -99,7 +99,9 @@ int ps_write_json(const char *path, const cJSON *json, ps_error *err) {
     return rc;
 }
 
-char *ps_read_text(const char *path, ps_error *err) {
+char *ps_read_text(const char *path, ps_error *err) { return ps_read_text_max(path, PS_MAX_TEXT_FILE, err); }
+
+char *ps_read_text_max(const char *path, size_t max, ps_error *err) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         ps_error_set(err, "%s: cannot open: %s", path, strerror(errno));
@@ -110,6 +112,12 @@ char *ps_read_text(const char *path, ps_error *err) {
     while (buf) { /* a short read is the end (or an error): no size needed up front */
         n += fread(buf + n, 1, cap - n - 1, f);
         if (n < cap - 1) break;
+        if (n > max) { /* an endless input (/dev/zero) stops here */
+            free(buf);
+            fclose(f);
+            ps_error_set(err, "%s: larger than %zu bytes", path, max);
+            return NULL;
+        }
         char *b = realloc(buf, cap *= 2);
         if (!b) free(buf);
         buf = b;

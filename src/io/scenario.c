@@ -46,7 +46,7 @@ static int load_prices(ps_scenario *sc, const ps_scenario_spec *spec, ps_error *
     }
     if (!spec->prices_path || !*spec->prices_path) return PS_OK;
     snprintf(sc->prices_path, sizeof sc->prices_path, "%s", spec->prices_path);
-    return ps_prices_load_csv(spec->prices_path, &sc->prices, &sc->n_prices, err);
+    return ps_prices_load(spec->prices_path, &spec->price_options, &sc->prices, &sc->n_prices, &sc->price_report, err);
 }
 
 int ps_scenario_load(ps_scenario *sc, const ps_scenario_spec *spec, ps_error *err) {

@@ -7,7 +7,8 @@
 #include <string.h>
 
 void ps_sim_flags_init(ps_sim_flags *f) {
-    f->prices = f->job_durations = f->jobs = f->hourly_jobs = f->price_rows = "";
+    f->prices = f->job_durations = f->jobs = f->hourly_jobs = f->price_rows = f->price_column = "";
+    f->price_gaps = "error";
     f->reward = f->price_timing = "reference";
     f->price_history = "window-end";
     f->hard_reset = "off";
@@ -84,6 +85,8 @@ void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
         {"--jobs-exact-replay", OPT_FLAG, &f->exact_replay, "", "with --jobs: replay the raw jobs of each hour", 0, 0},
         {"--jobs-exact-replay-aggregate", OPT_FLAG, &f->exact_replay_aggregate, "", "with --jobs-exact-replay: aggregate each hour (same jobs as templates)", 0, 0},
         {"--job-arrival-scale", OPT_DOUBLE, &f->arrival_scale, "X", "multiply arrivals: whole copies + random thinning of the fraction", 0, PS_MAX_ARRIVAL_SCALE},
+        {"--price-column", OPT_STRING, &f->price_column, "NAME", "the price file's price column by header name (default: the one named price)", 0, 0},
+        {"--price-gaps", OPT_STRING, &f->price_gaps, "MODE", "error | fill: carry the last price into hours the file lacks (and keep the first of repeated times)", 0, 0},
         {"--price-rows", OPT_STRING, &f->price_rows, "A:B", "use only rows A..B of the price file (0-based, inclusive): hold rows out of training", 0, 0},
         {"--seed", OPT_U64, &f->seed, "N", "seed of the env's random streams", 0, 0},
     };
@@ -152,8 +155,10 @@ static const char *const TIMING_WORDS[] = {"reference", "decision-hour"};
 static const char *const HISTORY_WORDS[] = {"window-end", "consumed"};
 static const char *const HARD_RESET_WORDS[] = {"off", "train", "eval"};
 static const char *const HOURLY_WORDS[] = {"thin", "binomial"};
+static const char *const GAP_WORDS[] = {"error", "fill"};
 
-static int contract_to_spec(const ps_sim_flags *f, ps_config *cfg, const char **prices_path, ps_error *err) {
+static int contract_to_spec(const ps_sim_flags *f, ps_config *cfg, const char **prices_path, int *fill_gaps,
+                            ps_error *err) {
     ps_contract *c = &cfg->contract;
     *c = f->cluster.contract;
     int logic;
@@ -163,6 +168,7 @@ static int contract_to_spec(const ps_sim_flags *f, ps_config *cfg, const char **
         PS_CHOICE("--price-history", f->price_history, HISTORY_WORDS, &c->price_history) ||
         PS_CHOICE("--hard-reset", f->hard_reset, HARD_RESET_WORDS, &c->hard_reset) ||
         PS_CHOICE("--hourly-scale", f->hourly_scale, HOURLY_WORDS, &c->hourly_binomial) ||
+        PS_CHOICE("--price-gaps", f->price_gaps, GAP_WORDS, fill_gaps) ||
         logic_prices(f->prices, c, &logic, err) != PS_OK)
         return PS_ERR;
 #undef PS_CHOICE
@@ -191,7 +197,8 @@ int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps
     spec->cfg.node_shutdown_kwh = f->cluster.node_shutdown_kwh;
     spec->cfg.node_boot_hours = f->cluster.node_boot_hours;
     spec->cfg.guard_max_wait = f->cluster.guard_max_wait;
-    if (contract_to_spec(f, &spec->cfg, &spec->prices_path, err) != PS_OK) return PS_ERR;
+    if (contract_to_spec(f, &spec->cfg, &spec->prices_path, &spec->price_options.fill_gaps, err) != PS_OK) return PS_ERR;
+    spec->price_options.column = f->price_column;
     if (*f->price_rows && parse_rows(f->price_rows, &spec->price_first, &spec->price_last, err) != PS_OK) return PS_ERR;
     spec->weights = f->weights;
     spec->seed = f->seed;
@@ -210,6 +217,18 @@ int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps
             fprintf(warn, "warning: --job-arrival-scale is forced to 1.0 with --workload-gen (the prototype's rule)\n");
     }
     return PS_OK;
+}
+
+/* What the price reader did beyond one row per hour. */
+static void print_price_report(FILE *fp, const ps_price_report *r) {
+    if (r->rows_per_hour > 1)
+        fprintf(fp, "Price file: %zu rows, up to %d per hour, averaged to hourly prices\n", r->rows, r->rows_per_hour);
+    if (r->filled || r->duplicates)
+        fprintf(fp, "Price file: %zu empty hours given the previous price, %zu repeated times left out (--price-gaps fill)\n",
+                r->filled, r->duplicates);
+    if (r->irregular)
+        fprintf(fp, "warning: the price file has one row per hour but %zu steps are not 1 h (the first at line or entry %ld): "
+                    "rows are read in order as hours\n", r->irregular, r->first_irregular);
 }
 
 void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f) {
@@ -243,6 +262,7 @@ void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f) 
     else snprintf(model, sizeof model, "%s", sc->prices ? "external series" : "daily sinusoid");
     fprintf(fp, "Prices: %s, %s; normalisation MIN_PRICE %.2f, MAX_PRICE %.2f\n", sc->prices ? f->prices : "synthetic",
             model, prices.min_price, prices.max_price);
+    if (sc->prices && *sc->prices_path) print_price_report(fp, &sc->price_report);
     if (sc->prices)
         fprintf(fp, "Price rows: %lld..%lld of the file (%zu hours)\n", sc->price_first, sc->price_last, sc->n_prices);
     const ps_contract *k = &sc->cfg.contract;

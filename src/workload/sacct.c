@@ -7,20 +7,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "powersched/civil_time.h"
 #include "powersched/text_lines.h"
 #include "powersched/workload.h"
 
 #define MAX_FIELDS 32
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, int m, int d) {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 static int digits(const char *s, int n, int *out) {
     int v = 0;
@@ -42,11 +33,7 @@ static int parse_submit(const char *s, ps_sacct_job *j) {
         digits(s + 11, 2, &h) || digits(s + 14, 2, &mi))
         return -1;
     if (len == 19 && (s[16] != ':' || digits(s + 17, 2, &se))) return -1;
-    static const int month_days[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] || h > 23 || mi > 59 || se > 60) return -1;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo == 2 && d == 29 && !leap) return -1;
-    j->submit = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    if (ps_civil_seconds(y, mo, d, h, mi, se, &j->submit) != 0) return -1;
     j->date = y * 10000 + mo * 100 + d;
     j->hour = h;
     return 0;
