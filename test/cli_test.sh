@@ -121,6 +121,13 @@ printf 'Date,Price\n2023-01-01T00:00Z,1\n2023-01-01T02:00Z,2\n' > "$out/gap.csv"
 expect 1 'gap.csv:3: no price for the hour of 2023-01-01 01:00 UTC' "$ps" simulate --prices "$out/gap.csv"
 expect 2 "--price-gaps: 'maybe' is not" "$ps" simulate --prices "$out/gap.csv" --price-gaps maybe
 
+# --- an SWF trace wherever a sacct log goes; analyze lambda refuses job logs it would ignore
+printf '; UnixStartTime: 1704067200\n1 0 5 3600 96 -1 -1 96 7200 -1 1 1 1 1 1 1 -1 -1\n4 3700 0 -1 8 -1 -1 8 100 -1 5 3 1 1 1 1 -1 -1\n' > "$out/t.swf"
+expect 0 'Job log rows left out: 1' "$ps" simulate --episodes 1 --jobs-swf "$out/t.swf"
+expect 0 'Hourly sampler from .*t.swf: 1 dates' "$ps" simulate --episodes 1 --hourly-jobs "$out/t.swf"
+expect 2 '--jobs and --jobs-swf: give one of them' "$ps" simulate --jobs "$out/tiny.log" --jobs-swf "$out/t.swf"
+expect 2 'analyze lambda sweeps the workload generator' "$ps" analyze lambda --session s --jobs "$out/tiny.log"
+
 # --- bad job logs and durations files
 expect 1 'nolog.txt: cannot open job log' "$ps" simulate --jobs "$out/nolog.txt"
 printf 'JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n----\n1 u gpu 2025-04-13T16:35:12 x y 60 4\n' > "$out/short.log"

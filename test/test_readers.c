@@ -228,6 +228,62 @@ static void test_sacct(void) {
     CHECK_STR_CONTAINS(err.msg, ":3: expected 9 fields as in the header, found 8");
 }
 
+static int swf(const char *path, ps_sacct_log *log, ps_error *err) {
+    int rc = ps_swf_read(path, 96, log, err);
+    unlink(path);
+    return rc;
+}
+
+/* A 10-job SWF trace: header comments (UnixStartTime), processors to nodes
+ * and cores, jobs that never ran left out and counted, format detection. */
+static void test_swf(void) {
+    const char *path = TEMP("; Version: 2.2\n; UnixStartTime: 1704067200\n;\n"
+                            "1 0 5 3600 96 -1 -1 96 7200 -1 1 1 1 1 1 1 -1 -1\n"
+                            "2 60 5 30 1 -1 -1 1 100 -1 1 2 1 1 1 1 -1 -1\n"
+                            "3 3600 0 7201 200 12.5 -1 200 9000 -1 1 3 1 1 1 1 -1 -1\n"
+                            "4 3700 0 -1 8 -1 -1 8 100 -1 5 3 1 1 1 1 -1 -1\n"
+                            "5 3800 0 600 -1 -1 -1 48 900 -1 1 3 1 1 1 1 -1 -1\n"
+                            "6 7200 0 0 4 -1 -1 4 60 -1 1 3 1 1 1 1 -1 -1\n"
+                            "7 7300 0 86400 384 -1 -1 384 90000 -1 1 3 1 1 1 1 -1 -1\n"
+                            "8 90000 0 120 2 -1 -1 2 200 -1 1 3 1 1 1 1 -1 -1\n"
+                            "9 90060 0 120 -1 -1 -1 -1 200 -1 0 3 1 1 1 1 -1 -1\n"
+                            "10 90120 0 59 97 -1 -1 97 200 -1 1 3 1 1 1 1 -1 -1\n");
+    ps_sacct_log log;
+    ps_error err;
+    CHECK_INT(ps_job_log_read(path, 96, 0, &log, &err), PS_OK); /* detected by its ';' header */
+    CHECK_INT(log.n, 8);
+    CHECK_INT(log.never_ran, 2); /* job 4 (run -1), job 9 (no processors) */
+    if (log.n == 8) {
+        CHECK_INT(log.jobs[0].submit, 1704067200);
+        CHECK_INT(log.jobs[0].date, 20240101);
+        CHECK_INT(log.jobs[0].nnodes, 1);
+        CHECK_INT(log.jobs[0].cores_per_node, 96);
+        CHECK_INT(log.jobs[0].duration_min, 60);
+        CHECK_INT(log.jobs[2].nnodes, 3);         /* 200 processors: ceil(200/96) nodes */
+        CHECK_INT(log.jobs[2].cores_per_node, 66); /* of 200/3 cores */
+        CHECK_INT(log.jobs[2].duration_min, 121);
+        CHECK_INT(log.jobs[2].hour, 1);
+        CHECK_INT(log.jobs[3].ncpus, 48);          /* allocated -1: the requested 48 */
+        CHECK_INT(log.jobs[4].duration_min, 1);    /* run 0 s: one minute, as sacct's rule */
+        CHECK_INT(log.jobs[6].date, 20240102);
+        CHECK_INT(log.jobs[7].nnodes, 2);
+    }
+    ps_sacct_free(&log);
+    CHECK_INT(ps_swf_read(path, 32, &log, &err), PS_OK); /* --swf-cores-per-node 32 */
+    CHECK_INT(log.jobs[0].nnodes, 3);
+    CHECK_INT(log.jobs[0].cores_per_node, 32);
+    ps_sacct_free(&log);
+    unlink(path);
+    CHECK_INT(swf(TEMP("; x\n1 0 5 3600 96\n"), &log, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":2: expected 18 SWF fields, found 5");
+    CHECK_INT(swf(TEMP("1 0 5 3600 x -1 -1 96 7200 -1 1 1 1 1 1 1 -1 -1\n"), &log, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":1: field 5 'x' is not a number");
+    CHECK_INT(swf(TEMP("1 0 5 2000000000 4 -1 -1 96 7200 -1 1 1 1 1 1 1 -1 -1\n"), &log, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, ":1: run time 2000000000 s is more than 1000000000");
+    CHECK_INT(swf(TEMP("; only a header\n"), &log, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "no jobs that ran");
+}
+
 static int actions(const char *path, ps_fixed_policy *p, ps_error *err) {
     ps_config cfg = ps_config_default();
     ps_heuristic_config hc = {0};
@@ -310,6 +366,7 @@ int main(void) {
     test_prices();
     test_timed_prices();
     test_sacct();
+    test_swf();
     test_actions();
     test_durations_and_lines();
     return check_summary("test_readers");

@@ -27,11 +27,15 @@ typedef struct ps_hourly {
     int tpl_start[25];           /* templates of hour h: [tpl_start[h], tpl_start[h+1]) */
     int64_t total_weight[24];    /* pool size of the hour (>= 1) */
     int64_t pool_size[24];       /* log jobs of the hour (0 for an empty pool) */
+    long skipped;                /* log rows left out (job steps, SWF jobs that never ran) */
 } ps_hourly;
 
 /* Parses the sacct log (spec 8.2; hour and date by string slicing of Submit)
  * and builds counts and templates (cores cap 96 per node, nodes cap 16). */
 int ps_hourly_create(ps_hourly *h, const char *path, ps_error *err);
+/* The same from a log already read (path only names it in errors). */
+struct ps_sacct_log;
+int ps_hourly_create_log(ps_hourly *h, const struct ps_sacct_log *log, const char *path, ps_error *err);
 void ps_hourly_free(ps_hourly *h);
 
 /* sample_aggregated (spec 8.5): appends the jobs of hour `hour` (taken mod 24).

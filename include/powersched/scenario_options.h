@@ -14,7 +14,8 @@
 #define PS_GROUP_CONTRACT "training contract"
 
 typedef struct ps_sim_flags {
-    const char *prices, *job_durations, *jobs, *hourly_jobs, *price_rows, *price_column, *price_gaps;
+    const char *prices, *job_durations, *jobs, *jobs_swf, *hourly_jobs, *price_rows, *price_column, *price_gaps;
+    int swf_cores_per_node;
     /* training contract: words turned into cluster.contract by ps_sim_flags_to_spec */
     const char *reward, *price_timing, *price_history, *hard_reset, *hourly_scale;
     int exact_replay, exact_replay_aggregate;
@@ -28,6 +29,8 @@ typedef struct ps_sim_flags {
 } ps_sim_flags;
 
 void ps_sim_flags_init(ps_sim_flags *f);
+/* The jobs log to replay: --jobs-swf when given, else --jobs ("" for none). */
+const char *ps_sim_flags_jobs(const ps_sim_flags *f);
 /* Adds the data, energy-model, quality-of-service, training-contract,
  * workload-generator and weight groups, pointing into f. */
 void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set);

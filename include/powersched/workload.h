@@ -34,6 +34,7 @@ typedef struct ps_sacct_log {
     ps_sacct_job *jobs;
     int n;
     long steps_skipped; /* job-step rows (JobID 123.batch, 123.0) left out */
+    long never_ran;     /* SWF jobs with run time or processors -1, left out */
 } ps_sacct_log;
 
 /* The longest job a log may hold (ElapsedRaw, seconds: ~31 years), so
@@ -51,6 +52,17 @@ typedef struct ps_sacct_log {
  * file without a header or without any job is an error. */
 int ps_sacct_read(const char *path, ps_sacct_log *log, ps_error *err);
 void ps_sacct_free(ps_sacct_log *log);
+
+/* Reads a Standard Workload Format trace (Parallel Workloads Archive) into
+ * sacct rows: submit = the header's UnixStartTime (0 when absent) + field 2,
+ * read as UTC; ElapsedRaw = run time (field 4); NCPUS = allocated processors
+ * (field 5, else requested, field 8); NNodes = ceil(NCPUS / cores_per_node).
+ * Jobs that never ran (run time or processors -1) are counted and left out. */
+int ps_swf_read(const char *path, int cores_per_node, ps_sacct_log *log, ps_error *err);
+/* A job log of either kind: SWF when force_swf, the name ends in .swf or the
+ * file starts with a ';' comment; else a sacct export. */
+int ps_job_log_read(const char *path, int swf_cores_per_node, int force_swf, ps_sacct_log *log, ps_error *err);
+#define PS_SWF_CORES_PER_NODE 96
 
 /* ------------------------------------------------------- jobs sampler */
 
@@ -81,6 +93,10 @@ typedef struct ps_jobs_sampler {
 } ps_jobs_sampler;
 
 int ps_jobs_sampler_create(ps_jobs_sampler *s, const char *path, ps_replay_mode mode, ps_error *err);
+/* The same from a log already read (taken over: log is emptied); path only
+ * names it in errors. */
+int ps_jobs_sampler_create_log(ps_jobs_sampler *s, ps_sacct_log *log, const char *path, ps_replay_mode mode,
+                               ps_error *err);
 void ps_jobs_sampler_free(ps_jobs_sampler *s);
 /* Appends the jobs of bin *position (mode rules of spec 8.4) and advances
  * *position (wrapping). */
@@ -134,6 +150,8 @@ typedef struct ps_workload_spec {
     const char *hourly_path;      /* --hourly-jobs: Slurm log for the hourly sampler */
     const ps_wg_config *generator; /* --workload-gen: NULL = none */
     const char *durations_path;   /* --job-durations: legacy generator only */
+    int swf_cores_per_node;       /* cores per node when a job log is an SWF trace */
+    int jobs_swf;                 /* --jobs-swf: the jobs log is SWF whatever its name */
     double arrival_scale;         /* --job-arrival-scale, finite and >= 0 */
 } ps_workload_spec;
 

@@ -117,7 +117,10 @@ static void out_dir(const analyze_args *a, const char *model, char *dir, size_t 
 
 static int check_args(const analyze_args *a, ps_error *err) {
     if (ps_session_check_name(a->session, err) != PS_OK) return PS_ERR;
-    if (a->sched.kind == PS_ANALYSIS_SCALE && !*a->sim.jobs)
+    if (a->sched.kind == PS_ANALYSIS_LAMBDA && (*ps_sim_flags_jobs(&a->sim) || *a->sim.hourly_jobs))
+        return ps_error_set(err, "analyze lambda sweeps the workload generator: --jobs/--hourly-jobs would be ignored "
+                                 "(leave them out)");
+    if (a->sched.kind == PS_ANALYSIS_SCALE && !*ps_sim_flags_jobs(&a->sim))
         return ps_error_set(err, "analyze arrival-scale needs --jobs LOG");
     if (a->sched.kind == PS_ANALYSIS_SEED && !*a->sim.hourly_jobs)
         return ps_error_set(err, "analyze seed needs --hourly-jobs LOG");

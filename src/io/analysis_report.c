@@ -13,14 +13,15 @@ int ps_analysis_point_spec(ps_analysis_kind kind, const ps_sim_flags *base, cons
                            const char *mode, double value, ps_sim_flags *f, ps_wg_config *gen,
                            ps_scenario_spec *spec, ps_error *err) {
     *f = *base;
-    f->jobs = f->hourly_jobs = "";
+    f->jobs = f->jobs_swf = f->hourly_jobs = "";
     f->exact_replay = f->exact_replay_aggregate = 0;
     if (kind == PS_ANALYSIS_SCALE && !strcmp(mode, "exact_replay_aggregate")) {
         f->jobs = base->jobs;
+        f->jobs_swf = base->jobs_swf;
         f->exact_replay = f->exact_replay_aggregate = 1;
         f->arrival_scale = value;
     } else if (kind == PS_ANALYSIS_SCALE) {
-        f->hourly_jobs = *base->hourly_jobs ? base->hourly_jobs : base->jobs;
+        f->hourly_jobs = *base->hourly_jobs ? base->hourly_jobs : ps_sim_flags_jobs(base);
         f->arrival_scale = value;
     } else if (kind == PS_ANALYSIS_SEED) {
         f->hourly_jobs = base->hourly_jobs;

@@ -7,7 +7,8 @@
 #include <string.h>
 
 void ps_sim_flags_init(ps_sim_flags *f) {
-    f->prices = f->job_durations = f->jobs = f->hourly_jobs = f->price_rows = f->price_column = "";
+    f->prices = f->job_durations = f->jobs = f->jobs_swf = f->hourly_jobs = f->price_rows = f->price_column = "";
+    f->swf_cores_per_node = PS_SWF_CORES_PER_NODE;
     f->price_gaps = "error";
     f->reward = f->price_timing = "reference";
     f->price_history = "window-end";
@@ -76,11 +77,15 @@ static void contract_options(ps_sim_flags *f, ps_optset *set) {
     ps_optset_add(set, PS_GROUP_CONTRACT, opts, PS_COUNT(opts));
 }
 
+const char *ps_sim_flags_jobs(const ps_sim_flags *f) { return *f->jobs_swf ? f->jobs_swf : f->jobs; }
+
 void ps_sim_flags_options(ps_sim_flags *f, ps_optset *set) {
     const ps_option opts[] = {
         {"--prices", OPT_STRING, &f->prices, "FILE", "hourly price CSV (Date,Price); none = synthetic daily sinusoid 16..24 EUR/MWh; logic[:HIGH:LOW] = HIGH for 12 h then LOW (250/-10)", 0, 0},
         {"--job-durations", OPT_STRING, &f->job_durations, "FILE", "durations ([D-]HH:MM:SS per line) for the legacy generator", 0, 0},
-        {"--jobs", OPT_STRING, &f->jobs, "FILE", "Slurm sacct log replayed hour by hour (hourly templates)", 0, 0},
+        {"--jobs", OPT_STRING, &f->jobs, "FILE", "Slurm sacct log replayed hour by hour (hourly templates); an SWF trace (.swf or ';' header) too", 0, 0},
+        {"--jobs-swf", OPT_STRING, &f->jobs_swf, "FILE", "Standard Workload Format trace (Parallel Workloads Archive) replayed like --jobs", 0, 0},
+        {"--swf-cores-per-node", OPT_INT, &f->swf_cores_per_node, "N", "an SWF job's processors become ceil(P/N) nodes of P/nodes cores", 1, 1 << 24},
         {"--hourly-jobs", OPT_STRING, &f->hourly_jobs, "FILE", "Slurm sacct log for the hourly statistical sampler", 0, 0},
         {"--jobs-exact-replay", OPT_FLAG, &f->exact_replay, "", "with --jobs: replay the raw jobs of each hour", 0, 0},
         {"--jobs-exact-replay-aggregate", OPT_FLAG, &f->exact_replay_aggregate, "", "with --jobs-exact-replay: aggregate each hour (same jobs as templates)", 0, 0},
@@ -182,7 +187,8 @@ int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps
     if (ps_wg_flags_build(&f->wg, &spec->cfg, &f->generator, &gen, err) != PS_OK) return PS_ERR;
     spec->workload.generator = gen ? &f->generator : NULL;
     spec->workload.hourly_path = f->hourly_jobs;
-    if (f->exact_replay && !*f->jobs) return ps_error_set(err, "--jobs-exact-replay requires --jobs");
+    if (*f->jobs && *f->jobs_swf) return ps_error_set(err, "--jobs and --jobs-swf: give one of them");
+    if (f->exact_replay && !*ps_sim_flags_jobs(f)) return ps_error_set(err, "--jobs-exact-replay requires --jobs");
     if (f->exact_replay_aggregate && !f->exact_replay)
         return ps_error_set(err, "--jobs-exact-replay-aggregate requires --jobs-exact-replay");
     if (!isfinite(f->arrival_scale) || f->arrival_scale < 0)
@@ -202,7 +208,9 @@ int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps
     if (*f->price_rows && parse_rows(f->price_rows, &spec->price_first, &spec->price_last, err) != PS_OK) return PS_ERR;
     spec->weights = f->weights;
     spec->seed = f->seed;
-    spec->workload.jobs_path = f->jobs;
+    spec->workload.jobs_path = ps_sim_flags_jobs(f);
+    spec->workload.jobs_swf = *f->jobs_swf != 0;
+    spec->workload.swf_cores_per_node = f->swf_cores_per_node;
     spec->workload.durations_path = f->job_durations;
     spec->workload.arrival_scale = f->arrival_scale;
     spec->workload.replay_mode = !f->exact_replay ? PS_REPLAY_TEMPLATES
@@ -234,13 +242,16 @@ static void print_price_report(FILE *fp, const ps_price_report *r) {
 void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f) {
     const ps_workload *w = &sc->workload;
     if (w->kind == PS_SOURCE_JOBS_SAMPLER) {
-        fprintf(fp, "Loading jobs from %s\n", f->jobs);
+        fprintf(fp, "Loading jobs from %s\n", ps_sim_flags_jobs(f));
         fprintf(fp, "Parsed jobs for %d hours (%d jobs)\n", w->jobs.n_bins, w->jobs.log.n);
         fprintf(fp, "Jobs replay mode: %s\n", ps_workload_describe(w));
         fprintf(fp, "Max raw jobs per hour: %d\n", w->jobs.max_raw_per_bin);
+        long skipped = w->jobs.log.steps_skipped + w->jobs.log.never_ran;
+        if (skipped) fprintf(fp, "Job log rows left out: %ld (job steps, or SWF jobs that never ran)\n", skipped);
     } else if (w->kind == PS_SOURCE_HOURLY) {
         fprintf(fp, "Hourly sampler from %s: %d dates, %d templates\n", f->hourly_jobs, w->hourly.n_dates,
                 w->hourly.tpl_start[24]);
+        if (w->hourly.skipped) fprintf(fp, "Job log rows left out: %ld (job steps, or SWF jobs that never ran)\n", w->hourly.skipped);
     } else {
         fprintf(fp, "Job source: %s\n", ps_workload_describe(w));
     }

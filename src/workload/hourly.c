@@ -105,12 +105,17 @@ static int build_templates(ps_hourly *h, const ps_sacct_log *log) {
 }
 
 int ps_hourly_create(ps_hourly *h, const char *path, ps_error *err) {
-    memset(h, 0, sizeof *h);
     ps_sacct_log log;
-    if (ps_sacct_read(path, &log, err) != PS_OK) return PS_ERR;
-    int rc = build_counts(h, &log) == 0 && build_templates(h, &log) == 0;
+    if (ps_job_log_read(path, PS_SWF_CORES_PER_NODE, 0, &log, err) != PS_OK) return PS_ERR;
+    int rc = ps_hourly_create_log(h, &log, path, err);
     ps_sacct_free(&log);
-    if (!rc) {
+    return rc;
+}
+
+int ps_hourly_create_log(ps_hourly *h, const ps_sacct_log *log, const char *path, ps_error *err) {
+    memset(h, 0, sizeof *h);
+    h->skipped = log->steps_skipped + log->never_ran;
+    if (!(build_counts(h, log) == 0 && build_templates(h, log) == 0)) {
         ps_hourly_free(h);
         return ps_error_set(err, "%s: out of memory building the hourly sampler", path);
     }

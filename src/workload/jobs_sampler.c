@@ -109,9 +109,17 @@ static int bin_jobs(ps_jobs_sampler *s) {
 }
 
 int ps_jobs_sampler_create(ps_jobs_sampler *s, const char *path, ps_replay_mode mode, ps_error *err) {
+    ps_sacct_log log;
+    if (ps_job_log_read(path, PS_SWF_CORES_PER_NODE, 0, &log, err) != PS_OK) return PS_ERR;
+    return ps_jobs_sampler_create_log(s, &log, path, mode, err);
+}
+
+int ps_jobs_sampler_create_log(ps_jobs_sampler *s, ps_sacct_log *log, const char *path, ps_replay_mode mode,
+                               ps_error *err) {
     memset(s, 0, sizeof *s);
     s->mode = mode;
-    if (ps_sacct_read(path, &s->log, err) != PS_OK) return PS_ERR;
+    s->log = *log;
+    memset(log, 0, sizeof *log);
     int rc = bin_jobs(s);
     if (rc == -2) {
         ps_jobs_sampler_free(s);

@@ -25,6 +25,24 @@ int ps_workload_resolve(const ps_workload_spec *s, ps_source_kind *kind, char no
     return n;
 }
 
+static int swf_cpn(const ps_workload_spec *spec) {
+    return spec->swf_cores_per_node > 0 ? spec->swf_cores_per_node : PS_SWF_CORES_PER_NODE;
+}
+
+static int open_jobs(ps_workload *w, const ps_workload_spec *spec, ps_error *err) {
+    ps_sacct_log log;
+    if (ps_job_log_read(spec->jobs_path, swf_cpn(spec), spec->jobs_swf, &log, err) != PS_OK) return PS_ERR;
+    return ps_jobs_sampler_create_log(&w->jobs, &log, spec->jobs_path, spec->replay_mode, err);
+}
+
+static int open_hourly(ps_workload *w, const ps_workload_spec *spec, ps_error *err) {
+    ps_sacct_log log;
+    if (ps_job_log_read(spec->hourly_path, swf_cpn(spec), 0, &log, err) != PS_OK) return PS_ERR;
+    int rc = ps_hourly_create_log(&w->hourly, &log, spec->hourly_path, err);
+    ps_sacct_free(&log);
+    return rc;
+}
+
 int ps_workload_create(ps_workload *w, const ps_config *cfg, const ps_workload_spec *spec, ps_error *err) {
     memset(w, 0, sizeof *w);
     w->cfg = *cfg;
@@ -34,8 +52,8 @@ int ps_workload_create(ps_workload *w, const ps_config *cfg, const ps_workload_s
         return ps_error_set(err, "job arrival scale must be finite and >= 0, got %g", spec->arrival_scale);
     w->arrival_scale = spec->generator ? 1.0 : spec->arrival_scale;
     switch (w->kind) {
-    case PS_SOURCE_JOBS_SAMPLER: return ps_jobs_sampler_create(&w->jobs, spec->jobs_path, spec->replay_mode, err);
-    case PS_SOURCE_HOURLY: return ps_hourly_create(&w->hourly, spec->hourly_path, err);
+    case PS_SOURCE_JOBS_SAMPLER: return open_jobs(w, spec, err);
+    case PS_SOURCE_HOURLY: return open_hourly(w, spec, err);
     case PS_SOURCE_GENERATOR:
         w->generator = *spec->generator;
         return ps_wg_config_check(&w->generator, cfg, err);
