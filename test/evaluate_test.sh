@@ -26,7 +26,7 @@ data="--prices prices.csv --jobs jobs.log --jobs-exact-replay"
 # Heuristic: identical episode records to simulate.
 "$ps" evaluate-savings --session h --policy always-on --eval-months 1 $data > heur.out 2>&1 || fail "evaluate always-on: $(tail -3 heur.out)"
 "$ps" simulate --policy always-on --episodes 2 $data --oracle --episodes-csv sim_always.csv > /dev/null 2>&1
-dir=sessions/h/plots-eval/malways-on_e0p7_p0p2_i0p1_ja0
+dir=$(echo sessions/h/plots-eval/malways-on_e0p7_p0p2_i0p1_ja0_in-*)
 check test -f "$dir/episodes.csv"
 check cmp -s "$dir/episodes.csv" sim_always.csv
 check test -s "$dir/summary.json"
@@ -43,8 +43,8 @@ check grep -q '"oracle_contiguous_cost"' "$dir/summary.json"
 check grep -q 'ORACLE BOUNDS OF THE SAME WORK' heur.out
 # A heuristic as the evaluated policy; no comparison with --compare none.
 "$ps" evaluate-savings --session h --policy price-aware --compare none --eval-months 1 $data > pa.out 2>&1 || fail "evaluate price-aware: $(tail -3 pa.out)"
-check test -f sessions/h/plots-eval/mprice-aware_e0p7_p0p2_i0p1_ja0/episodes.csv
-check test ! -f sessions/h/plots-eval/mprice-aware_e0p7_p0p2_i0p1_ja0/compare.csv
+check test -f sessions/h/plots-eval/mprice-aware_e0p7_p0p2_i0p1_ja0_in-*/episodes.csv
+check test ! -f sessions/h/plots-eval/mprice-aware_e0p7_p0p2_i0p1_ja0_in-*/compare.csv
 expect_fail() { "$@" > bad.out 2>&1; [ $? -eq 2 ] || fail "$* should exit 2"; }
 expect_fail "$ps" evaluate-savings --session h --policy greedy --eval-months 1 $data
 expect_fail "$ps" evaluate-savings --session h --policy always-on --seeds 1,x --eval-months 1 $data
@@ -57,7 +57,7 @@ expect_fail "$ps" evaluate-savings --session h --policy always-on --compare alwa
 # A tiny trained model.
 "$ps" train --session m --iteration-steps 128 --iter-limit 1 --seed 2 --net-arch 8 $data > train.out 2>&1 || fail "train: $(tail -3 train.out)"
 "$ps" evaluate-savings --session m --eval-months 1 $data --trace model_trace.csv --plot-dashboard > model.out 2>&1 || fail "evaluate model: $(tail -3 model.out)"
-mdir=sessions/m/plots-eval/m128_e0p7_p0p2_i0p1_ja0
+mdir=$(echo sessions/m/plots-eval/m128_e0p7_p0p2_i0p1_ja0_in-*)
 check test -f "$mdir/episodes.csv"
 # Replaying the model's actions through simulate gives the same episodes.
 awk -F, 'NR > 1 { print $4 "," $5 "," $6 }' model_trace.csv > model_actions.csv
@@ -67,6 +67,14 @@ check cmp -s "$mdir/episodes.csv" sim_model.csv
 check test "$(wc -l < "$mdir/compare.csv")" -eq 7
 check grep -q '^model ' model.out
 check grep -q 'overlap the rows the model trained on (all)' model.out
+# summary.json names the inputs (size, CRC-32); other prices: a warning and another folder.
+check grep -q '"crc32":' "$mdir/summary.json"
+check grep -q '"--prices":' "$mdir/summary.json"
+sed 's/,60\./,61./' prices.csv > prices2.csv
+"$ps" evaluate-savings --session m --eval-months 1 --compare none --prices prices2.csv --jobs jobs.log \
+    --jobs-exact-replay > model2.out 2>&1 || fail "evaluate on other prices: $(tail -3 model2.out)"
+check grep -q 'warning: --prices differs from the model' model2.out
+check test "$(ls -d sessions/m/plots-eval/m128_e0p7_p0p2_i0p1_ja0_in-* | wc -l)" -eq 2
 # Baseline columns (3, 4, 6, 7) do not depend on the policy.
 cut -d, -f3,4,6,7 "$mdir/episodes.csv" > base_model.txt
 cut -d, -f3,4,6,7 "$dir/episodes.csv" > base_heur.txt
@@ -97,7 +105,7 @@ mkdir -p od
     --jobs ../jobs.log --jobs-exact-replay --output-dir runs > train.out 2>&1) || fail "train --output-dir: $(tail -3 od/train.out)"
 (cd od && "$ps" evaluate-savings --session m --eval-months 0.5 --compare none --prices ../prices.csv --jobs ../jobs.log \
     --jobs-exact-replay --output-dir runs > eval.out 2>&1) || fail "evaluate --output-dir: $(tail -3 od/eval.out)"
-check test -s od/runs/m/plots-eval/m64_e0p7_p0p2_i0p1_ja0/summary.json
+check test -s od/runs/m/plots-eval/m64_e0p7_p0p2_i0p1_ja0_in-*/summary.json
 check grep -q '^Model: runs/m/models/e0.7_p0.2_i0.1_a0.0_d0.0/64.zip' od/eval.out
 check test ! -e od/sessions
 expect_error 1 'no session m (looked for sessions/m)' sh -c "cd od && '$ps' evaluate-savings --session m --eval-months 0.5"

@@ -5,10 +5,12 @@
 #include <cJSON.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include "check.h"
 #include "powersched/io.h"
 #include "powersched/plot.h"
+#include "powersched/provenance.h"
 #include "powersched/scenario_options.h"
 #include "powersched/session.h"
 
@@ -56,14 +58,20 @@ static void test_config_json(void) {
     const ps_option own[] = {{"--session", OPT_STRING, &session, "NAME", "session", 0, 0}};
     ps_optset_add(&set, "train", own, PS_COUNT(own));
     ps_sim_flags_options(&f, &set);
-    char *argv[] = {"--prices", "data \"2023\"\\prices.csv", "--wg-poisson-lambda", "50", "--price-weight", "0.25"};
+    char prices[300];
+    snprintf(prices, sizeof prices, "%s/data \"2023\"\\prices.csv", dir);
+    const char *text_prices = "Date,Price\nx,1\n";
+    char *argv[] = {"--prices", prices, "--wg-poisson-lambda", "50", "--price-weight", "0.25"};
     int help = 0;
     ps_error err;
+    CHECK_INT(ps_atomic_write_text(prices, text_prices, &err), PS_OK);
     CHECK_INT(ps_optset_parse(&set, PS_COUNT(argv), argv, &help, &err), PS_OK);
     ps_session s;
     ps_session_paths(&s, dir, session, NULL, &f.weights);
     CHECK_INT(ps_mkdirs(s.root, &err), PS_OK);
-    CHECK_INT(ps_session_write_config(&s, &set, UINT64_MAX, 1, &err), PS_OK);
+    cJSON *prov = ps_provenance_json(&f, &err);
+    CHECK(prov != NULL);
+    CHECK_INT(ps_session_write_config(&s, &set, UINT64_MAX, 1, prov, &err), PS_OK);
     char path[4200];
     snprintf(path, sizeof path, "%s/config.json", s.root);
     char *text = ps_read_text(path, &err);
@@ -80,9 +88,36 @@ static void test_config_json(void) {
     CHECK(cJSON_IsString(seed) && !strcmp(seed->valuestring, "18446744073709551615"));
     CHECK(cJSON_IsString(prefix) && !strcmp(prefix->valuestring, "e0.7_p0.25_i0.1_a0.0_d0.0"));
     CHECK(cJSON_IsTrue(cJSON_GetObjectItem(j, "seed_given")));
+    /* every option of every group is there, under its group */
+    for (int k = 0; k < set.n; k++) {
+        const cJSON *v = at(j, set.group[k], set.opt[k].name + 2);
+        CHECK(v != NULL);
+        if (!v) fprintf(stderr, "config.json lacks %s (%s)\n", set.opt[k].name, set.group[k]);
+    }
+    /* the version and the price file's size and CRC-32 (zlib's, by hand) */
+    const cJSON *in = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "inputs"), "--prices");
+    char crc[9];
+    snprintf(crc, sizeof crc, "%08lx", crc32(crc32(0L, Z_NULL, 0), (const Bytef *)text_prices, (uInt)strlen(text_prices)));
+    CHECK(in && !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(in, "crc32")), crc));
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(in, "size")), strlen(text_prices), 0);
+    CHECK(cJSON_IsString(cJSON_GetObjectItem(j, "powersched")));
+    CHECK(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "inputs"), "--jobs") == NULL); /* not given: not an input */
+    /* the same inputs compare equal; another file is told apart, by a warning and the folder tag */
+    CHECK_INT(ps_provenance_compare(prov, prov, NULL), 0);
+    char tag1[32], tag2[32];
+    ps_provenance_tag(prov, 0, 99, tag1, sizeof tag1);
+    CHECK_INT(ps_atomic_write_text(prices, "Date,Price\nx,2\n", &err), PS_OK);
+    cJSON *other = ps_provenance_json(&f, &err);
+    CHECK_INT(ps_provenance_compare(prov, other, NULL), 1);
+    ps_provenance_tag(other, 0, 99, tag2, sizeof tag2);
+    CHECK(strncmp(tag1, "_in-", 4) == 0 && strcmp(tag1, tag2) != 0);
+    ps_provenance_tag(prov, 0, 98, tag2, sizeof tag2); /* other rows: another folder too */
+    CHECK(strcmp(tag1, tag2) != 0);
+    cJSON_Delete(other);
+    cJSON_Delete(prov);
     cJSON_Delete(j);
     free(text);
-    CHECK(unlink(path) == 0 && rmdir(s.root) == 0 && rmdir(dir) == 0);
+    CHECK(unlink(path) == 0 && unlink(prices) == 0 && rmdir(s.root) == 0 && rmdir(dir) == 0);
 }
 
 /* --init-from SESSION[/STEPS] (or a .zip): the checkpoint it names under the

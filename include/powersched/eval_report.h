@@ -18,10 +18,13 @@ void ps_eval_summary_print(FILE *fp, const ps_eval_summary *s);
  * null). A cJSON* the caller deletes; NULL when out of memory. */
 struct cJSON *ps_eval_summary_json(const ps_eval_summary *s, const char *session, const char *model);
 
-/* Creates dir and writes episodes.csv, summary.json and the evaluation
- * plots titled "<session>, model <model>, <months> months"; *png says
- * whether gnuplot rendered them. */
+/* Creates dir and writes episodes.csv, summary.json (with provenance's
+ * members: version and input CRCs; NULL for none) and the evaluation plots
+ * titled "<session>, model <model>, <months> months"; *png says whether
+ * gnuplot rendered them. */
+struct cJSON;
 int ps_eval_write_outputs(const char *dir, const ps_episode_record *r, int n, const ps_eval_summary *s,
-                          const char *session, const char *model, int *png, ps_error *err);
+                          const char *session, const char *model, const struct cJSON *provenance, int *png,
+                          ps_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #define POWERSCHED_HELDOUT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "powersched/error.h"
 
@@ -18,5 +19,13 @@ int ps_trained_rows(const char *config_path, char *prices, size_t size, long lon
 /* Whether evaluation rows [a, b] (b = -1: to the end) meet training rows
  * [c, d] (c = -1: all rows). */
 int ps_rows_overlap(long long a, long long b, long long c, long long d);
+
+/* The warnings an evaluation of a session's model owes its reader, on warn:
+ * evaluation rows [first, last] of prices_path ("" for synthetic) that the
+ * model trained on, and inputs (now: ps_provenance_json) that differ from
+ * those recorded in config.json. Silent when config.json is unreadable. */
+struct cJSON;
+void ps_heldout_warn(const char *config_path, const char *prices_path, long long first, long long last,
+                     const struct cJSON *now, FILE *warn);
 
 #endif

@@ -52,9 +52,11 @@ int ps_session_open(ps_session *s, const char *base, const char *name, const uin
 /* <root>/config.json: how the run was configured. Every option of set with
  * its resolved value, group by group under "options" (ps_optset_json_groups),
  * plus the weights prefix and the seed used (text: 64 bits do not fit a JSON
- * number), random when not given. */
+ * number), random when not given, and each member of provenance (NULL:
+ * none; the version and the inputs' CRCs, provenance.h). */
+struct cJSON;
 int ps_session_write_config(const ps_session *s, const ps_optset *set, uint64_t seed, int seed_given,
-                            ps_error *err);
+                            const struct cJSON *provenance, ps_error *err);
 
 /* <models_dir>/<steps>.zip: the checkpoint after `steps` (nominal) steps. */
 void ps_session_model_path(const ps_session *s, int64_t steps, char *path, size_t size);

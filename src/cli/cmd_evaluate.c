@@ -1,6 +1,7 @@
 /* cmd_evaluate.c - `powersched evaluate-savings` (spec 10.4, 10.5, 12.7):
  * runs a trained model (or a heuristic policy) for 2 x eval-months episodes
  * with the deterministic policy and reports savings against both baselines. */
+#include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "powersched/io.h"
 #include "powersched/policy_options.h"
 #include "powersched/scenario_options.h"
+#include "powersched/provenance.h"
 #include "powersched/session.h"
 #include "train_options.h"
 
@@ -29,8 +31,10 @@ static const char USAGE[] =
     "Then --compare runs every yardstick on the same timeline and prints one table (also\n"
     "compare.csv, compare.json, compare.png). With the default energy model (no off power,\n"
     "free and instant switching) every saving is an upper bound.\n"
-    "Outputs go to <output-dir>/NAME/plots-eval/m<steps>_e.._p.._i.._ja../ (NAME/seed_SEED/ with\n"
-    "--seed-sweep, as train).\n";
+    "Outputs go to <output-dir>/NAME/plots-eval/m<steps>_e.._p.._i.._ja..[_in-CRC]/ (NAME/seed_SEED/\n"
+    "with --seed-sweep, as train); _in-CRC names the input files' checksums and price rows, so\n"
+    "evaluations on other inputs do not overwrite each other. Inputs that differ from the model's\n"
+    "(config.json) are warned about.\n";
 
 typedef struct eval_args {
     ps_sim_flags sim;
@@ -84,20 +88,6 @@ static void on_episode(void *user, const ps_env *env, const ps_episode_record *r
     if (r->tty && done < total) fprintf(stderr, "  evaluated %d / %d episodes", done, total);
 }
 
-/* Warns when the evaluation's price rows were seen in training. */
-static void check_heldout(const ps_session *s, const ps_scenario *sc) {
-    char path[4600], prices[4096];
-    long long first, last;
-    ps_error err;
-    snprintf(path, sizeof path, "%s/config.json", s->root);
-    if (!sc->prices || ps_trained_rows(path, prices, sizeof prices, &first, &last, &err) != PS_OK) return;
-    if (strcmp(prices, sc->prices_path)) return; /* another price file: other rows */
-    if (ps_rows_overlap(sc->price_first, sc->price_last, first, last))
-        fprintf(stderr, "warning: evaluation rows %lld..%lld of %s overlap the rows the model trained on (%s); "
-                        "hold rows out with --price-rows A:B in training and evaluation\n",
-                sc->price_first, sc->price_last, prices, first < 0 ? "all" : "see config.json");
-}
-
 /* The --compare list, checked before anything runs. */
 static int compare_list(const eval_args *a, char *buf, size_t size, ps_compare_spec *spec, ps_error *err) {
     memset(spec, 0, sizeof *spec);
@@ -128,9 +118,9 @@ static int compare(const eval_args *a, ps_compare_spec spec, const ps_scenario *
 }
 
 static int write_outputs(const char *dir, const ps_episode_list *eps, const ps_eval_summary *s, const char *model,
-                         const eval_args *a, ps_error *err) {
+                         const eval_args *a, const cJSON *prov, ps_error *err) {
     int png;
-    if (ps_eval_write_outputs(dir, eps->v, eps->n, s, a->session, model, &png, err) != PS_OK) return PS_ERR;
+    if (ps_eval_write_outputs(dir, eps->v, eps->n, s, a->session, model, prov, &png, err) != PS_OK) return PS_ERR;
     printf("\nResults: %s (episodes.csv, summary.json, %s)\n", dir,
            png ? "cumulative_savings.png, episode_summary.png" : "gnuplot scripts; gnuplot not found for PNGs");
     return PS_OK;
@@ -179,16 +169,18 @@ static int evaluate(eval_args *a, ps_error *err) {
     ps_evaluator ev;
     ps_evaluator_heuristic(&ev, !strcmp(a->policy, "random") ? PS_EVAL_RANDOM : PS_EVAL_ALWAYS_ON, a->sim.seed);
     ps_episode_series series = {0};
-    char model[64], dirname[256], dir[4800];
+    char model[64], dirname[256], dir[4800], tag[32];
     snprintf(model, sizeof model, "%s", a->policy);
-    int rc = env ? ps_env_open(env, &spec, &sc, err) : ps_error_set(err, "out of memory");
+    cJSON *prov = ps_provenance_json(&a->sim, err); /* inputs' CRCs: warnings, folder name, summary.json */
+    int rc = !prov ? PS_ERR : env ? ps_env_open(env, &spec, &sc, err) : ps_error_set(err, "out of memory");
     if (rc == PS_OK) {
         at_set_num_threads(a->run.threads);
         ps_sim_print_setup(stdout, sc, &a->sim);
         ps_env_set_oracles(env, 1);
         if (!strcmp(a->policy, "model")) {
             rc = load_model(&ev, a, &s, env, model, sizeof model, err);
-            check_heldout(&s, sc);
+            snprintf(dir, sizeof dir, "%s/config.json", s.root);
+            ps_heldout_warn(dir, sc->prices_path, sc->price_first, sc->price_last, prov, stderr);
         } else if (heuristic) {
             rc = ps_evaluator_policy(&ev, &a->heuristic, &env->cfg, err);
         }
@@ -201,8 +193,9 @@ static int evaluate(eval_args *a, ps_error *err) {
         ps_eval_summarize(eps.v, eps.n, a->months, env->cfg.episode_hours, &sum);
         ps_eval_summary_print(stdout, &sum);
         ps_eval_dir_name(model, &a->sim.weights, dirname, sizeof dirname);
-        snprintf(dir, sizeof dir, "%s/plots-eval/%s", s.root, dirname);
-        rc = write_outputs(dir, &eps, &sum, model, a, err);
+        ps_provenance_tag(prov, sc->price_first, sc->price_last, tag, sizeof tag);
+        snprintf(dir, sizeof dir, "%s/plots-eval/%s%s", s.root, dirname, tag);
+        rc = write_outputs(dir, &eps, &sum, model, a, prov, err);
     }
     if (rc == PS_OK) rc = compare(a, cmp, sc, &s, dir, err);
     if (rc == PS_OK && a->run.plot_dashboard) {
@@ -217,6 +210,7 @@ static int evaluate(eval_args *a, ps_error *err) {
     ps_episode_list_free(&eps);
     if (sc) ps_env_free(env);
     free(env);
+    cJSON_Delete(prov);
     return rc == PS_OK ? 0 : 1;
 }
 

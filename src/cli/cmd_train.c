@@ -199,8 +199,8 @@ static int run(train_args *a, const ps_optset *set, ps_error *err) {
     if (rc == PS_OK && (rc = ps_env_open(env, &spec, &sc, err)) == PS_OK) {
         ps_sim_print_setup(stdout, sc, &a->sim);
         at_set_num_threads(a->run.threads);
-        rc = ps_train_run_records(&r.run, set, seed, a->seed_given, env->cfg.episode_hours, !a->train.no_tensorboard,
-                                  err);
+        rc = ps_train_run_records(&r.run, set, &a->sim, seed, a->seed_given, env->cfg.episode_hours,
+                                  !a->train.no_tensorboard, err);
     }
     /* Ctrl-C, a Slurm time limit or scancel (SIGTERM) and the sbatch warning
      * (SIGUSR1) all end the run the same way: finish the update, checkpoint. */

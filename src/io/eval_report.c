@@ -111,7 +111,7 @@ cJSON *ps_eval_summary_json(const ps_eval_summary *s, const char *session, const
 }
 
 int ps_eval_write_outputs(const char *dir, const ps_episode_record *r, int n, const ps_eval_summary *s,
-                          const char *session, const char *model, int *png, ps_error *err) {
+                          const char *session, const char *model, const cJSON *provenance, int *png, ps_error *err) {
     char path[4900];
     if (ps_mkdirs(dir, err) != PS_OK) return PS_ERR;
     snprintf(path, sizeof path, "%s/episodes.csv", dir);
@@ -121,6 +121,8 @@ int ps_eval_write_outputs(const char *dir, const ps_episode_record *r, int n, co
     for (int i = 0; i < n; i++) ps_episodes_row(f.fp, &r[i]);
     if (ps_atomic_commit(&f, err) != PS_OK) return PS_ERR;
     cJSON *json = ps_eval_summary_json(s, session, model);
+    for (const cJSON *e = provenance ? provenance->child : NULL; json && e; e = e->next)
+        cJSON_AddItemToObject(json, e->string, cJSON_Duplicate(e, 1));
     snprintf(path, sizeof path, "%s/summary.json", dir);
     int rc = ps_write_json(path, json, err);
     cJSON_Delete(json);

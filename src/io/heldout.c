@@ -7,22 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_small_file(const char *path, ps_error *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return ps_error_set(err, "%s: %s", path, strerror(errno)), NULL;
-    char *text = malloc(1 << 20);
-    size_t n = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
-    fclose(f);
-    if (!text) return ps_error_set(err, "out of memory"), NULL;
-    text[n] = '\0';
-    return text;
-}
+#include "powersched/io.h"
+#include "powersched/provenance.h"
 
 int ps_trained_rows(const char *config_path, char *prices, size_t size, long long *first, long long *last,
                     ps_error *err) {
     *first = *last = -1;
     snprintf(prices, size, "%s", "");
-    char *text = read_small_file(config_path, err);
+    char *text = ps_read_text_max(config_path, 1 << 20, err);
     if (!text) return PS_ERR;
     cJSON *root = cJSON_Parse(text);
     free(text);
@@ -46,4 +38,22 @@ int ps_rows_overlap(long long a, long long b, long long c, long long d) {
     if (c < 0) return 1;
     if (b < 0) return d >= a;
     return a <= d && c <= b;
+}
+
+void ps_heldout_warn(const char *config_path, const char *prices_path, long long first, long long last,
+                     const cJSON *now, FILE *warn) {
+    char prices[4096];
+    long long a, b;
+    ps_error err;
+    if (ps_trained_rows(config_path, prices, sizeof prices, &a, &b, &err) != PS_OK) return;
+    if (*prices_path && !strcmp(prices, prices_path) && ps_rows_overlap(first, last, a, b))
+        fprintf(warn, "warning: evaluation rows %lld..%lld of %s overlap the rows the model trained on (%s); "
+                      "hold rows out with --price-rows A:B in training and evaluation\n",
+                first, last, prices, a < 0 ? "all" : "see config.json");
+    char *text = ps_read_text_max(config_path, 1 << 20, &err);
+    cJSON *model = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    if (cJSON_GetObjectItemCaseSensitive(model, "inputs")) /* sessions before provenance have none */
+        ps_provenance_compare(model, now, warn);
+    cJSON_Delete(model);
 }

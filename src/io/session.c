@@ -167,7 +167,7 @@ int ps_session_find_checkpoint(const char *base, const char *spec, const char *p
 }
 
 int ps_session_write_config(const ps_session *s, const ps_optset *set, uint64_t seed, int seed_given,
-                            ps_error *err) {
+                            const cJSON *provenance, ps_error *err) {
     char seed_text[24], path[4200];
     snprintf(seed_text, sizeof seed_text, "%llu", (unsigned long long)seed);
     snprintf(path, sizeof path, "%s/config.json", s->root);
@@ -176,6 +176,8 @@ int ps_session_write_config(const ps_session *s, const ps_optset *set, uint64_t 
              cJSON_AddStringToObject(root, "seed", seed_text) && cJSON_AddBoolToObject(root, "seed_given", seed_given);
     if (ok && cJSON_AddItemToObject(root, "options", options)) options = NULL;
     else ok = 0;
+    for (const cJSON *e = provenance ? provenance->child : NULL; ok && e; e = e->next)
+        ok = cJSON_AddItemToObject(root, e->string, cJSON_Duplicate(e, 1));
     int rc = ok ? ps_write_json(path, root, err) : ps_error_set(err, "%s: out of memory", path);
     cJSON_Delete(options);
     cJSON_Delete(root);

@@ -5,6 +5,7 @@
 
 #include <cJSON.h>
 
+#include "powersched/provenance.h"
 #include "powersched/scenario_options.h"
 
 int ps_train_run_open(ps_train_run *r, const char *base, const char *name, const uint64_t *seed_sweep,
@@ -14,14 +15,17 @@ int ps_train_run_open(ps_train_run *r, const char *base, const char *name, const
     return ps_session_open(&r->sess, base, name, seed_sweep, w, err);
 }
 
-int ps_train_run_records(ps_train_run *r, const ps_optset *set, uint64_t seed, int seed_given, int episode_hours,
-                         int tensorboard, ps_error *err) {
+int ps_train_run_records(ps_train_run *r, const ps_optset *set, const ps_sim_flags *sim, uint64_t seed, int seed_given,
+                         int episode_hours, int tensorboard, ps_error *err) {
     static const char *const recorded[] = {PS_GROUP_DATA, PS_GROUP_GENERATOR};
     if (ps_series_init(&r->series, episode_hours) != 0 ||
         !(r->options = ps_optset_json_groups(set, recorded, PS_COUNT(recorded))))
         return ps_error_set(err, "out of memory");
+    cJSON *prov = ps_provenance_json(sim, err);
+    if (!prov) return PS_ERR;
+    cJSON_AddItemToObject(r->options, "provenance", prov);
     if (ps_train_log_open(&r->log, r->sess.logs_dir, tensorboard ? r->sess.tb_dir : NULL, err) != PS_OK) return PS_ERR;
-    return ps_session_write_config(&r->sess, set, seed, seed_given, err);
+    return ps_session_write_config(&r->sess, set, seed, seed_given, prov, err);
 }
 
 void ps_train_run_close(ps_train_run *r) {

@@ -8,6 +8,7 @@
 
 #include "powersched/episode_plot.h"
 #include "powersched/options.h"
+#include "powersched/scenario_options.h"
 #include "powersched/session.h"
 #include "resume.h"
 #include "train_log.h"
@@ -27,8 +28,10 @@ int ps_train_run_open(ps_train_run *r, const char *base, const char *name, const
                       const ps_weights *w, ps_error *err);
 /* Opens the logs (event files too when tensorboard), writes config.json
  * (every option of set, the seed) and keeps the options checkpoints record. */
-int ps_train_run_records(ps_train_run *r, const ps_optset *set, uint64_t seed, int seed_given, int episode_hours,
-                         int tensorboard, ps_error *err);
+/* Opens the logs and writes config.json; config.json and every checkpoint
+ * record the tool's version and the inputs' sizes and CRCs (provenance.h). */
+int ps_train_run_records(ps_train_run *r, const ps_optset *set, const ps_sim_flags *sim, uint64_t seed, int seed_given,
+                         int episode_hours, int tensorboard, ps_error *err);
 void ps_train_run_close(ps_train_run *r); /* safe after a failed open */
 
 /* The run's trainer (ps_trainer_resume on the run's session; call after
