@@ -157,7 +157,7 @@ static int read_number(const json_src *s, const cJSON *obj, const char *sec, con
 
 /* A progress counter: an integer in [0, hi]. */
 static int read_count(const json_src *s, const cJSON *obj, const char *key, int64_t hi, int64_t *out) {
-    double x;
+    double x = 0;
     if (read_number(s, obj, "", key, 0, (double)hi, 1, &x) != PS_OK) return PS_ERR;
     *out = (int64_t)x;
     return PS_OK;
@@ -181,7 +181,7 @@ static int read_ints(const json_src *s, const cJSON *root, const char *key, int 
                             n_max);
     for (int k = 0; k < *n; k++) {
         char label[64];
-        double x;
+        double x = 0;
         snprintf(label, sizeof label, "%s[%d]", key, k);
         if (check_number(s, cJSON_GetArrayItem(a, k), label, lo, hi, 1, &x) != PS_OK) return PS_ERR;
         v[k] = (int)x;
