@@ -167,6 +167,8 @@ cmp -s "$out/seed7a.csv" "$out/seed8.csv" && { echo "FAIL: seeds 7 and 8 give th
 expect 0 'checkenv: all checks passed' "$ps" checkenv --steps 400
 expect 0 'determinism: two runs identical over 300 steps' "$ps" sanity --steps 300 --check-determinism
 
+expect 0 "seed of the env's random streams (default: random, printed at the start)" "$ps" train --help
+
 # --- issue 13's reproductions: each ends with a clear error (or does the right thing), within seconds
 python3 -c "print('JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n--');[print(f'{i} u cpu 2024-01-01T00:{i%60:02d}:00 x x 3600 4 1') for i in range(2200)]" > "$out/burst.log"
 expect 1 'hour 1 brings more than 1000000 new jobs' timeout 10 "$ps" simulate --episodes 1 --jobs "$out/burst.log" --jobs-exact-replay --job-arrival-scale 1e6

@@ -53,6 +53,10 @@ static void test_stats(void) {
                                {"x_nodes.dat", "# value jobs\n1 1\n2 1\n3 1\n"},
                                {"x_cores.dat", "# value jobs\n4 1\n8 1\n12 1\n"},
                                {"x.gp", "set multiplot layout 3,2 title 'a \"title\"'\n"}};
+    snprintf(path, sizeof path, "%s/x.gp", dir);
+    char *gp = ps_read_text(path, &err);
+    CHECK(gp && strstr(gp, " noenhanced\n")); /* titles drawn literally: e0.7_p0.2 has no subscripts */
+    free(gp);
     for (int k = 0; k < 5; k++) {
         snprintf(path, sizeof path, "%s/%s", dir, files[k][0]);
         char *got = ps_read_text(path, &err);

@@ -41,6 +41,7 @@ typedef struct ps_optset {
     ps_option opt[PS_OPTSET_MAX];
     const char *group[PS_OPTSET_MAX];
     const char *value[PS_OPTSET_MAX]; /* the text given (argv), NULL if not given */
+    const char *default_text[PS_OPTSET_MAX]; /* --help's default when not the target's value (NULL) */
     unsigned char given[PS_OPTSET_MAX];
     int n;
     int overflow; /* more than PS_OPTSET_MAX added: parsing refuses (a bug) */
@@ -63,6 +64,9 @@ void ps_optset_print(FILE *fp, const ps_optset *s);
 
 /* The option called name, or NULL; whether it was given on the command line. */
 const ps_option *ps_optset_find(const ps_optset *s, const char *name);
+/* What --help shows as name's default when it is not the value the target
+ * starts with (train draws a random seed when --seed is not given). */
+void ps_optset_default_text(ps_optset *s, const char *name, const char *text);
 int ps_optset_given(const ps_optset *s, const char *name);
 
 /* The names of the set's groups in the order they were added (at most max);

@@ -229,6 +229,7 @@ int cmd_train(int argc, char **argv) {
     ps_optset_init(&set);
     ps_optset_add(&set, CMD, own, PS_COUNT(own));
     ps_train_options(&a.train, &a.run, &a.sim, &set);
+    ps_optset_default_text(&set, "--seed", "random, printed at the start");
     int status = ps_cli_parse(CMD, USAGE, &set, argc, argv);
     if (status >= 0) return status;
     a.seed_given = ps_optset_given(&set, "--seed");

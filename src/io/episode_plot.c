@@ -59,7 +59,7 @@ static int write_script(const char *path, const char *name, const char *title_te
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
     fprintf(f.fp,
             "# Render: cd <this folder> && gnuplot %s.gp\n"
-            "set terminal pngcairo size 1600,1000 font ',10'\nset output '%s.png'\n"
+            "set terminal pngcairo size 1600,1000 font ',10' noenhanced\nset output '%s.png'\n"
             "set multiplot layout 2,1 title %s\nset grid\nset key outside right\n"
             "set title 'Price, nodes and queue'\nset xlabel 'hour of episode'\nset ylabel 'price (EUR/MWh)'\n"
             "set y2label 'nodes / jobs'\nset y2tics\nset ytics nomirror\n"

@@ -67,7 +67,7 @@ int ps_eval_plots(const char *dir, const char *title, const ps_episode_record *r
     if (write_savings_data(path, r, n, err) != PS_OK) return PS_ERR;
     snprintf(script, sizeof script,
              "# Render: cd <this folder> && gnuplot cumulative_savings.gp\n"
-             "set terminal pngcairo size 1400,800 font ',11'\nset output 'cumulative_savings.png'\n"
+             "set terminal pngcairo size 1400,800 font ',11' noenhanced\nset output 'cumulative_savings.png'\n"
              "set title %s\nset grid\nset key top left\n"
              "set xlabel 'months (an episode is two weeks)'\nset ylabel 'cumulative savings (EUR)'\n"
              "set y2label 'monthly savings (%%)'\nset y2tics\nset ytics nomirror\n"
@@ -83,7 +83,7 @@ int ps_eval_plots(const char *dir, const char *title, const ps_episode_record *r
     if (write_summary_data(path, r, n, err) != PS_OK) return PS_ERR;
     snprintf(script, sizeof script,
              "# Render: cd <this folder> && gnuplot episode_summary.gp\n"
-             "set terminal pngcairo size 1400,1200 font ',11'\nset output 'episode_summary.png'\n"
+             "set terminal pngcairo size 1400,1200 font ',11' noenhanced\nset output 'episode_summary.png'\n"
              "set multiplot layout 3,1 title %s\nset grid\nset key outside right\n"
              "set xlabel 'episode'\n"
              "set title 'Cost per episode'\nset ylabel 'EUR'\n"

@@ -45,7 +45,7 @@ static int write_script(const char *dir, const char *label, const char *title_te
     if (ps_atomic_open(&f, path, err) != PS_OK) return PS_ERR;
     fprintf(f.fp,
             "# Render: cd <this folder> && gnuplot %s.gp\n"
-            "set terminal pngcairo size 1600,1200 font ',10'\n"
+            "set terminal pngcairo size 1600,1200 font ',10' noenhanced\n"
             "set output '%s.png'\n"
             "set multiplot layout 3,2 title %s\n"
             "set grid\nset key off\nset style fill solid 0.6\n"

@@ -133,6 +133,11 @@ static void default_text(const ps_option *o, char *buf, size_t size) {
     }
 }
 
+void ps_optset_default_text(ps_optset *s, const char *name, const char *text) {
+    for (int k = 0; k < s->n; k++)
+        if (!strcmp(s->opt[k].name, name)) s->default_text[k] = text;
+}
+
 void ps_optset_print(FILE *fp, const ps_optset *s) {
     for (int k = 0; k < s->n; k++) {
         if (k == 0 || strcmp(s->group[k], s->group[k - 1])) fprintf(fp, "%s%s options:\n", k ? "\n" : "", s->group[k]);
@@ -141,7 +146,7 @@ void ps_optset_print(FILE *fp, const ps_optset *s) {
         snprintf(left, sizeof left, "%s%s%s", o->name, o->kind == OPT_FLAG ? "" : " ",
                  o->kind == OPT_FLAG ? "" : o->metavar);
         default_text(o, def, sizeof def);
-        fprintf(fp, "  %-32s %s (default: %s)\n", left, o->help, def);
+        fprintf(fp, "  %-32s %s (default: %s)\n", left, o->help, s->default_text[k] ? s->default_text[k] : def);
     }
 }
 
