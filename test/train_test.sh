@@ -370,46 +370,56 @@ train "$out/help" 0 --help
 grep_in "$out/help/stdout" "--net-arch"
 grep_in "$out/help/stdout" "--iter-limit"
 
-# --- Ctrl-C: the current update finishes, a checkpoint is written, status 0
-c=$out/sigint
-mkdir -p "$c"
-(cd "$c" && exec "$ps" train --session s --iteration-steps 100000 --iter-limit 1 --seed 3 --net-arch 16 \
-    > stdout 2> stderr) &
-pid=$!
-cl=$c/sessions/s/logs/$prefix/updates.csv
-i=0 # wait for training to be under way (at most 30 s), then a bit more
-while [ $i -lt 300 ] && [ "$(wc -l 2> /dev/null < "$cl" || echo 0)" -lt 3 ]; do
-    sleep 0.1
-    i=$((i + 1))
-done
-sleep 1
-kill -INT $pid
-i=0 # it must end by itself soon (at most 30 s)
-while [ $i -lt 300 ] && kill -0 $pid 2> /dev/null; do
-    sleep 0.1
-    i=$((i + 1))
-done
-if kill -0 $pid 2> /dev/null; then
-    fail "train did not stop within 30 s of SIGINT"
-    kill -KILL $pid
-fi
-wait $pid
-status=$?
-n=$((n + 1))
-[ $status -eq 0 ] || { fail "SIGINT: exit status $status, want 0"; tail -5 "$c/stderr"; }
-grep_in "$c/stdout" "Training interrupted by user."
-ckpt=$(find "$c/sessions/s/models/$prefix" -name '*.zip' 2> /dev/null | head -1)
-ckpt=${ckpt##*/}
-n=$((n + 1))
-case $ckpt in
-[1-9]*.zip) [ $((${ckpt%.zip} % 64)) -eq 0 ] || fail "SIGINT checkpoint $ckpt: not a whole number of rollouts" ;;
-*) fail "SIGINT: no checkpoint written (models: '$ckpt')" ;;
-esac
-grep_in "$c/stdout" "Checkpoint: sessions/s/models/$prefix/$ckpt"
-cp "$c/stdout" "$c/stdout.sigint"
-# and it loads
-train "$c" 0 --session s --iteration-steps 64 --iter-limit 1 --model "${ckpt%.zip}"
-grep_in "$c/stdout" "Resuming from sessions/s/models/$prefix/$ckpt"
+# --- Ctrl-C, and SIGTERM (a Slurm time limit, scancel): the current update
+# finishes, a checkpoint is written, status 0, and it resumes. While it runs,
+# the session is locked: a second train of it is refused with the pid.
+stop_with() { # SIGNAL DIR MESSAGE
+    c=$2
+    mkdir -p "$c"
+    (cd "$c" && exec "$ps" train --session s --iteration-steps 100000 --iter-limit 1 --seed 3 --net-arch 16 \
+        > stdout 2> stderr) &
+    pid=$!
+    cl=$c/sessions/s/logs/$prefix/updates.csv
+    i=0 # wait for training to be under way (at most 30 s), then a bit more
+    while [ $i -lt 300 ] && [ "$(wc -l 2> /dev/null < "$cl" || echo 0)" -lt 3 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    sleep 1
+    (cd "$c" && "$ps" train --session s --iteration-steps 64 --iter-limit 1 --seed 3 --net-arch 16 > stdout.2 2> stderr.2)
+    second=$?
+    n=$((n + 1))
+    [ $second -eq 1 ] && grep -q "is in use by pid $pid" "$c/stderr.2" || fail "$1: a second train was not refused: $(cat "$c/stderr.2")"
+    kill -"$1" $pid
+    i=0 # it must end by itself soon (at most 30 s)
+    while [ $i -lt 300 ] && kill -0 $pid 2> /dev/null; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+    if kill -0 $pid 2> /dev/null; then
+        fail "train did not stop within 30 s of SIG$1"
+        kill -KILL $pid
+    fi
+    wait $pid
+    status=$?
+    n=$((n + 1))
+    [ $status -eq 0 ] || { fail "SIG$1: exit status $status, want 0"; tail -5 "$c/stderr"; }
+    grep_in "$c/stdout" "$3"
+    ckpt=$(find "$c/sessions/s/models/$prefix" -name '*.zip' 2> /dev/null | head -1)
+    ckpt=${ckpt##*/}
+    n=$((n + 1))
+    case $ckpt in
+    [1-9]*.zip) [ $((${ckpt%.zip} % 64)) -eq 0 ] || fail "SIG$1 checkpoint $ckpt: not a whole number of rollouts" ;;
+    *) fail "SIG$1: no checkpoint written (models: '$ckpt')" ;;
+    esac
+    grep_in "$c/stdout" "Checkpoint: sessions/s/models/$prefix/$ckpt"
+    cp "$c/stdout" "$c/stdout.signal"
+    # and it loads
+    train "$c" 0 --session s --iteration-steps 64 --iter-limit 1 --model "${ckpt%.zip}"
+    grep_in "$c/stdout" "Resuming from sessions/s/models/$prefix/$ckpt"
+}
+stop_with INT "$out/sigint" "Training interrupted by user."
+stop_with TERM "$out/sigterm" "Training interrupted by SIGTERM."
 
 echo "train_test: $n checks, $fails failed"
 [ $fails -eq 0 ]
