@@ -10,8 +10,8 @@
 
 #include "powersched/civil_time.h"
 
-/* Hours a series may span (over a thousand years). */
-#define MAX_HOURS 10000000
+/* Hours a series may span (over a century). */
+#define MAX_HOURS 1000000
 
 int ps_price_rows_push(ps_price_rows *r, int64_t t, float v, long where) {
     if (r->n == r->cap) {
@@ -149,15 +149,16 @@ static int fill_hours(const ps_price_rows *r, const double *sum, const int *cnt,
             out[k] = (float)(sum[k] / cnt[k]);
             continue;
         }
-        size_t empty = 0;
-        for (size_t j = k; j < nh && !cnt[j]; j++) empty++;
-        char when[32], at[4200];
-        hour_text(h0 + (int64_t)k, when, sizeof when);
-        if (!fill || k == 0)
+        if (!fill || k == 0) {
+            size_t empty = 0; /* only on the way out: counted per empty hour it made fill quadratic */
+            for (size_t j = k; j < nh && !cnt[j]; j++) empty++;
+            char when[32], at[4200];
+            hour_text(h0 + (int64_t)k, when, sizeof when);
             return ps_error_set(err, "%s: no price for the hour of %s UTC%s (%zu hour%s missing there)%s",
                                 loc(at, sizeof at, path, unit, row_at(r, h0 + (int64_t)k)), when,
                                 k == 0 ? ", the first" : "", empty, empty == 1 ? "" : "s",
                                 k == 0 ? "" : "; --price-gaps fill carries the last price forward");
+        }
         out[k] = out[k - 1];
         rep->filled++;
     }

@@ -70,6 +70,13 @@ def prices():
     put("prices", "repro-3e38.csv", "Date,Price\nx,3e38\n")
     put("prices", "repro-minus-3e38.csv", "Date,Price\nx,-3e38\n")
     put("prices", "repro-bom.csv", BOM + b"Date,Price\n2024-01-01,61.72\n")
+    # found by scripts/fuzz: a long gap made --price-gaps fill quadratic (it
+    # counted the rest of the gap at every empty hour), spans of centuries
+    put("prices", "found-fill-gap-years.csv",
+        "Date,Price\n2024-01-01 00:00:00,40.00\n2024-01-01 01:00:00,90.10\n2024-01-02 22:00:00,\n"
+        "2029-09-02 22:00:00,72.70\n")
+    put("prices", "found-span-centuries.csv", "Date,Price\n2023-03-26T01:15+01:00,50\n2523-03-26T03:00+0200,25\n")
+    put("prices", "found-span-100-years.csv", "Date,Price\n2023-03-26T01:00+01:00,50\n2123-03-26T01:00+01:00,50\n")
 
 
 # ------------------------------------------------------------------- sacct
