@@ -35,6 +35,12 @@ check test -f scale/trendlines_sampling.gp
 check test "$(grep -c '^exact_replay_aggregate,1,price-aware,' scale/compare.csv)" -eq 1
 check test "$(($(wc -l < scale/compare.csv) - 1))" -eq 36
 check grep -q 'saving vs baseline_off: always-on' scale.out
+# --output-dir: the session is looked up there, as train put it
+mkdir -p od && mv sessions od/runs
+"$ps" analyze arrival-scale --session m $w --jobs jobs.log --prices prices.csv --scales 1 --eval-months 0.5 \
+    --sampler --compare none --output-dir od/runs --out-dir od/scale > od.out 2>&1 || fail "analyze --output-dir: $(tail -3 od.out)"
+check test -f od/scale/summary.csv
+mv od/runs sessions
 # The replay point at scale 1 equals evaluate-savings with the same data (aggregate replay).
 "$ps" evaluate-savings --session m $w --jobs jobs.log --jobs-exact-replay --jobs-exact-replay-aggregate \
     --prices prices.csv --eval-months 0.5 > eval.out 2>&1 || fail "evaluate: $(tail -2 eval.out)"

@@ -36,7 +36,7 @@ typedef struct analyze_args {
     ps_sim_flags sim;
     ps_compare_spec compare; /* the yardsticks run at every point (n = 0: none) */
     ps_heuristic_config heuristic;
-    const char *session, *out_dir, *compare_list;
+    const char *session, *out_dir, *compare_list, *sessions_dir;
     int64_t model;
     double months;
     int replay_only, sampler_only;
@@ -133,7 +133,7 @@ static int analyze(analyze_args *a, ps_error *err) {
     int nv, nm = ps_analysis_modes(a->sched.kind, a->replay_only, a->sampler_only, modes);
     if (check_args(a, err) != PS_OK || ps_analysis_points(&a->sched, v, &nv, err) != PS_OK) return 2;
     ps_session s;
-    ps_session_paths(&s, PS_SESSIONS_DIR, a->session, NULL, &a->sim.weights);
+    ps_session_paths(&s, a->sessions_dir, a->session, NULL, &a->sim.weights);
     char ckpt[4600], model[32], dir[4400];
     int64_t steps = ps_session_pick_model(&s, a->model, ckpt, sizeof ckpt, stderr);
     if (steps < 0) {
@@ -183,7 +183,7 @@ int cmd_analyze(int argc, char **argv) {
     }
     int scale = kind == PS_ANALYSIS_SCALE;
     analyze_args a = {.sched = {kind, "", scale ? 0.5 : 100, scale ? 1.5 : 12000, 7, 100, 700, 50},
-                      .lambda = {"0.3,1.0,3.0", 70000, 0.1329, 0.0043}, .session = "", .out_dir = "", .model = -1,
+                      .lambda = {"0.3,1.0,3.0", 70000, 0.1329, 0.0043}, .session = "", .out_dir = "", .sessions_dir = PS_SESSIONS_DIR, .model = -1,
                       .months = 12, .compare_list = "auto"};
     ps_sim_flags_init(&a.sim);
     a.heuristic = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
@@ -192,6 +192,7 @@ int cmd_analyze(int argc, char **argv) {
         {"--session", OPT_STRING, &a.session, "NAME", "session whose model is evaluated (required)", 0, 0},
         {"--model", OPT_I64, &a.model, "STEPS", "checkpoint STEPS.zip (-1: the latest)", -1, 1e15},
         {"--out-dir", OPT_STRING, &a.out_dir, "DIR", "results folder (default analysis/...)", 0, 0},
+        {"--output-dir", OPT_STRING, &a.sessions_dir, "DIR", "the folder sessions are in (as train's)", 0, 0},
         {"--compare", OPT_STRING, &a.compare_list, "LIST", "policies run at every point (compare.csv): auto, none or a list as evaluate-savings --compare", 0, 0},
         {scale ? "--scales" : kind == PS_ANALYSIS_LAMBDA ? "--lambdas" : "--seeds", OPT_STRING, &a.sched.list, "LIST",
          "comma-separated sweep values", 0, 0},
