@@ -52,6 +52,8 @@ typedef struct ps_sacct_log {
  * file without a header or without any job is an error. */
 int ps_sacct_read(const char *path, ps_sacct_log *log, ps_error *err);
 void ps_sacct_free(ps_sacct_log *log);
+/* Room for one more job in log->jobs (*cap: its capacity), for the readers. */
+int ps_sacct_log_reserve(ps_sacct_log *log, long *cap, const char *path, ps_error *err);
 
 /* Reads a Standard Workload Format trace (Parallel Workloads Archive) into
  * sacct rows: submit = the header's UnixStartTime (0 when absent) + field 2,

@@ -140,7 +140,7 @@ static int parse_row(const char *path, long line, char *row, const layout *lay, 
     return PS_OK;
 }
 
-static int push_job(ps_sacct_log *log, long *cap, const char *path, ps_error *err) {
+int ps_sacct_log_reserve(ps_sacct_log *log, long *cap, const char *path, ps_error *err) {
     if (log->n < *cap) return PS_OK;
     if (log->n >= INT32_MAX / 2) return ps_error_set(err, "%s: more than %d jobs", path, INT32_MAX / 2);
     *cap = *cap ? *cap * 2 : 1024;
@@ -166,7 +166,7 @@ int ps_sacct_read(const char *path, ps_sacct_log *log, ps_error *err) {
         if (!have_header) {
             rc = parse_header(path, in.line, s, &lay, err);
             have_header = 1;
-        } else if ((rc = push_job(log, &cap, path, err)) == PS_OK) {
+        } else if ((rc = ps_sacct_log_reserve(log, &cap, path, err)) == PS_OK) {
             rc = parse_row(path, in.line, s, &lay, &log->jobs[log->n], err);
             log->n += rc == PS_OK;
             log->steps_skipped += rc == STEP_ROW;

@@ -66,16 +66,6 @@ static int swf_job(const char *path, long line, const long long *v, int64_t star
     return PS_OK;
 }
 
-static int push(ps_sacct_log *log, long *cap, const char *path, ps_error *err) {
-    if (log->n < *cap) return PS_OK;
-    if (log->n >= INT32_MAX / 2) return ps_error_set(err, "%s: more than %d jobs", path, INT32_MAX / 2);
-    *cap = *cap ? *cap * 2 : 1024;
-    ps_sacct_job *nj = realloc(log->jobs, (size_t)*cap * sizeof *nj);
-    if (!nj) return ps_error_set(err, "%s: out of memory", path);
-    log->jobs = nj;
-    return PS_OK;
-}
-
 int ps_swf_read(const char *path, int cores_per_node, ps_sacct_log *log, ps_error *err) {
     memset(log, 0, sizeof *log);
     if (cores_per_node < 1) return ps_error_set(err, "%s: cores per node must be >= 1", path);
@@ -89,7 +79,7 @@ int ps_swf_read(const char *path, int cores_per_node, ps_sacct_log *log, ps_erro
         char *s = in.text + strspn(in.text, " \t");
         if (*s == ';') header_line(s, &start);
         if (*s == ';' || *s == '\0') continue;
-        if ((rc = fields(path, in.line, s, v, err)) != PS_OK || (rc = push(log, &cap, path, err)) != PS_OK) break;
+        if ((rc = fields(path, in.line, s, v, err)) != PS_OK || (rc = ps_sacct_log_reserve(log, &cap, path, err)) != PS_OK) break;
         rc = swf_job(path, in.line, v, start, cores_per_node, &log->jobs[log->n], err);
         log->n += rc == PS_OK;
         log->never_ran += rc == 1;
