@@ -370,6 +370,14 @@ train "$out/help" 0 --help
 grep_in "$out/help/stdout" "--net-arch"
 grep_in "$out/help/stdout" "--iter-limit"
 
+# --- a session name with shell and gnuplot syntax stays text: nothing runs
+inj=$out/inject
+train "$inj" 0 --session 'x`touch PWNED`$(touch PWNED2)'"'" --iteration-steps 64 --iter-limit 1 --seed 1 \
+    --net-arch 8 --plot-dashboard
+check "no command ran from the session name" test ! -e "$inj/PWNED" -a ! -e "$inj/PWNED2"
+gp=$(find "$inj/sessions" -name '*_dash_*.gp' | head -1)
+check "the dashboard title is a single-quoted gnuplot string" grep -q "title 'session x\`touch PWNED\`" "$gp"
+
 # --- Ctrl-C, and SIGTERM (a Slurm time limit, scancel): the current update
 # finishes, a checkpoint is written, status 0, and it resumes. While it runs,
 # the session is locked: a second train of it is refused with the pid.
