@@ -7,20 +7,8 @@ ps=$1 out=$4
 mkdir -p "$out"
 fails=0 n=0
 
-# expect STATUS PATTERN -- command...: exit status and a stderr/stdout pattern.
-expect() {
-    want=$1 pat=$2
-    shift 2
-    n=$((n + 1))
-    "$@" > "$out/stdout" 2> "$out/stderr"
-    got=$?
-    if [ "$got" -ne "$want" ] || ! grep -q -e "$pat" "$out/stdout" "$out/stderr"; then
-        fails=$((fails + 1))
-        echo "FAIL: $* -> status $got (want $want), output:"
-        cat "$out/stdout" "$out/stderr" | head -5
-    fi
-    if [ "$got" -ge 128 ]; then echo "CRASH: $*"; fails=$((fails + 1)); fi
-}
+# shellcheck source=expect.sh
+. "$(dirname "$0")/expect.sh"
 
 printf 'JobID User Partition Submit Start End ElapsedRaw NCPUS NNodes\n----\n1 u gpu 2025-04-13T16:35:12 x y 7200 4 1\n2 u gpu 2025-04-13T17:35:12 x y 60 8 2\n' > "$out/tiny.log"
 

@@ -1,11 +1,15 @@
 /* cmd_workloadgen.c - `powersched workloadgen inspect` (spec 9, 14.3
  * test_inspect_workloadgen): samples a job source for N hours, prints
- * distribution statistics, checks determinism, optionally plots. */
+ * distribution statistics, checks determinism, optionally plots; and
+ * `workloadgen calibrate LOG...` (issue 12): the generator flags that
+ * reproduce sacct logs, with the fit (calibrate.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "commands.h"
+#include "powersched/calibrate.h"
 #include "powersched/job_stream.h"
 #include "powersched/wg_options.h"
 
@@ -132,13 +136,102 @@ static int cmd_inspect(int argc, char **argv) {
     return rc == PS_OK ? 0 : ps_cli_fail(CMD, &err, 1);
 }
 
+/* ------------------------------------------------------------ calibrate */
+
+#define CAL "workloadgen calibrate"
+
+static const char CAL_USAGE[] =
+    "usage: powersched workloadgen calibrate LOG... [--mode poisson|flat|uniform] [--no-bursts]\n"
+    "                                               [--hours N] [--seed N] [--flags-only]\n\n"
+    "Reads Slurm sacct logs (fixed-width or --parsable2, columns by header name; several logs\n"
+    "share one timeline) and prints the --workload-gen/--wg-* flags that reproduce their hourly\n"
+    "statistics (jobs per hour, duration, nodes and cores per node as the env sees them, bursts\n"
+    "as burst probabilities), then the fit: the log beside a sample drawn with those flags and\n"
+    "their Kolmogorov-Smirnov distances. Without --mode the mode whose worst distance is\n"
+    "lowest is chosen.\n"
+    "Paste the flags line into train/simulate/evaluate-savings, or use --flags-only:\n"
+    "  powersched simulate $(powersched workloadgen calibrate --flags-only LOG)\n";
+
+/* Moves the arguments that are neither options nor option values to paths. */
+static int take_paths(const ps_optset *set, int *argc, char **argv, const char **paths) {
+    int n = 0, keep = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (argv[i][0] != '-' || !argv[i][1]) {
+            paths[n++] = argv[i];
+            continue;
+        }
+        argv[keep++] = argv[i];
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(argv[i], "="), argv[i]);
+        const ps_option *o = ps_optset_find(set, name);
+        if (o && o->kind != OPT_FLAG && !strchr(argv[i], '=') && i + 1 < *argc) argv[keep++] = argv[++i];
+    }
+    *argc = keep;
+    return n;
+}
+
+static int parse_mode(const char *s, int *mode) {
+    static const char *const names[3] = {"flat", "poisson", "uniform"}; /* ps_wg_mode order */
+    for (*mode = 0; *mode < 3; ++*mode)
+        if (!strcmp(s, names[*mode])) return 0;
+    return -1;
+}
+
+static int calibrate(const char **paths, int n, const ps_calib_options *opt, int flags_only, ps_error *err) {
+    ps_config cl = ps_config_default();
+    ps_calib_log log;
+    if (ps_calib_log_read(&log, paths, n, &cl, err) != PS_OK) return PS_ERR;
+    ps_calib_result *res = malloc(sizeof *res); /* ~20 KB of rows and flags */
+    int rc = res ? ps_calibrate(&log, opt, &cl, res, err) : ps_error_set(err, "out of memory");
+    if (rc == PS_OK && flags_only) printf("%s\n", res->fit[res->best].flags);
+    else if (rc == PS_OK) ps_calib_print(stdout, &log, res);
+    free(res);
+    ps_calib_log_free(&log);
+    return rc;
+}
+
+static int cmd_calibrate(int argc, char **argv) {
+    const char *mode = "";
+    ps_calib_options opt = {.mode = -1, .bursts = 1, .hours = 0, .seed = 123};
+    int no_bursts = 0, flags_only = 0;
+    const ps_option own[] = {
+        {"--mode", OPT_STRING, &mode, "MODE", "poisson, flat or uniform; none: the best fit of the three", 0, 0},
+        {"--no-bursts", OPT_FLAG, &no_bursts, "", "fit no burst probabilities (bursts count as base load)", 0, 0},
+        {"--hours", OPT_INT, &opt.hours, "N", "hours sampled for the fit; 0: 10 x the log's (fewer if busy)", 0, 1e7},
+        {"--seed", OPT_U64, &opt.seed, "N", "seed of the sample", 0, 0},
+        {"--flags-only", OPT_FLAG, &flags_only, "", "print the flags line only", 0, 0},
+    };
+    ps_optset set;
+    ps_optset_init(&set);
+    ps_optset_add(&set, CAL, own, PS_COUNT(own));
+    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    if (!paths) return 1;
+    ps_error err;
+    int n = take_paths(&set, &argc, argv, paths), status = ps_cli_parse(CAL, CAL_USAGE, &set, argc, argv);
+    if (status < 0 && n == 0) {
+        ps_error_set(&err, "no log given (usage: powersched workloadgen calibrate LOG... [options])");
+        status = ps_cli_fail(CAL, &err, 2);
+    }
+    if (status < 0 && *mode && parse_mode(mode, &opt.mode) != 0) {
+        ps_error_set(&err, "--mode: '%s' is not poisson, flat or uniform", mode);
+        status = ps_cli_fail(CAL, &err, 2);
+    }
+    opt.bursts = !no_bursts;
+    if (status < 0) status = calibrate(paths, n, &opt, flags_only, &err) == PS_OK ? 0 : ps_cli_fail(CAL, &err, 1);
+    free(paths);
+    return status;
+}
+
 int cmd_workloadgen(int argc, char **argv) {
     if (argc >= 1 && !strcmp(argv[0], "inspect")) return cmd_inspect(argc - 1, argv + 1);
+    if (argc >= 1 && !strcmp(argv[0], "calibrate")) return cmd_calibrate(argc - 1, argv + 1);
     if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-        printf("usage: powersched workloadgen inspect [options]   (see 'powersched workloadgen inspect --help')\n");
+        printf("usage: powersched workloadgen inspect [options]           statistics of a job source\n"
+               "       powersched workloadgen calibrate LOG... [options]  generator flags fitted to sacct logs\n"
+               "(see 'powersched workloadgen inspect --help', 'powersched workloadgen calibrate --help')\n");
         return 0;
     }
-    fprintf(stderr, "powersched workloadgen: expected the subcommand 'inspect'%s%s\n", argc ? ", got " : "",
-            argc ? argv[0] : "");
+    fprintf(stderr, "powersched workloadgen: expected the subcommand 'inspect' or 'calibrate'%s%s\n",
+            argc ? ", got " : "", argc ? argv[0] : "");
     return 2;
 }

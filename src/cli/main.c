@@ -19,7 +19,7 @@ static const command COMMANDS[] = {
     {"evaluate-savings", cmd_evaluate, "evaluate a trained model (or heuristic) against both baselines over months"},
     {"simulate", cmd_simulate, "run the cluster simulator with a fixed policy; per-episode costs, optional trace"},
     {"checkenv", cmd_checkenv, "check the environment's contract: spaces, reset/step, observation bounds, invariants"},
-    {"workloadgen", cmd_workloadgen, "workloadgen inspect: statistics, determinism check and plots of a job source"},
+    {"workloadgen", cmd_workloadgen, "workloadgen inspect|calibrate: a job source's statistics and plots; generator flags fitted to Slurm logs"},
     {"sanity", cmd_sanity, "random rollout with invariants after every step; optional determinism check"},
 };
 
