@@ -239,8 +239,8 @@ static void print_price_report(FILE *fp, const ps_price_report *r) {
                     "rows are read in order as hours\n", r->irregular, r->first_irregular);
 }
 
-void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f) {
-    const ps_workload *w = &sc->workload;
+/* Which job source runs, from which file, and what its reader left out. */
+static void print_workload(FILE *fp, const ps_workload *w, const ps_sim_flags *f) {
     if (w->kind == PS_SOURCE_JOBS_SAMPLER) {
         fprintf(fp, "Loading jobs from %s\n", ps_sim_flags_jobs(f));
         fprintf(fp, "Parsed jobs for %d hours (%d jobs)\n", w->jobs.n_bins, w->jobs.log.n);
@@ -255,6 +255,11 @@ void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f) 
     } else {
         fprintf(fp, "Job source: %s\n", ps_workload_describe(w));
     }
+}
+
+void ps_sim_print_setup(FILE *fp, const ps_scenario *sc, const ps_sim_flags *f) {
+    const ps_workload *w = &sc->workload;
+    print_workload(fp, w, f);
     fprintf(fp, "Job arrival scale: %.3fx\n", w->arrival_scale);
     double sum = 0;
     fprintf(fp, "Weights:");
