@@ -131,7 +131,7 @@ static int cmp_double(const void *a, const void *b) {
 static ps_calib_moments moments(const double *v, int n) {
     ps_calib_moments m = {0, 0, 0, 0};
     if (n == 0) return m;
-    double sum = 0, sq = 0, lo = v[0], hi = v[0];
+    double sum = 0, sq = 0, lo = INFINITY, hi = -INFINITY;
     for (int i = 0; i < n; i++) {
         sum += v[i];
         lo = v[i] < lo ? v[i] : lo;
