@@ -311,6 +311,42 @@ static void test_linear_cols(void) {
             if (i != 1 && i != 4) CHECK_NEAR(gws[o * 6 + i], 0, 0);
         }
     }
+    /* the column leaf (w[:, idx] transposed) and the hand-written product
+     * that skips zeros (xs has one): same values, its gradient is w's at
+     * the columns, transposed, and the bias's as before */
+    const float xz[4] = {2, 0, 0.5f, 3};
+    at_tensor wl = mat(w, 3, 6), bl = vec(b, 3), idx_t = K(at_from_int64(idx, di, 1));
+    at_requires_grad(wl, 1);
+    at_requires_grad(bl, 1);
+    at_tensor leaf = K(at_cols_leaf(wl, idx_t));
+    CHECK_INT(at_size(leaf, 0), 2);
+    CHECK_INT(at_size(leaf, 1), 3);
+    float lv[6];
+    get(leaf, lv, 6);
+    for (int k = 0; k < 2; k++)
+        for (int o = 0; o < 3; o++) CHECK_NEAR(lv[k * 3 + o], w[o * 6 + idx[k]], 0);
+    at_tensor yz = K(at_linear_sparse_t(mat(xz, 2, 2), leaf, bl));
+    at_tensor yr = K(at_linear_cols(mat(xz, 2, 2), idx_t, wd, bd));
+    float vz[6], vr[6];
+    get(yz, vz, 6);
+    get(yr, vr, 6);
+    for (int i = 0; i < 6; i++) CHECK_NEAR(vz[i], vr[i], 1e-6);
+    at_backward(K(at_sum(K(at_mul(yz, mat(c, 2, 3))))));
+    CHECK(at_last_error() == NULL);
+    float gl[6], gbl[3];
+    CHECK(grad_of(leaf, gl, 6) && grad_of(bl, gbl, 3));
+    float gw_none[18];
+    CHECK(grad_of(wl, gw_none, 18) == 0); /* w itself is not in the graph */
+    for (int o = 0; o < 3; o++) {
+        CHECK_NEAR(gbl[o], c[o] + c[3 + o], 1e-6);
+        for (int k = 0; k < 2; k++) CHECK_NEAR(gl[k * 3 + o], c[o] * xz[k] + c[3 + o] * xz[2 + k], 1e-6);
+    }
+    /* wrong shapes are an error, not a crash */
+    CHECK(at_linear_sparse_t(mat(xz, 1, 4), leaf, bl) == NULL && at_last_error());
+    at_clear_error();
+    int64_t out_of_range[1] = {6}, d1[1] = {1};
+    CHECK(at_cols_leaf(wl, K(at_from_int64(out_of_range, d1, 1))) == NULL && at_last_error());
+    at_clear_error();
     release();
 }
 
@@ -702,6 +738,82 @@ static void test_clip_grad_norm(void) {
     release();
 }
 
+/* Adam on a gradient declared sparse (the batch's columns of a first-layer
+ * weight, on a column leaf) against Adam on the same gradient dense, with
+ * zeros elsewhere: same clipping norm, same weights and moments after
+ * three steps whose column sets differ (so untouched columns with non-zero
+ * moments take the decay-only path). */
+static void test_adam_sparse(void) {
+    enum { R = 3, C = 40, B = 2 };
+    float w0[R * C], zero_b[R] = {0, 0, 0};
+    for (int i = 0; i < R * C; i++) w0[i] = (float)(0.05 * (i % 11) - 0.2);
+    at_tensor wd = mat(w0, R, C), ws = mat(w0, R, C), bias = vec(zero_b, R);
+    at_requires_grad(wd, 1);
+    at_requires_grad(ws, 1);
+    ato_adam od = ato_adam_new(&wd, 1, 0.05, 0.9, 0.999, 1e-5), os = ato_adam_new(&ws, 1, 0.05, 0.9, 0.999, 1e-5);
+    const int64_t cols[3][5] = {{1, 2, 3, 17, 39}, {0, 5, 6, 0, 0}, {38, 0, 0, 0, 0}};
+    const int ncols[3] = {5, 3, 1};
+    const float c[B * R] = {1, -2, 0.5f, 3, 0.25f, -1}; /* dL/dy */
+    for (int s = 0; s < 3; s++) {
+        int K = ncols[s];
+        float x[B * C], xs[B * 5];
+        memset(x, 0, sizeof x);
+        for (int r = 0; r < B; r++)
+            for (int k = 0; k < K; k++) x[r * C + cols[s][k]] = xs[r * K + k] = (float)(0.7 * (k + 1) - 1.1 * r + s);
+        ato_zero_grad(od);
+        ato_zero_grad(os);
+        at_backward(K(at_sum(K(at_mul(K(at_linear(mat(x, B, C), wd, bias)), mat(c, B, R))))));
+        int64_t di[1] = {K};
+        at_tensor idx = K(at_from_int64(cols[s], di, 1)), leaf = K(at_cols_leaf(ws, idx));
+        at_backward(K(at_sum(K(at_mul(K(at_linear_sparse_t(mat(xs, B, K), leaf, bias)), mat(c, B, R))))));
+        ato_sparse_grad(os, 0, leaf, idx);
+        CHECK(at_last_error() == NULL);
+        float gd[R * C], gs[R * C];
+        CHECK(grad_of(ws, gs, R * C) == 0); /* the weight itself has no gradient */
+        ato_grad_dense(od, 0, gd, R * C);
+        ato_grad_dense(os, 0, gs, R * C);
+        for (int i = 0; i < R * C; i++) CHECK_NEAR(gs[i], gd[i], 1e-6);
+        double nd = ato_clip_grad_norm(od, 1.0), ns = ato_clip_grad_norm(os, 1.0);
+        CHECK(nd > 1.0); /* the clipping scales */
+        CHECK_NEAR(ns, nd, 1e-6 * nd);
+        ato_step(od);
+        ato_step(os);
+        CHECK(at_last_error() == NULL);
+        float pd[R * C], ps[R * C], md[R * C], ms[R * C], vd[R * C], vs[R * C];
+        get(wd, pd, R * C);
+        get(ws, ps, R * C);
+        get(K(ato_moment(od, 0, 0)), md, R * C);
+        get(K(ato_moment(os, 0, 0)), ms, R * C);
+        get(K(ato_moment(od, 0, 1)), vd, R * C);
+        get(K(ato_moment(os, 0, 1)), vs, R * C);
+        for (int i = 0; i < R * C; i++) {
+            CHECK_NEAR(ps[i], pd[i], 1e-6);
+            CHECK_NEAR(ms[i], md[i], 1e-7);
+            CHECK_NEAR(vs[i], vd[i], 1e-9);
+        }
+        if (s == 1) CHECK(ps[17] != w0[17] && ms[17] != 0); /* step 0's column moves on without a gradient */
+    }
+    /* refused: a matrix with its own gradient, columns out of order */
+    int64_t bad[2] = {5, 3}, di[1] = {2};
+    at_tensor idx = K(at_from_int64(bad, di, 1)), leaf = K(at_cols_leaf(ws, idx));
+    float xs2[2] = {1, 2};
+    at_backward(K(at_sum(K(at_linear_sparse_t(mat(xs2, 1, 2), leaf, bias)))));
+    ato_zero_grad(os);
+    ato_sparse_grad(os, 0, leaf, idx);
+    CHECK(at_last_error() != NULL);
+    at_clear_error();
+    at_backward(K(at_sum(K(at_linear(mat(w0, 1, C), ws, bias)))));
+    int64_t good[2] = {3, 5};
+    at_tensor idx2 = K(at_from_int64(good, di, 1)), leaf2 = K(at_cols_leaf(ws, idx2));
+    at_backward(K(at_sum(K(at_linear_sparse_t(mat(xs2, 1, 2), leaf2, bias)))));
+    ato_sparse_grad(os, 0, leaf2, idx2);
+    CHECK(at_last_error() != NULL);
+    at_clear_error();
+    ato_free(od);
+    ato_free(os);
+    release();
+}
+
 /* ========================================================= 2. PPO pieces */
 
 static void test_gae(void) {
@@ -775,7 +887,7 @@ static void test_ppo_loss(void) {
     const float logp[4] = {-1.0f, -0.5f, -2.0f, -1.2f}, ent[4] = {1.0f, 0.5f, 2.0f, 1.5f},
                 val[4] = {0.5f, 1.0f, -1.0f, 0.0f};
     const double old[4] = {-1.0, -0.8, -1.5, -1.25}, adv[4] = {1, 2, -1, -0.5}, ret[4] = {1, 0, -0.5, 0.25};
-    ps_policy_eval ev = {vec(logp, 4), vec(ent, 4), vec(val, 4)};
+    ps_policy_eval ev = {vec(logp, 4), vec(ent, 4), vec(val, 4), {NULL, NULL}, NULL};
     at_requires_grad(ev.logp, 1);
     at_requires_grad(ev.entropy, 1);
     at_requires_grad(ev.value, 1);
@@ -934,10 +1046,19 @@ static void sparse_vs_dense(const ps_policy *pc, const float *obs, int B, const 
                                K(at_mul_scalar(K(at_sum(ev.value)), 0.7))));
         at_backward(l);
         CHECK(at_last_error() == NULL);
+        /* the column pass leaves the first layers' gradients on column
+         * leaves; the optimiser sees them as dense gradients with zeros */
+        CHECK((ev.first_cols[0] != NULL) == (pass == 0 && batch.idx != NULL));
+        fail_on(ps_policy_sparse_grads(p, &ev, opt, &err), &err, "ps_policy_sparse_grads");
         for (int i = 0; i < p->n_params; i++) {
             int64_t n = at_numel(p->params[i]);
             grads[pass][i] = calloc((size_t)n, sizeof(float));
-            CHECK(grad_of(p->params[i], grads[pass][i], n));
+            if (ev.first_cols[0] && (i == 0 || i == 2 * p->n_hidden)) /* pi.0.weight, vf.0.weight */
+                CHECK(grad_of(p->params[i], grads[pass][i], n) == 0);
+            else
+                CHECK(grad_of(p->params[i], grads[pass][i], n));
+            ato_grad_dense(opt, i, grads[pass][i], n);
+            CHECK(at_last_error() == NULL);
         }
         ps_tlist_free(&tl);
         ps_batch_free(&batch);
@@ -999,11 +1120,12 @@ static void test_policy_sparse_dense(void) {
     }
     ps_batch_free(&batch);
     sparse_vs_dense(&p, obs, B, act);
-    /* a batch with most columns non-zero takes the dense path: same results */
+    /* a batch with every column non-zero (rows still holding zeros, which
+     * the training product skips): all columns, same results */
     float full[B * D];
-    for (int i = 0; i < B * D; i++) full[i] = (float)uniform(&r, -1, 1);
+    for (int i = 0; i < B * D; i++) full[i] = i % 5 == 2 ? 0.0f : (float)uniform(&r, -1, 1);
     fail_on(ps_batch_build(&batch, full, B, D, &err), &err, "ps_batch_build");
-    CHECK(batch.idx == NULL);
+    CHECK(batch.idx != NULL);
     CHECK_INT(batch.K, D);
     ps_batch_free(&batch);
     sparse_vs_dense(&p, full, B, act);
@@ -1141,7 +1263,8 @@ static int same_policy(const ps_policy *a, const ps_policy *b) {
     return 1;
 }
 
-/* A rollout of n steps with sparse observations, valid actions, and
+/* A rollout of n steps with sparse observations (columns 2, 3, 5 and 6
+ * always zero, so batches take the column path), valid actions, and
  * log-probabilities near the policy's own. */
 static void fake_rollout(ps_rollout *r, int n, uint64_t seed) {
     ps_error err;
@@ -1150,7 +1273,8 @@ static void fake_rollout(ps_rollout *r, int n, uint64_t seed) {
     ps_rng_seed(&g, seed, 1);
     const int nvec[3] = {3, 4, 2};
     for (int i = 0; i < n; i++) {
-        for (int d = 0; d < 7; d++) r->obs[i * 7 + d] = ps_rng_uniform(&g) < 0.4 ? (float)uniform(&g, -2, 2) : 0.0f;
+        for (int d = 0; d < 7; d++)
+            r->obs[i * 7 + d] = (d == 0 || d == 1 || d == 4) && ps_rng_uniform(&g) < 0.6 ? (float)uniform(&g, -2, 2) : 0.0f;
         for (int c = 0; c < 3; c++) r->actions[3 * i + c] = ps_rng_int(&g, 0, nvec[c] - 1);
         r->logp[i] = -log(24.0) + uniform(&g, -0.5, 0.5);
         r->values[i] = uniform(&g, -1, 1);
@@ -1198,6 +1322,8 @@ static void test_ppo_update(void) {
     fail_on(ps_ppo_loss_compute(&c, &ev, r.logp, adv, r.returns, 8, &tl, &L, &err), &err, "ps_ppo_loss_compute");
     ato_zero_grad(oq);
     at_backward(L.loss);
+    CHECK(ev.first_cols[0] != NULL); /* a column batch: sparse first-layer gradients */
+    fail_on(ps_policy_sparse_grads(&q, &ev, oq, &err), &err, "ps_policy_sparse_grads");
     double norm = ato_clip_grad_norm(oq, c.max_grad_norm);
     ato_step(oq);
     CHECK(at_last_error() == NULL);
@@ -2004,6 +2130,7 @@ int main(int argc, char **argv) {
         {"errors", test_errors},
         {"adam", test_adam},
         {"clip_grad_norm", test_clip_grad_norm},
+        {"adam_sparse", test_adam_sparse},
         {"gae", test_gae},
         {"normalize_and_ev", test_normalize_and_ev},
         {"ppo_loss", test_ppo_loss},

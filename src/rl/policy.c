@@ -101,23 +101,25 @@ int64_t ps_policy_param_count(const ps_policy *p) {
 int ps_batch_build(ps_batch *b, const float *obs, int B, int D, ps_error *err) {
     memset(b, 0, sizeof *b);
     int64_t *idx = malloc((size_t)D * sizeof *idx);
+    unsigned char *nz = calloc((size_t)D, 1);
     float *cols = NULL;
     int k = 0;
-    if (!idx) return ps_error_set(err, "out of memory");
-    for (int d = 0; d < D; d++) {
-        int nz = 0;
-        for (int r = 0; r < B && !nz; r++) nz = obs[(size_t)r * D + d] != 0.0f;
-        if (nz) idx[k++] = d;
-    }
-    if (k == 0) idx[k++] = 0; /* an all-zero batch still needs a [B, 1] product */
-    if (2 * k > D) { /* mostly non-zero (a full queue): the dense product is cheaper */
-        int64_t dd[2] = {B, D};
+    if (!idx || !nz) {
         free(idx);
-        b->B = B;
-        b->K = D;
-        b->xs = at_from_floats(obs, dd, 2);
-        return b->xs ? PS_OK : ps_torch_error(err, "observation batch");
+        free(nz);
+        return ps_error_set(err, "out of memory");
     }
+    /* Row by row (the memory order), or-ing which columns are non-zero. */
+    for (int r = 0; r < B; r++) {
+        const float *row = obs + (size_t)r * D;
+        for (int d = 0; d < D; d++) nz[d] |= row[d] != 0.0f;
+    }
+    for (int d = 0; d < D; d++)
+        if (nz[d]) idx[k++] = d;
+    free(nz);
+    if (k == 0) idx[k++] = 0; /* an all-zero batch still needs a [B, 1] product */
+    /* Even with most columns non-zero (a full queue) the column form pays:
+     * the training product skips each row's own zeros (at_linear_sparse_t). */
     cols = malloc((size_t)B * k * sizeof *cols);
     if (!cols) {
         free(idx);
@@ -148,16 +150,18 @@ void ps_batch_free(ps_batch *b) {
 /* The two trunks and heads: logits [B, n_logits] and values [B]. The first
  * layers read the batch's non-zero columns, or the dense obs when given. */
 static int forward(ps_policy *p, const ps_batch *batch, const float *dense_obs, int B, ps_tlist *tl,
-                   at_tensor *logits, at_tensor *values) {
+                   at_tensor *logits, at_tensor *values, at_tensor first_cols[2]) {
     at_tensor first_pi, first_vf;
     if (dense_obs) {
         int64_t d[2] = {B, p->obs_dim};
         at_tensor x = T(at_from_floats(dense_obs, d, 2));
         first_pi = T(at_linear(x, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
         first_vf = T(at_linear(x, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
-    } else if (!batch->idx) {
-        first_pi = T(at_linear(batch->xs, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
-        first_vf = T(at_linear(batch->xs, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
+    } else if (first_cols) { /* training: the batch's columns as leaves (sparse gradients) */
+        first_cols[0] = T(at_cols_leaf(p->params[pi_layer(p, 0)], batch->idx));
+        first_cols[1] = T(at_cols_leaf(p->params[vf_layer(p, 0)], batch->idx));
+        first_pi = T(at_linear_sparse_t(batch->xs, first_cols[0], p->params[pi_layer(p, 0) + 1]));
+        first_vf = T(at_linear_sparse_t(batch->xs, first_cols[1], p->params[vf_layer(p, 0) + 1]));
     } else {
         first_pi = T(at_linear_cols(batch->xs, batch->idx, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
         first_vf = T(at_linear_cols(batch->xs, batch->idx, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
@@ -187,8 +191,11 @@ fail:
 static int evaluate(ps_policy *p, const ps_batch *batch, const float *dense_obs, int B, const int64_t *actions,
                     ps_tlist *tl, ps_policy_eval *out, ps_error *err) {
     at_tensor logits, values, lp[3];
-    if (forward(p, batch, dense_obs, B, tl, &logits, &values) != 0 || component_logp(p, logits, tl, lp) != 0)
+    memset(out, 0, sizeof *out);
+    if (forward(p, batch, dense_obs, B, tl, &logits, &values, out->first_cols) != 0 ||
+        component_logp(p, logits, tl, lp) != 0)
         goto fail;
+    if (out->first_cols[0]) out->idx = batch->idx;
     int64_t da[2] = {B, 3};
     at_tensor acts = T(at_from_int64(actions, da, 2)), logp = NULL, ent = NULL;
     for (int c = 0; c < 3; c++) {
@@ -217,6 +224,13 @@ int ps_policy_evaluate_dense(ps_policy *p, const float *obs, int B, const int64_
     return evaluate(p, NULL, obs, B, actions, tl, out, err);
 }
 
+int ps_policy_sparse_grads(const ps_policy *p, const ps_policy_eval *ev, ato_adam opt, ps_error *err) {
+    if (!ev->first_cols[0]) return PS_OK;
+    ato_sparse_grad(opt, pi_layer(p, 0), ev->first_cols[0], ev->idx);
+    ato_sparse_grad(opt, vf_layer(p, 0), ev->first_cols[1], ev->idx);
+    return at_last_error() ? ps_torch_error(err, "first-layer gradients") : PS_OK;
+}
+
 /* ---------------------------------------------------------------- rollout */
 
 int ps_policy_act_reference(ps_policy *p, const float *obs, int deterministic, at_generator g, int action[3],
@@ -227,7 +241,8 @@ int ps_policy_act_reference(ps_policy *p, const float *obs, int deterministic, a
     at_guard guard = at_inference_mode();
     at_tensor logits, values, lp[3];
     double total = 0;
-    if (!guard || forward(p, &batch, NULL, 1, tl, &logits, &values) != 0 || component_logp(p, logits, tl, lp) != 0)
+    if (!guard || forward(p, &batch, NULL, 1, tl, &logits, &values, NULL) != 0 ||
+        component_logp(p, logits, tl, lp) != 0)
         goto fail;
     for (int c = 0; c < 3; c++) {
         at_tensor pick = deterministic ? T(at_argmax(lp[c], 1)) : T(at_multinomial(T(at_exp(lp[c])), g));

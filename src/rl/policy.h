@@ -5,8 +5,10 @@
  * with gains sqrt(2) (hidden), 0.01 (action), 1 (value); biases 0.
  *
  * The observation is mostly zeros (an empty 10,000-value queue), so the
- * first layers only read the columns that are non-zero in the batch: the
- * result equals the dense product, forward and backward. */
+ * first layers only read the columns that are non-zero in the batch, and in
+ * training also skip each row's zeros and leave the weight gradient sparse
+ * (the batch's columns only): the result equals the dense product, forward
+ * and backward. */
 #ifndef POWERSCHED_RL_POLICY_H
 #define POWERSCHED_RL_POLICY_H
 
@@ -42,8 +44,7 @@ int ps_policy_refresh(ps_policy *p, ps_error *err);
  * and reused by every epoch of an update. */
 typedef struct ps_batch {
     int B, K;
-    at_tensor xs, idx; /* owned; idx NULL when most columns are non-zero and
-                          xs is the whole [B, obs_dim] batch */
+    at_tensor xs, idx; /* owned; idx int64 [K] ascending (at least one column) */
 } ps_batch;
 
 int ps_batch_build(ps_batch *b, const float *obs, int B, int obs_dim, ps_error *err);
@@ -73,9 +74,21 @@ int ps_policy_act_reference(ps_policy *p, const float *obs, int deterministic, a
  * gradients. They are added to tl (which owns them). */
 typedef struct ps_policy_eval {
     at_tensor logp, entropy, value;
+    /* Column batches only: the two first layers' weights enter as leaves
+     * holding their batch columns (at_cols_leaf, [K, hidden0]), so backward
+     * writes a [K, hidden0] gradient for each instead of a dense
+     * [hidden0, obs_dim] one; the optimiser learns of them through
+     * ps_policy_sparse_grads. NULL after a dense evaluation. idx is the
+     * batch's (borrowed). */
+    at_tensor first_cols[2], idx;
 } ps_policy_eval;
 int ps_policy_evaluate(ps_policy *p, const ps_batch *batch, const int64_t *actions, ps_tlist *tl,
                        ps_policy_eval *out, ps_error *err);
+
+/* After backward of a loss on ev: tells opt (made over p->params, in order)
+ * where the first layers' gradients are (ato_sparse_grad); nothing to do
+ * after a dense evaluation. Call before clipping and the Adam step. */
+int ps_policy_sparse_grads(const ps_policy *p, const ps_policy_eval *ev, ato_adam opt, ps_error *err);
 
 /* The same with a dense first-layer product over obs [B, obs_dim] (tests). */
 int ps_policy_evaluate_dense(ps_policy *p, const float *obs, int B, const int64_t *actions, ps_tlist *tl,

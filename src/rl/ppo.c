@@ -4,8 +4,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tensors.h"
+
+double ps_ppo_clock(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 ps_ppo_config ps_ppo_config_default(void) {
     ps_ppo_config c = {64, 64, 10, 3e-4, 0.99, 0.95, 0.2, 0.0, 0.5, 0.5, 0.9, 0.999, 1e-5};
@@ -186,14 +193,25 @@ static int step(ps_policy *p, ato_adam opt, const ps_ppo_config *c, const ps_bat
     ps_tlist list = {.n = 0}, *tl = &list;
     ps_policy_eval ev;
     ps_ppo_loss L;
+    ps_phase_times *tm = &acc->times;
+    double t0 = ps_ppo_clock(), t1, t2, t3, t4;
     int rc = ps_policy_evaluate(p, batch, m->actions, tl, &ev, err);
     if (rc == PS_OK) rc = ps_ppo_loss_compute(c, &ev, m->old_logp, m->adv, m->ret, m->B, tl, &L, err);
+    t1 = ps_ppo_clock();
+    tm->forward += t1 - t0;
     if (rc == PS_OK) {
         ato_zero_grad(opt);
         at_backward(L.loss);
-        double norm = at_last_error() ? 0 : ato_clip_grad_norm(opt, c->max_grad_norm);
-        if (!at_last_error()) ato_step(opt);
-        if (at_last_error()) rc = ps_torch_error(err, "PPO gradient step");
+        if (!at_last_error() && ps_policy_sparse_grads(p, &ev, opt, err) != PS_OK) rc = PS_ERR;
+        t2 = ps_ppo_clock();
+        double norm = rc != PS_OK || at_last_error() ? 0 : ato_clip_grad_norm(opt, c->max_grad_norm);
+        t3 = ps_ppo_clock();
+        if (rc == PS_OK && !at_last_error()) ato_step(opt);
+        t4 = ps_ppo_clock();
+        tm->backward += t2 - t1;
+        tm->clip += t3 - t2;
+        tm->adam += t4 - t3;
+        if (rc == PS_OK && at_last_error()) rc = ps_torch_error(err, "PPO gradient step");
         acc->policy_loss += L.policy_loss;
         acc->value_loss += L.value_loss;
         acc->entropy_loss += L.entropy_loss;
@@ -233,20 +251,24 @@ int ps_ppo_update(ps_policy *p, ato_adam opt, const ps_ppo_config *c, ps_rollout
     int single = B == n;
     ps_batch batch = {0, 0, NULL, NULL};
     int rc = PS_OK;
+    double t0 = ps_ppo_clock();
     if (single) {
         minibatch_fill(&m, r, rows);
         rc = ps_batch_build(&batch, m.obs, B, r->obs_dim, err);
     }
+    stats->times.batch += ps_ppo_clock() - t0;
     for (int e = 0; e < c->n_epochs && rc == PS_OK; e++) {
         if (!single) shuffle(rows, n, rng);
         double kl = 0;
         int steps = 0;
         for (int start = 0; start < n && rc == PS_OK; start += B, steps++) {
             if (!single) { /* the last minibatch may be smaller, as in SB3 */
+                t0 = ps_ppo_clock();
                 m.B = n - start < B ? n - start : B;
                 minibatch_fill(&m, r, rows + start);
                 ps_batch_free(&batch);
                 rc = ps_batch_build(&batch, m.obs, m.B, r->obs_dim, err);
+                stats->times.batch += ps_ppo_clock() - t0;
             }
             if (rc == PS_OK) rc = step(p, opt, c, &batch, &m, stats, &kl, err);
         }

@@ -47,12 +47,24 @@ void ps_normalize_advantages(double *a, int n);
 /* 1 - Var(returns - values) / Var(returns) (NaN when Var(returns) = 0). */
 double ps_explained_variance(const double *values, const double *returns, int n);
 
+/* Seconds spent in each phase of training (bench_train's breakdown): the
+ * rollout (env steps, the C forward, GAE), building the batch's column view,
+ * the training forward and loss, backward, gradient clipping, the Adam step,
+ * and refreshing the rollout's copy of the weights. */
+typedef struct ps_phase_times {
+    double rollout, batch, forward, backward, clip, adam, refresh;
+} ps_phase_times;
+
+/* Monotonic clock in seconds (for the phase times). */
+double ps_ppo_clock(void);
+
 /* As SB3 logs them (train/...): the losses, clip fraction and gradient norm
  * are means over every gradient step of the update, approx_kl the mean over
  * the last epoch's, loss the last step's. */
 typedef struct ps_update_stats {
     double policy_loss, value_loss, entropy_loss, approx_kl, clip_fraction, loss, explained_variance, grad_norm;
     int64_t n_updates;
+    ps_phase_times times; /* this update's batch, forward .. adam */
 } ps_update_stats;
 
 /* The PPO losses of one minibatch (tensors in tl): total loss and its parts

@@ -57,6 +57,15 @@ at_tensor at_linear(at_tensor x, at_tensor w, at_tensor b);
  * xs: [B, K] holds x[:, idx], idx: int64 [K]. Forward and backward touch
  * only the K columns of w (the gradient of w is zero elsewhere). */
 at_tensor at_linear_cols(at_tensor xs, at_tensor idx, at_tensor w, at_tensor b);
+/* A new leaf (requires grad) holding w[:, idx] transposed ([K, out],
+ * contiguous: one row per input column): the trainable column view of a
+ * first layer. Its gradient is w's gradient at those columns, transposed
+ * (w's is zero elsewhere); see ato_sparse_grad. */
+at_tensor at_cols_leaf(at_tensor w, at_tensor idx);
+/* xs @ wt + b for xs [B, K] (no gradient) and wt [K, out] (a column leaf):
+ * the products of the zeros of xs are skipped, forward and backward (by
+ * hand, no BLAS: each row of xs is itself mostly zeros). */
+at_tensor at_linear_sparse_t(at_tensor xs, at_tensor wt, at_tensor b);
 at_tensor at_tanh(at_tensor x);
 at_tensor at_log_softmax(at_tensor x, int64_t dim);
 at_tensor at_exp(at_tensor x);
@@ -94,10 +103,27 @@ void at_generator_set_state(at_generator g, const uint8_t *in, int64_t len);
  * moments are tensors the optimiser owns; step count is shared. */
 ato_adam ato_adam_new(at_tensor *params, int n, double lr, double beta1, double beta2, double eps);
 void ato_free(ato_adam o);
+/* Declares that parameter i's gradient is zero except at the columns idx
+ * (int64 [K], ascending) of its [rows, cols] matrix, where it is the
+ * transposed gradient of the leaf `cols` ([K, rows], from at_cols_leaf).
+ * The parameter must have no gradient of its own. Clipping and Adam then
+ * read only those columns (Adam's zero-gradient update everywhere else: the
+ * same numbers as a dense zero gradient). Holds (and keeps its own
+ * references to cols and idx) until ato_zero_grad. */
+void ato_sparse_grad(ato_adam o, int i, at_tensor cols, at_tensor idx);
+/* Parameter i's gradient as Adam will use it, dense (zeros where there is
+ * none) into out[0..n), n = numel. */
+void ato_grad_dense(ato_adam o, int i, float *out, int64_t n);
 /* Scales all gradients so their global L2 norm is at most max_norm; returns
  * the norm before clipping. */
 double ato_clip_grad_norm(ato_adam o, double max_norm);
 void ato_step(ato_adam o);
+/* An Adam step that reads a dense gradient for every parameter (its sparse
+ * or missing gradient as zeros from a scratch buffer): the cost of plain
+ * dense Adam, bench_train's limit. */
+void ato_step_dense(ato_adam o);
+/* Gradients to none (the next backward writes fresh ones) and sparse
+ * declarations dropped. */
 void ato_zero_grad(ato_adam o);
 /* First (which 0) or second (which 1) moment of parameter i (borrowed). */
 at_tensor ato_moment(ato_adam o, int i, int which);

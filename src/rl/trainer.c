@@ -91,7 +91,9 @@ int ps_trainer_learn(ps_trainer *t, int64_t steps, const uint64_t *seed, const p
     }
     int64_t target = t->num_timesteps + steps;
     ps_rollout *r = &t->rollout;
+    ps_phase_times *tm = &t->times;
     while (t->num_timesteps < target) {
+        double t0 = ps_ppo_clock();
         r->n = 0;
         while (r->n < t->ppo.n_steps)
             if (rollout_step(t, h, err) != PS_OK) return PS_ERR;
@@ -100,9 +102,17 @@ int ps_trainer_learn(ps_trainer *t, int64_t steps, const uint64_t *seed, const p
         ps_gae(r->rewards, r->values, r->episode_starts, r->n, last_value, t->last_episode_start, t->ppo.gamma,
                t->ppo.gae_lambda, r->advantages, r->returns);
         ps_update_stats st;
-        if (ps_ppo_update(&t->policy, t->opt, &t->ppo, r, &t->shuffle_rng, &st, err) != PS_OK ||
-            ps_policy_refresh(&t->policy, err) != PS_OK)
-            return PS_ERR;
+        double t1 = ps_ppo_clock();
+        if (ps_ppo_update(&t->policy, t->opt, &t->ppo, r, &t->shuffle_rng, &st, err) != PS_OK) return PS_ERR;
+        double t2 = ps_ppo_clock();
+        if (ps_policy_refresh(&t->policy, err) != PS_OK) return PS_ERR;
+        tm->rollout += t1 - t0;
+        tm->batch += st.times.batch;
+        tm->forward += st.times.forward;
+        tm->backward += st.times.backward;
+        tm->clip += st.times.clip;
+        tm->adam += st.times.adam;
+        tm->refresh += ps_ppo_clock() - t2;
         t->n_updates += st.n_updates;
         st.n_updates = t->n_updates;
         if (h && h->on_update && h->on_update(h->user, &st, t->num_timesteps)) {

@@ -31,6 +31,7 @@ typedef struct ps_trainer {
     int last_episode_start, started;
     int64_t num_timesteps;      /* env steps taken by learn() so far */
     int64_t n_updates;          /* gradient steps */
+    ps_phase_times times;       /* accumulated by learn() (the caller may reset it) */
 } ps_trainer;
 
 /* hidden/n_hidden: --net-arch. seed drives initialisation, sampling and
