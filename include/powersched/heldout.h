@@ -23,9 +23,9 @@ int ps_rows_overlap(long long a, long long b, long long c, long long d);
 /* The warnings an evaluation of a session's model owes its reader, on warn:
  * evaluation rows [first, last] of prices_path ("" for synthetic) that the
  * model trained on, and inputs (now: ps_provenance_json) that differ from
- * those recorded in config.json. Silent when config.json is unreadable. */
+ * those recorded in <session_root>/config.json. Silent when it is unreadable. */
 struct cJSON;
-void ps_heldout_warn(const char *config_path, const char *prices_path, long long first, long long last,
+void ps_heldout_warn(const char *session_root, const char *prices_path, long long first, long long last,
                      const struct cJSON *now, FILE *warn);
 
 #endif

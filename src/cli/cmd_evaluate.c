@@ -179,8 +179,7 @@ static int evaluate(eval_args *a, ps_error *err) {
         ps_env_set_oracles(env, 1);
         if (!strcmp(a->policy, "model")) {
             rc = load_model(&ev, a, &s, env, model, sizeof model, err);
-            snprintf(dir, sizeof dir, "%s/config.json", s.root);
-            ps_heldout_warn(dir, sc->prices_path, sc->price_first, sc->price_last, prov, stderr);
+            ps_heldout_warn(s.root, sc->prices_path, sc->price_first, sc->price_last, prov, stderr);
         } else if (heuristic) {
             rc = ps_evaluator_policy(&ev, &a->heuristic, &env->cfg, err);
         }
