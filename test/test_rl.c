@@ -1,11 +1,15 @@
 /* test_rl.c - the learner (spec 12.2), in one process because libtorch
  * costs ~0.5 s to start:
  *   1. the torch shim's operations against hand-computed values (forward,
- *      gradients, generators, errors, Adam, gradient clipping);
+ *      gradients, generators, errors); the C Adam and gradient clipping by
+ *      hand, its row parameters bit for bit against dense Adam; the
+ *      learner's float kernels against plain double loops;
  *   2. PPO's pieces: GAE, advantage normalisation, explained variance, the
  *      clipped loss and its gradient, the policy's log-probabilities and
- *      entropies against a forward done by hand, sparse = dense first layer,
- *      the C rollout forward = the shim reference, the parameter count;
+ *      entropies against a forward done by hand, the hand-written training
+ *      forward and backward against the autograd reference (sparse and
+ *      dense first layer), the C rollout forward = the shim reference, the
+ *      parameter count;
  *   3. learning: on a 4-node cluster where no job ever arrives the best policy
  *      is known (everything off: +0.7 per step); PPO must find it;
  *   4. determinism and checkpoints: same seed -> bit-identical training;
@@ -15,6 +19,7 @@
  *      the iteration accounting of --iter-limit; a new model with another
  *      session's network (--init-from); the training flags' checks.
  * usage: test_rl [SHARED_DIR] (unused: everything here is built in memory) */
+#include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +28,12 @@
 
 #include <cJSON.h>
 
+#include "adam.h"
 #include "check.h"
 #include "checkpoint.h"
+#include "kernels.h"
 #include "policy.h"
+#include "policy_grad.h"
 #include "resume.h"
 #include "train_options.h"
 #include "powersched/scenario.h"
@@ -121,20 +129,18 @@ static void randomize_policy(ps_policy *p, uint64_t seed, double scale) {
     ps_rng r;
     ps_rng_seed(&r, seed, 99);
     for (int i = 0; i < p->n_params; i++) {
-        float *d = at_data(p->params[i]);
-        for (int64_t k = 0; k < at_numel(p->params[i]); k++) d[k] = (float)uniform(&r, -scale, scale);
-    }
-    ps_error err;
-    if (ps_policy_refresh(p, &err) != PS_OK) {
-        fprintf(stderr, "ps_policy_refresh: %s\n", err.msg);
-        exit(1);
+        float *d = p->w[i];
+        for (int64_t k = 0; k < p->numel[i]; k++) d[k] = (float)uniform(&r, -scale, scale);
     }
 }
 
-/* The policy's forward done by hand in double: logits and value of one obs. */
+/* The policy's forward done by hand in double: logits and value of one obs.
+ * The first layers' weights are input-major ([obs_dim, hidden0]: input d's
+ * weight to unit j at d * hidden0 + j), the others torch's [out, in]. */
 static void hand_forward(const ps_policy *p, const float *obs, double *logits, double *value) {
-    double h[2][4096], next[4096];
+    static double h[2][16384], next[4096];
     const char *net[2] = {"pi", "vf"};
+    if (p->obs_dim > 16384) exit(1);
     for (int n = 0; n < 2; n++) {
         int in = p->obs_dim;
         for (int d = 0; d < in; d++) h[n][d] = obs[d];
@@ -143,9 +149,11 @@ static void hand_forward(const ps_policy *p, const float *obs, double *logits, d
             snprintf(wn, sizeof wn, "%s.%d.weight", net[n], k);
             snprintf(bn, sizeof bn, "%s.%d.bias", net[n], k);
             const float *w = param(p, wn), *b = param(p, bn);
-            for (int j = 0; j < p->hidden[k]; j++) {
+            int H = p->hidden[k];
+            for (int j = 0; j < H; j++) {
                 double acc = b[j];
-                for (int d = 0; d < in; d++) acc += (double)w[(size_t)j * in + d] * h[n][d];
+                for (int d = 0; d < in; d++)
+                    acc += (double)(k == 0 ? w[(size_t)d * H + j] : w[(size_t)j * in + d]) * h[n][d];
                 next[j] = tanh(acc);
             }
             in = p->hidden[k];
@@ -270,82 +278,78 @@ static void test_linear(void) {
     release();
 }
 
-/* x [2, 6] is zero except columns 1 and 4: the column product must equal the
- * dense one, and so must the gradients, which are zero in the other columns. */
+/* x [2, 6] is zero except columns 1 and 4. at_linear (torch's [out, in]
+ * weight), at_matmul_add (the input-major [in, out] weight) and
+ * at_linear_cols (input-major, x given by its non-zero columns only) give
+ * the same values, by hand, and the same gradients; the column product's
+ * weight gradient is zero outside its rows. */
 static void test_linear_cols(void) {
     const float x[12] = {0, 2, 0, 0, -1, 0, /**/ 0, 0.5f, 0, 0, 3, 0};
     const float xs[4] = {2, -1, 0.5f, 3};
     const int64_t idx[2] = {1, 4};
-    float w[18], b[3] = {0.3f, -0.1f, 0.2f};
+    float w[18], wt[18], b[3] = {0.3f, -0.1f, 0.2f};
     for (int i = 0; i < 18; i++) w[i] = (float)(0.1 * (i % 7) - 0.25 * (i % 3));
+    for (int o = 0; o < 3; o++)
+        for (int i = 0; i < 6; i++) wt[i * 3 + o] = w[o * 6 + i]; /* [6, 3] */
     const float c[6] = {1, -2, 0.5f, 3, 0.25f, -1}; /* dL/dy */
-    at_tensor wd = mat(w, 3, 6), bd = vec(b, 3), ws = mat(w, 3, 6), bs = vec(b, 3);
-    at_requires_grad(wd, 1);
-    at_requires_grad(bd, 1);
-    at_requires_grad(ws, 1);
-    at_requires_grad(bs, 1);
+    at_tensor wd = mat(w, 3, 6), bd = vec(b, 3), wm = mat(wt, 6, 3), bm = vec(b, 3), ws = mat(wt, 6, 3),
+              bs = vec(b, 3);
+    at_tensor leaves[6] = {wd, bd, wm, bm, ws, bs};
+    for (int i = 0; i < 6; i++) at_requires_grad(leaves[i], 1);
     int64_t di[1] = {2};
+    at_tensor idx_t = K(at_from_int64(idx, di, 1));
     at_tensor yd = K(at_linear(mat(x, 2, 6), wd, bd));
-    at_tensor ys = K(at_linear_cols(mat(xs, 2, 2), K(at_from_int64(idx, di, 1)), ws, bs));
-    float vd[6], vs[6];
+    at_tensor ym = K(at_matmul_add(mat(x, 2, 6), wm, bm));
+    at_tensor ys = K(at_linear_cols(mat(xs, 2, 2), idx_t, ws, bs));
+    CHECK(at_size(ym, 0) == 2 && at_size(ym, 1) == 3);
+    CHECK(at_size(ys, 0) == 2 && at_size(ys, 1) == 3);
+    float vd[6], vm[6], vs[6];
     get(yd, vd, 6);
+    get(ym, vm, 6);
     get(ys, vs, 6);
-    for (int i = 0; i < 6; i++) CHECK_NEAR(vs[i], vd[i], 1e-6);
     /* by hand: y[r][o] = b[o] + w[o][1] x[r][1] + w[o][4] x[r][4] */
     for (int r = 0; r < 2; r++)
-        for (int o = 0; o < 3; o++)
-            CHECK_NEAR(vs[r * 3 + o], b[o] + w[o * 6 + 1] * x[r * 6 + 1] + w[o * 6 + 4] * x[r * 6 + 4], 1e-6);
+        for (int o = 0; o < 3; o++) {
+            double want = b[o] + w[o * 6 + 1] * x[r * 6 + 1] + w[o * 6 + 4] * x[r * 6 + 4];
+            CHECK_NEAR(vd[r * 3 + o], want, 1e-6);
+            CHECK_NEAR(vm[r * 3 + o], want, 1e-6);
+            CHECK_NEAR(vs[r * 3 + o], want, 1e-6);
+        }
     at_backward(K(at_sum(K(at_mul(yd, mat(c, 2, 3))))));
+    at_backward(K(at_sum(K(at_mul(ym, mat(c, 2, 3))))));
     at_backward(K(at_sum(K(at_mul(ys, mat(c, 2, 3))))));
     CHECK(at_last_error() == NULL);
-    float gwd[18], gws[18], gbd[3], gbs[3];
-    CHECK(grad_of(wd, gwd, 18) && grad_of(ws, gws, 18) && grad_of(bd, gbd, 3) && grad_of(bs, gbs, 3));
+    float gwd[18], gwm[18], gws[18], gbd[3], gbm[3], gbs[3];
+    CHECK(grad_of(wd, gwd, 18) && grad_of(wm, gwm, 18) && grad_of(ws, gws, 18));
+    CHECK(grad_of(bd, gbd, 3) && grad_of(bm, gbm, 3) && grad_of(bs, gbs, 3));
     for (int o = 0; o < 3; o++) {
         /* dL/db[o] = sum_r c[r][o]; dL/dw[o][i] = sum_r c[r][o] x[r][i] */
+        CHECK_NEAR(gbd[o], c[o] + c[3 + o], 1e-6);
+        CHECK_NEAR(gbm[o], c[o] + c[3 + o], 1e-6);
         CHECK_NEAR(gbs[o], c[o] + c[3 + o], 1e-6);
-        CHECK_NEAR(gbd[o], gbs[o], 1e-6);
         for (int i = 0; i < 6; i++) {
             double want = c[o] * x[i] + c[3 + o] * x[6 + i];
-            CHECK_NEAR(gws[o * 6 + i], want, 1e-6);
             CHECK_NEAR(gwd[o * 6 + i], want, 1e-6);
-            if (i != 1 && i != 4) CHECK_NEAR(gws[o * 6 + i], 0, 0);
+            CHECK_NEAR(gwm[i * 3 + o], want, 1e-6); /* input-major: row i */
+            CHECK_NEAR(gws[i * 3 + o], want, 1e-6);
+            if (i != 1 && i != 4) CHECK_NEAR(gws[i * 3 + o], 0, 0);
         }
     }
-    /* the column leaf (w[:, idx] transposed) and the hand-written product
-     * that skips zeros (xs has one): same values, its gradient is w's at
-     * the columns, transposed, and the bias's as before */
-    const float xz[4] = {2, 0, 0.5f, 3};
-    at_tensor wl = mat(w, 3, 6), bl = vec(b, 3), idx_t = K(at_from_int64(idx, di, 1));
-    at_requires_grad(wl, 1);
-    at_requires_grad(bl, 1);
-    at_tensor leaf = K(at_cols_leaf(wl, idx_t));
-    CHECK_INT(at_size(leaf, 0), 2);
-    CHECK_INT(at_size(leaf, 1), 3);
-    float lv[6];
-    get(leaf, lv, 6);
-    for (int k = 0; k < 2; k++)
-        for (int o = 0; o < 3; o++) CHECK_NEAR(lv[k * 3 + o], w[o * 6 + idx[k]], 0);
-    at_tensor yz = K(at_linear_sparse_t(mat(xz, 2, 2), leaf, bl));
-    at_tensor yr = K(at_linear_cols(mat(xz, 2, 2), idx_t, wd, bd));
-    float vz[6], vr[6];
-    get(yz, vz, 6);
-    get(yr, vr, 6);
-    for (int i = 0; i < 6; i++) CHECK_NEAR(vz[i], vr[i], 1e-6);
-    at_backward(K(at_sum(K(at_mul(yz, mat(c, 2, 3))))));
-    CHECK(at_last_error() == NULL);
-    float gl[6], gbl[3];
-    CHECK(grad_of(leaf, gl, 6) && grad_of(bl, gbl, 3));
-    float gw_none[18];
-    CHECK(grad_of(wl, gw_none, 18) == 0); /* w itself is not in the graph */
-    for (int o = 0; o < 3; o++) {
-        CHECK_NEAR(gbl[o], c[o] + c[3 + o], 1e-6);
-        for (int k = 0; k < 2; k++) CHECK_NEAR(gl[k * 3 + o], c[o] * xz[k] + c[3 + o] * xz[2 + k], 1e-6);
-    }
-    /* wrong shapes are an error, not a crash */
-    CHECK(at_linear_sparse_t(mat(xz, 1, 4), leaf, bl) == NULL && at_last_error());
+    /* the column product over columns whose values hold a zero (what the
+     * training product skips): the same as the dense product */
+    const float xz[4] = {2, 0, 0.5f, 3}, xzd[12] = {0, 2, 0, 0, 0, 0, /**/ 0, 0.5f, 0, 0, 3, 0};
+    float vz[6], vzd[6];
+    get(K(at_linear_cols(mat(xz, 2, 2), idx_t, ws, bs)), vz, 6);
+    get(K(at_matmul_add(mat(xzd, 2, 6), wm, bm)), vzd, 6);
+    for (int i = 0; i < 6; i++) CHECK_NEAR(vz[i], vzd[i], 1e-6);
+    CHECK_NEAR(vz[0], b[0] + wt[1 * 3 + 0] * 2, 1e-6);
+    /* wrong shapes and an index out of range are errors, not crashes */
+    CHECK(at_matmul_add(mat(x, 2, 6), wd, bd) == NULL && at_last_error()); /* [2, 6] @ [3, 6] */
+    at_clear_error();
+    CHECK(at_linear_cols(mat(xz, 1, 4), idx_t, ws, bs) == NULL && at_last_error());
     at_clear_error();
     int64_t out_of_range[1] = {6}, d1[1] = {1};
-    CHECK(at_cols_leaf(wl, K(at_from_int64(out_of_range, d1, 1))) == NULL && at_last_error());
+    CHECK(at_linear_cols(mat(xz, 2, 1), K(at_from_int64(out_of_range, d1, 1)), ws, bs) == NULL && at_last_error());
     at_clear_error();
     release();
 }
@@ -655,16 +659,21 @@ static void test_errors(void) {
 /* One Adam step on a known gradient, then a second one: torch.optim.Adam's
  * formula with bias correction, by hand. */
 static void test_adam(void) {
-    const float p0[3] = {1.0f, -2.0f, 0.5f}, g1[3] = {0.5f, -3.0f, 2.0f}, g2[3] = {-1.0f, 1.0f, 0.25f};
+    const float p0[3] = {1.0f, -2.0f, 0.5f};
+    float p[3] = {1.0f, -2.0f, 0.5f}, g1[3] = {0.5f, -3.0f, 2.0f}, g2[3] = {-1.0f, 1.0f, 0.25f};
     const double lr = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
-    at_tensor p = vec(p0, 3);
-    at_requires_grad(p, 1);
-    ato_adam o = ato_adam_new(&p, 1, lr, b1, b2, eps);
-    CHECK(o != NULL);
-    CHECK_INT(ato_step_count(o), 0);
-    at_backward(K(at_sum(K(at_mul(p, vec(g1, 3))))));
-    ato_step(o);
-    CHECK_INT(ato_step_count(o), 1);
+    float *pp = p;
+    int64_t n = 3;
+    ps_adam o;
+    ps_error err;
+    fail_on(ps_adam_create(&o, &pp, &n, 1, lr, b1, b2, eps, &err), &err, "ps_adam_create");
+    CHECK_INT(o.steps, 0);
+    const float *mo = ps_adam_moment(&o, 0, 0), *vo = ps_adam_moment(&o, 0, 1);
+    CHECK(mo != NULL && vo != NULL && mo != vo);
+    for (int i = 0; i < 3; i++) CHECK(mo[i] == 0.0f && vo[i] == 0.0f);
+    ps_grad g = {g1, 0, NULL};
+    fail_on(ps_adam_step(&o, &g, &err), &err, "ps_adam_step");
+    CHECK_INT(o.steps, 1);
     double m[3], v[3], want[3];
     for (int i = 0; i < 3; i++) {
         m[i] = (1 - b1) * g1[i];
@@ -672,146 +681,565 @@ static void test_adam(void) {
         /* m/(1-b1) = g, v/(1-b2) = g^2: the first step is lr * g / (|g| + eps) */
         want[i] = p0[i] - lr * g1[i] / (fabs(g1[i]) + eps);
         CHECK_NEAR(want[i], p0[i] - lr * (g1[i] > 0 ? 1 : -1), 1e-6);
+        CHECK_NEAR(p[i], want[i], 1e-6);
+        CHECK_NEAR(mo[i], m[i], 1e-7);
+        CHECK_NEAR(vo[i], v[i], 1e-9);
     }
-    CHECK_VALUES(p, want, 3, 1e-6);
-    CHECK_VALUES(K(ato_moment(o, 0, 0)), m, 3, 1e-7);
-    CHECK_VALUES(K(ato_moment(o, 0, 1)), v, 3, 1e-9);
-    ato_zero_grad(o);
-    float none[3];
-    CHECK(grad_of(p, none, 3) == 0); /* zero_grad sets gradients to none */
     /* second step: the moments decay and the correction is 1 - b^2 */
-    at_backward(K(at_sum(K(at_mul(p, vec(g2, 3))))));
-    ato_step(o);
-    CHECK_INT(ato_step_count(o), 2);
+    g.g = g2;
+    fail_on(ps_adam_step(&o, &g, &err), &err, "ps_adam_step");
+    CHECK_INT(o.steps, 2);
     for (int i = 0; i < 3; i++) {
         m[i] = b1 * m[i] + (1 - b1) * g2[i];
         v[i] = b2 * v[i] + (1 - b2) * (double)g2[i] * g2[i];
         double mh = m[i] / (1 - b1 * b1), vh = v[i] / (1 - b2 * b2);
         want[i] -= lr * mh / (sqrt(vh) + eps);
+        CHECK_NEAR(p[i], want[i], 1e-5);
+        CHECK_NEAR(mo[i], m[i], 1e-7);
+        CHECK_NEAR(vo[i], v[i], 1e-9);
     }
-    CHECK_VALUES(p, want, 3, 1e-5);
-    /* the learning rate can be changed; a step without gradients moves nothing */
-    ato_zero_grad(o);
-    ato_set_lr(o, 0.0);
-    float before[3], after[3];
-    get(p, before, 3);
-    ato_step(o);
-    get(p, after, 3);
-    CHECK(memcmp(before, after, sizeof before) == 0);
-    ato_set_step_count(o, 17);
-    CHECK_INT(ato_step_count(o), 17);
-    /* a bad moment index is an error */
-    CHECK(ato_moment(o, 5, 0) == NULL && at_last_error());
-    at_clear_error();
-    ato_free(o);
-    release();
+    /* a parameter without a gradient is skipped (torch's grad None) */
+    float before[3], mb[3], vb[3];
+    memcpy(before, p, sizeof before);
+    memcpy(mb, mo, sizeof mb);
+    memcpy(vb, vo, sizeof vb);
+    ps_grad none = {NULL, 0, NULL};
+    fail_on(ps_adam_step(&o, &none, &err), &err, "ps_adam_step");
+    CHECK(memcmp(before, p, sizeof before) == 0 && memcmp(mb, mo, sizeof mb) == 0 && memcmp(vb, vo, sizeof vb) == 0);
+    /* the learning rate can be changed: at 0 the moments move, the weights not */
+    o.lr = 0.0;
+    g.g = g1;
+    fail_on(ps_adam_step(&o, &g, &err), &err, "ps_adam_step");
+    CHECK(memcmp(before, p, sizeof before) == 0);
+    CHECK(memcmp(mb, mo, sizeof mb) != 0);
+    ps_adam_set_step_count(&o, 17);
+    CHECK_INT(o.steps, 17);
+    /* a bad moment index gives NULL */
+    CHECK(ps_adam_moment(&o, 5, 0) == NULL);
+    CHECK(ps_adam_moment(&o, -1, 1) == NULL);
+    /* refused: no parameters, a row shape that is not the parameter's, a
+     * parameter that does not exist */
+    ps_adam bad;
+    CHECK_INT(ps_adam_create(&bad, &pp, &n, 0, lr, b1, b2, eps, &err), PS_ERR);
+    ps_adam_free(&bad);
+    CHECK_INT(ps_adam_set_rows(&o, 0, 2, 2, &err), PS_ERR);
+    CHECK_INT(ps_adam_set_rows(&o, 1, 3, 1, &err), PS_ERR);
+    ps_adam_free(&o);
 }
 
 static void test_clip_grad_norm(void) {
-    const float a0[2] = {1, 1}, b0[3] = {1, 1, 1}, ga[2] = {3, 0}, gb[3] = {0, 4, 12};
-    at_tensor ps[2] = {vec(a0, 2), vec(b0, 3)};
-    at_requires_grad(ps[0], 1);
-    at_requires_grad(ps[1], 1);
-    ato_adam o = ato_adam_new(ps, 2, 1e-3, 0.9, 0.999, 1e-5);
+    float a0[2] = {1, 1}, b0[3] = {1, 1, 1}, ga[2] = {3, 0}, gb[3] = {0, 4, 12};
+    float *ps[2] = {a0, b0};
+    const int64_t numel[2] = {2, 3};
+    ps_adam o;
+    ps_error err;
+    fail_on(ps_adam_create(&o, ps, numel, 2, 1e-3, 0.9, 0.999, 1e-5, &err), &err, "ps_adam_create");
+    ps_grad g[2] = {{ga, 0, NULL}, {gb, 0, NULL}};
     /* gradients: sqrt(9 + 16 + 144) = 13 */
-    at_backward(K(at_add(K(at_sum(K(at_mul(ps[0], vec(ga, 2))))), K(at_sum(K(at_mul(ps[1], vec(gb, 3))))))));
-    CHECK_NEAR(ato_clip_grad_norm(o, 100.0), 13.0, 1e-6);
-    float g[5];
-    grad_of(ps[0], g, 2);
-    grad_of(ps[1], g + 2, 3);
+    CHECK_NEAR(ps_adam_clip(&o, g, 100.0), 13.0, 1e-12);
     const double unchanged[5] = {3, 0, 0, 4, 12};
-    for (int i = 0; i < 5; i++) CHECK_NEAR(g[i], unchanged[i], 0); /* below max: untouched */
-    CHECK_NEAR(ato_clip_grad_norm(o, 6.5), 13.0, 1e-6);
-    grad_of(ps[0], g, 2);
-    grad_of(ps[1], g + 2, 3);
+    for (int i = 0; i < 5; i++) CHECK_NEAR(i < 2 ? ga[i] : gb[i - 2], unchanged[i], 0); /* below max: untouched */
+    CHECK_NEAR(ps_adam_clip(&o, g, 6.5), 13.0, 1e-12);
     double sq = 0;
     for (int i = 0; i < 5; i++) {
-        CHECK_NEAR(g[i], unchanged[i] * 0.5, 1e-5); /* scaled by 6.5 / 13 */
-        sq += (double)g[i] * g[i];
+        float x = i < 2 ? ga[i] : gb[i - 2];
+        CHECK_NEAR(x, unchanged[i] * 0.5, 1e-5); /* scaled by 6.5 / (13 + 1e-6) */
+        sq += (double)x * x;
     }
     CHECK_NEAR(sqrt(sq), 6.5, 1e-5);
-    CHECK_NEAR(ato_clip_grad_norm(o, 6.5), 6.5, 1e-5); /* the norm it now has */
+    CHECK_NEAR(ps_adam_clip(&o, g, 6.5), 6.5, 1e-5); /* the norm it now has */
     /* no gradients at all: norm 0 */
-    ato_zero_grad(o);
-    CHECK_NEAR(ato_clip_grad_norm(o, 0.5), 0, 0);
-    ato_free(o);
-    release();
+    ps_grad none[2] = {{NULL, 0, NULL}, {NULL, 0, NULL}};
+    CHECK_NEAR(ps_adam_clip(&o, none, 0.5), 0, 0);
+    ps_adam_free(&o);
+    /* a row parameter ([4, 3]) counts the rows it is given: rows 1 and 3
+     * hold (1, 2, 2) and (0, 0, 4): norm 5 with the dense (3, 0) */
+    float w[12], d[2] = {0, 0}, gr[6] = {1, 2, 2, 0, 0, 4}, gd[2] = {3, 0};
+    float *pw[2] = {w, d};
+    const int64_t nw[2] = {12, 2}, rows[2] = {1, 3};
+    for (int i = 0; i < 12; i++) w[i] = 0.5f;
+    fail_on(ps_adam_create(&o, pw, nw, 2, 1e-3, 0.9, 0.999, 1e-5, &err), &err, "ps_adam_create");
+    fail_on(ps_adam_set_rows(&o, 0, 4, 3, &err), &err, "ps_adam_set_rows");
+    ps_grad gw[2] = {{gr, 2, rows}, {gd, 0, NULL}};
+    CHECK_NEAR(ps_adam_clip(&o, gw, 10), sqrt(34.0), 1e-12);
+    CHECK_NEAR(ps_adam_clip(&o, gw, sqrt(34.0) / 2), sqrt(34.0), 1e-12);
+    CHECK_NEAR(gr[5], 2, 1e-5);
+    CHECK_NEAR(gd[0], 1.5, 1e-5);
+    gw[0].K = 0; /* no row: only the dense part */
+    CHECK_NEAR(ps_adam_clip(&o, gw, 10), 1.5, 1e-5);
+    ps_adam_free(&o);
 }
 
-/* Adam on a gradient declared sparse (the batch's columns of a first-layer
- * weight, on a column leaf) against Adam on the same gradient dense, with
- * zeros elsewhere: same clipping norm, same weights and moments after
- * three steps whose column sets differ (so untouched columns with non-zero
- * moments take the decay-only path). */
-static void test_adam_sparse(void) {
-    enum { R = 3, C = 40, B = 2 };
-    float w0[R * C], zero_b[R] = {0, 0, 0};
-    for (int i = 0; i < R * C; i++) w0[i] = (float)(0.05 * (i % 11) - 0.2);
-    at_tensor wd = mat(w0, R, C), ws = mat(w0, R, C), bias = vec(zero_b, R);
-    at_requires_grad(wd, 1);
-    at_requires_grad(ws, 1);
-    ato_adam od = ato_adam_new(&wd, 1, 0.05, 0.9, 0.999, 1e-5), os = ato_adam_new(&ws, 1, 0.05, 0.9, 0.999, 1e-5);
-    const int64_t cols[3][5] = {{1, 2, 3, 17, 39}, {0, 5, 6, 0, 0}, {38, 0, 0, 0, 0}};
-    const int ncols[3] = {5, 3, 1};
-    const float c[B * R] = {1, -2, 0.5f, 3, 0.25f, -1}; /* dL/dy */
-    for (int s = 0; s < 3; s++) {
-        int K = ncols[s];
-        float x[B * C], xs[B * 5];
-        memset(x, 0, sizeof x);
-        for (int r = 0; r < B; r++)
-            for (int k = 0; k < K; k++) x[r * C + cols[s][k]] = xs[r * K + k] = (float)(0.7 * (k + 1) - 1.1 * r + s);
-        ato_zero_grad(od);
-        ato_zero_grad(os);
-        at_backward(K(at_sum(K(at_mul(K(at_linear(mat(x, B, C), wd, bias)), mat(c, B, R))))));
-        int64_t di[1] = {K};
-        at_tensor idx = K(at_from_int64(cols[s], di, 1)), leaf = K(at_cols_leaf(ws, idx));
-        at_backward(K(at_sum(K(at_mul(K(at_linear_sparse_t(mat(xs, B, K), leaf, bias)), mat(c, B, R))))));
-        ato_sparse_grad(os, 0, leaf, idx);
-        CHECK(at_last_error() == NULL);
-        float gd[R * C], gs[R * C];
-        CHECK(grad_of(ws, gs, R * C) == 0); /* the weight itself has no gradient */
-        ato_grad_dense(od, 0, gd, R * C);
-        ato_grad_dense(os, 0, gs, R * C);
-        for (int i = 0; i < R * C; i++) CHECK_NEAR(gs[i], gd[i], 1e-6);
-        double nd = ato_clip_grad_norm(od, 1.0), ns = ato_clip_grad_norm(os, 1.0);
-        CHECK(nd > 1.0); /* the clipping scales */
-        CHECK_NEAR(ns, nd, 1e-6 * nd);
-        ato_step(od);
-        ato_step(os);
-        CHECK(at_last_error() == NULL);
-        float pd[R * C], ps[R * C], md[R * C], ms[R * C], vd[R * C], vs[R * C];
-        get(wd, pd, R * C);
-        get(ws, ps, R * C);
-        get(K(ato_moment(od, 0, 0)), md, R * C);
-        get(K(ato_moment(os, 0, 0)), ms, R * C);
-        get(K(ato_moment(od, 0, 1)), vd, R * C);
-        get(K(ato_moment(os, 0, 1)), vs, R * C);
-        for (int i = 0; i < R * C; i++) {
-            CHECK_NEAR(ps[i], pd[i], 1e-6);
-            CHECK_NEAR(ms[i], md[i], 1e-7);
-            CHECK_NEAR(vs[i], vd[i], 1e-9);
+/* Adam over a row parameter (its gradient given as a few rows, the others'
+ * zero-gradient updates deferred to the flush) against dense Adam given
+ * the same gradient with zeros in the other rows: after a flush, weights
+ * and both moments identical, bit for bit. Row sets vary: steps touching no
+ * row, rows touched on consecutive steps, rows coming back after gaps (a
+ * block of rows after more pending steps than the history starts with),
+ * a row never touched before a flush. Also: clipping's norm counts the
+ * given rows; ps_adam_step_dense = a dense step with a zero gradient; a
+ * resumed optimiser (moments copied, step count set) continues the same. */
+static void test_adam_rows(void) {
+    enum { R = 70, C = 23, NB = 11, STEPS1 = 7, STEPS2 = 75 };
+    const int64_t numel[2] = {R * C, NB};
+    float *ws = malloc(R * C * sizeof(float)), *wd = malloc(R * C * sizeof(float)), *w0 = malloc(R * C * sizeof(float));
+    float bs[NB], bd[NB];
+    float *gs = malloc(R * C * sizeof(float)), *gdn = malloc(R * C * sizeof(float)), gb[NB], gb2[NB];
+    int64_t idx[R];
+    if (!ws || !wd || !w0 || !gs || !gdn) exit(1);
+    ps_rng r;
+    ps_rng_seed(&r, 17, 3);
+    for (int i = 0; i < R * C; i++) w0[i] = ws[i] = wd[i] = (float)uniform(&r, -1, 1);
+    for (int i = 0; i < NB; i++) bs[i] = bd[i] = (float)uniform(&r, -1, 1);
+    float *pars[2] = {ws, bs}, *pard[2] = {wd, bd};
+    ps_adam os, od;
+    ps_error err;
+    fail_on(ps_adam_create(&os, pars, numel, 2, 0.01, 0.9, 0.999, 1e-5, &err), &err, "ps_adam_create");
+    fail_on(ps_adam_create(&od, pard, numel, 2, 0.01, 0.9, 0.999, 1e-5, &err), &err, "ps_adam_create");
+    fail_on(ps_adam_set_rows(&os, 0, R, C, &err), &err, "ps_adam_set_rows");
+    int bad_norm = 0, bad_clip = 0, clipped_steps = 0, empty_steps = 0;
+    /* each step: the same gradient to both (rows for one, scattered for the other) */
+    for (int t = 0; t < STEPS1 + STEPS2; t++) {
+        int Kr = 0;
+        double density = t % 3 == 0 ? 0.7 : 0.15;
+        if (t % 5 != 3)
+            for (int row = 0; row < R; row++) {
+                int on;
+                if (row == 5) on = 1;                                    /* every step but the empty ones */
+                else if (row == 9) on = t == 0 || t == 6 || t == 40;     /* after gaps */
+                else if (row == R - 1) on = t >= STEPS1 && t % 4 == 0;   /* never before the first flush */
+                else if (row >= 20 && row < 30) on = t == 1 || t == 2 || t == STEPS1 + STEPS2 - 1;
+                else on = ps_rng_uniform(&r) < density;
+                if (!on) continue;
+                idx[Kr] = row;
+                for (int j = 0; j < C; j++) gs[Kr * C + j] = (float)uniform(&r, -1, 1);
+                Kr++;
+            }
+        empty_steps += Kr == 0;
+        for (int j = 0; j < NB; j++) gb[j] = (float)uniform(&r, -1, 1);
+        double sq = 0;
+        for (int k = 0; k < Kr * C; k++) sq += (double)gs[k] * gs[k];
+        for (int j = 0; j < NB; j++) sq += (double)gb[j] * gb[j];
+        double hand = sqrt(sq);
+        memset(gdn, 0, R * C * sizeof(float));
+        for (int k = 0; k < Kr; k++) memcpy(gdn + idx[k] * C, gs + k * C, C * sizeof(float));
+        memcpy(gb2, gb, sizeof gb);
+        ps_grad Gs[2] = {{gs, Kr, idx}, {gb, 0, NULL}}, Gd[2] = {{gdn, 0, NULL}, {gb2, 0, NULL}};
+        bad_norm += fabs(ps_adam_clip(&od, Gd, 1e30) - hand) > 1e-12 * hand;
+        if (t % 4 == 1) { /* clipped: every given value scaled by max / (norm + 1e-6) */
+            float keep_s[R * C], keep_b[NB];
+            memcpy(keep_s, gs, Kr * C * sizeof(float));
+            memcpy(keep_b, gb, sizeof gb);
+            double mx = 0.5 * hand, got = ps_adam_clip(&os, Gs, mx);
+            bad_norm += fabs(got - hand) > 1e-12 * hand;
+            float coef = (float)(mx / (got + 1e-6));
+            for (int k = 0; k < Kr * C; k++) bad_clip += gs[k] != keep_s[k] * coef;
+            for (int j = 0; j < NB; j++) bad_clip += gb[j] != keep_b[j] * coef;
+            /* the dense one takes the clipped values */
+            for (int k = 0; k < Kr; k++) memcpy(gdn + idx[k] * C, gs + k * C, C * sizeof(float));
+            memcpy(gb2, gb, sizeof gb);
+            clipped_steps++;
+        } else {
+            bad_norm += fabs(ps_adam_clip(&os, Gs, 1e30) - hand) > 1e-12 * hand;
         }
-        if (s == 1) CHECK(ps[17] != w0[17] && ms[17] != 0); /* step 0's column moves on without a gradient */
+        fail_on(ps_adam_step(&os, Gs, &err), &err, "ps_adam_step (rows)");
+        fail_on(ps_adam_step(&od, Gd, &err), &err, "ps_adam_step (dense)");
+        if (t == STEPS1 - 1 || t == STEPS1 + STEPS2 - 1) {
+            ps_adam_flush(&os);
+            ps_adam_flush(&od);
+            CHECK_INT(os.steps, t + 1);
+            CHECK_INT(od.steps, t + 1);
+            CHECK(memcmp(ws, wd, R * C * sizeof(float)) == 0);
+            CHECK(memcmp(bs, bd, sizeof bs) == 0);
+            for (int i = 0; i < 2; i++)
+                for (int which = 0; which < 2; which++)
+                    CHECK(memcmp(ps_adam_moment(&os, i, which), ps_adam_moment(&od, i, which),
+                                 (size_t)numel[i] * sizeof(float)) == 0);
+            if (t == STEPS1 - 1) { /* row R - 1 never had a gradient: it has not moved */
+                CHECK(memcmp(ws + (R - 1) * C, w0 + (R - 1) * C, C * sizeof(float)) == 0);
+                CHECK(memcmp(ws + 9 * C, w0 + 9 * C, C * sizeof(float)) != 0);
+            }
+        }
     }
-    /* refused: a matrix with its own gradient, columns out of order */
-    int64_t bad[2] = {5, 3}, di[1] = {2};
-    at_tensor idx = K(at_from_int64(bad, di, 1)), leaf = K(at_cols_leaf(ws, idx));
-    float xs2[2] = {1, 2};
-    at_backward(K(at_sum(K(at_linear_sparse_t(mat(xs2, 1, 2), leaf, bias)))));
-    ato_zero_grad(os);
-    ato_sparse_grad(os, 0, leaf, idx);
-    CHECK(at_last_error() != NULL);
-    at_clear_error();
-    at_backward(K(at_sum(K(at_linear(mat(w0, 1, C), ws, bias)))));
-    int64_t good[2] = {3, 5};
-    at_tensor idx2 = K(at_from_int64(good, di, 1)), leaf2 = K(at_cols_leaf(ws, idx2));
-    at_backward(K(at_sum(K(at_linear_sparse_t(mat(xs2, 1, 2), leaf2, bias)))));
-    ato_sparse_grad(os, 0, leaf2, idx2);
-    CHECK(at_last_error() != NULL);
-    at_clear_error();
-    ato_free(od);
-    ato_free(os);
-    release();
+    CHECK_INT(bad_norm, 0);
+    CHECK_INT(bad_clip, 0);
+    CHECK(clipped_steps > 5 && empty_steps > 5);
+    /* a real test: most rows have moments and moved */
+    int moved = 0;
+    for (int row = 0; row < R; row++) moved += ps_adam_moment(&os, 0, 0)[row * C] != 0 && ws[row * C] != w0[row * C];
+    CHECK(moved > R / 2);
+    /* step_dense = a dense step with a zero gradient, also right after row
+     * steps (its flush) and before more (every row current after it) */
+    for (int t = 0; t < 5; t++) {
+        if (t == 2) {
+            memset(gdn, 0, R * C * sizeof(float));
+            memset(gb2, 0, sizeof gb2);
+            ps_grad Gd[2] = {{gdn, 0, NULL}, {gb2, 0, NULL}};
+            fail_on(ps_adam_step_dense(&os, &err), &err, "ps_adam_step_dense");
+            fail_on(ps_adam_step(&od, Gd, &err), &err, "ps_adam_step");
+            CHECK(memcmp(ws, wd, R * C * sizeof(float)) == 0); /* step_dense leaves nothing deferred */
+            CHECK(memcmp(ps_adam_moment(&os, 0, 1), ps_adam_moment(&od, 0, 1), R * C * sizeof(float)) == 0);
+            continue;
+        }
+        int64_t rows[3] = {t, 30 + t, R - 1};
+        for (int k = 0; k < 3 * C; k++) gs[k] = (float)uniform(&r, -1, 1);
+        for (int j = 0; j < NB; j++) gb2[j] = gb[j] = (float)uniform(&r, -1, 1);
+        memset(gdn, 0, R * C * sizeof(float));
+        for (int k = 0; k < 3; k++) memcpy(gdn + rows[k] * C, gs + k * C, C * sizeof(float));
+        ps_grad Gs[2] = {{gs, 3, rows}, {gb, 0, NULL}}, Gd[2] = {{gdn, 0, NULL}, {gb2, 0, NULL}};
+        fail_on(ps_adam_step(&os, Gs, &err), &err, "ps_adam_step");
+        fail_on(ps_adam_step(&od, Gd, &err), &err, "ps_adam_step");
+    }
+    ps_adam_flush(&os);
+    CHECK_INT(os.steps, STEPS1 + STEPS2 + 5);
+    CHECK(memcmp(ws, wd, R * C * sizeof(float)) == 0);
+    CHECK(memcmp(bs, bd, sizeof bs) == 0);
+    for (int i = 0; i < 2; i++)
+        for (int which = 0; which < 2; which++)
+            CHECK(!memcmp(ps_adam_moment(&os, i, which), ps_adam_moment(&od, i, which), numel[i] * sizeof(float)));
+    /* resumed: a new row optimiser over copies, moments copied in, the step
+     * count set; the same steps on both give the same numbers */
+    float *w3 = malloc(R * C * sizeof(float)), b3[NB];
+    if (!w3) exit(1);
+    memcpy(w3, ws, R * C * sizeof(float));
+    memcpy(b3, bs, sizeof b3);
+    float *par3[2] = {w3, b3};
+    ps_adam o3;
+    fail_on(ps_adam_create(&o3, par3, numel, 2, 0.01, 0.9, 0.999, 1e-5, &err), &err, "ps_adam_create");
+    fail_on(ps_adam_set_rows(&o3, 0, R, C, &err), &err, "ps_adam_set_rows");
+    for (int i = 0; i < 2; i++)
+        for (int which = 0; which < 2; which++)
+            memcpy(ps_adam_moment(&o3, i, which), ps_adam_moment(&os, i, which), (size_t)numel[i] * sizeof(float));
+    ps_adam_set_step_count(&o3, os.steps);
+    for (int t = 0; t < 4; t++) {
+        int64_t rows[2] = {2 * t, 40 + t};
+        for (int k = 0; k < 2 * C; k++) gs[k] = (float)uniform(&r, -1, 1);
+        for (int j = 0; j < NB; j++) gb[j] = (float)uniform(&r, -1, 1);
+        ps_grad G[2] = {{gs, t == 1 ? 0 : 2, rows}, {gb, 0, NULL}};
+        fail_on(ps_adam_step(&os, G, &err), &err, "ps_adam_step");
+        fail_on(ps_adam_step(&o3, G, &err), &err, "ps_adam_step");
+    }
+    ps_adam_flush(&os);
+    ps_adam_flush(&o3);
+    CHECK(memcmp(ws, w3, R * C * sizeof(float)) == 0);
+    CHECK(memcmp(bs, b3, sizeof bs) == 0);
+    for (int i = 0; i < 2; i++)
+        for (int which = 0; which < 2; which++)
+            CHECK(!memcmp(ps_adam_moment(&os, i, which), ps_adam_moment(&o3, i, which), numel[i] * sizeof(float)));
+    /* refused: rows without values, a row shape that is not the parameter's */
+    int64_t two[2] = {1, 2};
+    ps_grad G[2] = {{NULL, 2, two}, {gb, 0, NULL}};
+    CHECK_INT(ps_adam_step(&os, G, &err), PS_ERR);
+    CHECK_INT(ps_adam_set_rows(&os, 0, R + 1, C, &err), PS_ERR);
+    ps_adam_free(&os);
+    ps_adam_free(&od);
+    ps_adam_free(&o3);
+    free(ws);
+    free(wd);
+    free(w0);
+    free(w3);
+    free(gs);
+    free(gdn);
+}
+
+/* ------------------------------------------------------------- kernels */
+
+/* got[i] against want[i] within 1e-5 of scale[i] (the sum of the absolute
+ * terms that made it) plus 1e-7: one check per array, the worst printed. */
+static void check_close(const char *what, const float *got, const double *want, const double *scale, int64_t n) {
+    int64_t bad = 0, worst = -1;
+    double worst_err = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double e = fabs((double)got[i] - want[i]), tol = 1e-5 * scale[i] + 1e-7;
+        if (!(e <= tol)) {
+            bad++;
+            if (!(e <= worst_err)) worst_err = e, worst = i;
+        }
+    }
+    if (bad)
+        fprintf(stderr, "%s: %lld of %lld values off; worst [%lld]: %.9g, expected %.9g\n", what, (long long)bad,
+                (long long)n, (long long)worst, got[worst], want[worst]);
+    CHECK_INT(bad, 0);
+}
+
+/* A value in [-1, 1], or 0 with probability zero_share. */
+static float sparse_value(ps_rng *r, double zero_share) {
+    return ps_rng_uniform(r) < zero_share ? 0.0f : (float)uniform(r, -1, 1);
+}
+
+static float *floats(int64_t n) {
+    float *p = malloc((size_t)(n > 0 ? n : 1) * sizeof *p);
+    if (!p) exit(1);
+    return p;
+}
+
+static double *doubles(int64_t n) {
+    double *p = malloc((size_t)(n > 0 ? n : 1) * sizeof *p);
+    if (!p) exit(1);
+    return p;
+}
+
+/* ps_k_linear and ps_k_linear_grad against double loops; outputs start as
+ * NaN (they are written, not accumulated). */
+static void check_linear_kernels(int64_t B, int64_t I, int64_t O, ps_rng *r) {
+    float *x = floats(B * I), *W = floats(O * I), *b = floats(O), *y = floats(B * O), *dz = floats(B * O);
+    float *dW = floats(O * I), *db = floats(O), *dx = floats(B * I), *dW2 = floats(O * I), *db2 = floats(O);
+    float *scratch = floats(I * O > O * B ? I * O : O * B);
+    double *want = doubles(B * I + O * I + B * O), *scale = doubles(B * I + O * I + B * O);
+    for (int64_t i = 0; i < B * I; i++) x[i] = sparse_value(r, 0.4);
+    for (int64_t i = 0; i < O * I; i++) W[i] = sparse_value(r, 0.05);
+    for (int64_t i = 0; i < O; i++) b[i] = sparse_value(r, 0);
+    for (int64_t i = 0; i < B * O; i++) dz[i] = sparse_value(r, 0.2);
+    for (int64_t i = 0; i < B * I; i++) x[i] = i / I == B - 1 && B > 1 ? 0.0f : x[i]; /* a row of zeros */
+    memset(y, 0xff, (size_t)(B * O) * sizeof *y);
+    ps_k_linear(y, x, W, b, B, I, O, scratch);
+    for (int64_t rr = 0; rr < B; rr++)
+        for (int64_t o = 0; o < O; o++) {
+            double s = b[o], a = fabs(b[o]);
+            for (int64_t i = 0; i < I; i++) {
+                double t = (double)x[rr * I + i] * W[o * I + i];
+                s += t, a += fabs(t);
+            }
+            want[rr * O + o] = s;
+            scale[rr * O + o] = a;
+        }
+    char what[96];
+    snprintf(what, sizeof what, "ps_k_linear B=%lld I=%lld O=%lld", (long long)B, (long long)I, (long long)O);
+    check_close(what, y, want, scale, B * O);
+    memset(dW, 0xff, (size_t)(O * I) * sizeof *dW);
+    memset(db, 0xff, (size_t)O * sizeof *db);
+    memset(dx, 0xff, (size_t)(B * I) * sizeof *dx);
+    ps_k_linear_grad(dW, db, dx, dz, x, W, B, I, O, scratch);
+    for (int64_t o = 0; o < O; o++)
+        for (int64_t i = 0; i < I; i++) {
+            double s = 0, a = 0;
+            for (int64_t rr = 0; rr < B; rr++) {
+                double t = (double)dz[rr * O + o] * x[rr * I + i];
+                s += t, a += fabs(t);
+            }
+            want[o * I + i] = s;
+            scale[o * I + i] = a;
+        }
+    snprintf(what, sizeof what, "ps_k_linear_grad dW B=%lld I=%lld O=%lld", (long long)B, (long long)I, (long long)O);
+    check_close(what, dW, want, scale, O * I);
+    for (int64_t o = 0; o < O; o++) {
+        double s = 0, a = 0;
+        for (int64_t rr = 0; rr < B; rr++) s += dz[rr * O + o], a += fabs(dz[rr * O + o]);
+        want[o] = s;
+        scale[o] = a;
+    }
+    snprintf(what, sizeof what, "ps_k_linear_grad db B=%lld I=%lld O=%lld", (long long)B, (long long)I, (long long)O);
+    check_close(what, db, want, scale, O);
+    for (int64_t rr = 0; rr < B; rr++)
+        for (int64_t i = 0; i < I; i++) {
+            double s = 0, a = 0;
+            for (int64_t o = 0; o < O; o++) {
+                double t = (double)dz[rr * O + o] * W[o * I + i];
+                s += t, a += fabs(t);
+            }
+            want[rr * I + i] = s;
+            scale[rr * I + i] = a;
+        }
+    snprintf(what, sizeof what, "ps_k_linear_grad dx B=%lld I=%lld O=%lld", (long long)B, (long long)I, (long long)O);
+    check_close(what, dx, want, scale, B * I);
+    /* without dx: the same dW and db */
+    ps_k_linear_grad(dW2, db2, NULL, dz, x, W, B, I, O, scratch);
+    CHECK(memcmp(dW, dW2, (size_t)(O * I) * sizeof *dW) == 0);
+    CHECK(memcmp(db, db2, (size_t)O * sizeof *db) == 0);
+    free(x), free(W), free(b), free(y), free(dz), free(dW), free(db), free(dx), free(dW2), free(db2);
+    free(scratch), free(want), free(scale);
+}
+
+/* ps_batch_build's lists against the dense observations they come from:
+ * the non-zero columns, xs, and both lists (by tile of PS_BATCH_TILE
+ * columns then row, and by column) hold each non-zero value exactly once,
+ * in order, and nothing else. */
+static void check_batch_lists(const ps_batch *b, const float *obs, int D) {
+    int B = b->B, K = b->K, tiles = (K + PS_BATCH_TILE - 1) / PS_BATCH_TILE, bad = 0;
+    int64_t nnz = 0;
+    for (int k = 0; k < K; k++) {
+        bad += b->idx[k] < 0 || b->idx[k] >= D || (k > 0 && b->idx[k] <= b->idx[k - 1]);
+        for (int r = 0; r < B; r++) bad += b->xs[(size_t)r * K + k] != obs[(size_t)r * D + b->idx[k]];
+    }
+    for (int d = 0, k = 0; d < D; d++) { /* columns not listed are zero in every row */
+        if (k < K && b->idx[k] == d) {
+            k++;
+            continue;
+        }
+        for (int r = 0; r < B; r++) bad += obs[(size_t)r * D + d] != 0.0f;
+    }
+    for (int64_t q = 0; q < (int64_t)B * K; q++) nnz += b->xs[q] != 0.0f;
+    int64_t n = 0;
+    for (int t = 0; t < tiles; t++)
+        for (int r = 0; r < B; r++) {
+            bad += b->tile_ptr[(size_t)t * B + r] != n;
+            for (int k = t * PS_BATCH_TILE; k < K && k < (t + 1) * PS_BATCH_TILE; k++) {
+                float x = b->xs[(size_t)r * K + k];
+                if (x == 0.0f) continue;
+                bad += b->tile_in[n] != b->idx[k] || b->tile_val[n] != x;
+                n++;
+            }
+        }
+    bad += b->tile_ptr[(size_t)tiles * B] != n || n != nnz;
+    n = 0;
+    for (int k = 0; k < K; k++) {
+        bad += b->col_ptr[k] != n;
+        for (int r = 0; r < B; r++) {
+            float x = b->xs[(size_t)r * K + k];
+            if (x == 0.0f) continue;
+            bad += b->col_row[n] != r || b->col_val[n] != x;
+            n++;
+        }
+    }
+    bad += b->col_ptr[K] != n || n != nnz;
+    CHECK_INT(bad, 0);
+}
+
+/* ps_k_sparse_rows_mm (accumulating into y) and ps_k_sparse_cols_grad on a
+ * batch's lists, against double loops over the dense observations: B rows
+ * of D inputs, K of them non-zero somewhere (row 0 non-zero in all of
+ * them, row 1 all zero, the rest mostly zero), hidden size H. */
+static void check_sparse_kernels(int B, int K, int D, int64_t H, ps_rng *r) {
+    float *obs = floats((int64_t)B * D), *w = floats(D * H), *y = floats(B * H), *y0 = floats(B * H);
+    float *g = floats(B * H), *gw = floats(K * H);
+    double *want = doubles(K * H > B * H ? K * H : B * H), *scale = doubles(K * H > B * H ? K * H : B * H);
+    memset(obs, 0, (size_t)B * D * sizeof *obs);
+    for (int d = 0, k = 0; d < D && k < K; d++) /* K of D, ascending (selection sampling) */
+        if (ps_rng_uniform(r) * (double)(D - d) < (double)(K - k)) {
+            for (int rr = 0; rr < B; rr++) obs[(size_t)rr * D + d] = rr == 1 ? 0.0f : sparse_value(r, 0.7);
+            if (obs[d] == 0.0f) obs[d] = 0.5f;
+            k++;
+        }
+    ps_batch b;
+    ps_error err;
+    fail_on(ps_batch_build(&b, obs, B, D, &err), &err, "ps_batch_build");
+    CHECK_INT(b.K, K);
+    check_batch_lists(&b, obs, D);
+    for (int64_t i = 0; i < D * H; i++) w[i] = (float)uniform(r, -1, 1);
+    for (int64_t i = 0; i < B * H; i++) y0[i] = y[i] = (float)uniform(r, -1, 1), g[i] = sparse_value(r, 0.1);
+    ps_k_sparse_rows_mm(y, w, b.tile_ptr, b.tile_in, b.tile_val, (K + PS_BATCH_TILE - 1) / PS_BATCH_TILE, B, H);
+    for (int rr = 0; rr < B; rr++)
+        for (int64_t j = 0; j < H; j++) {
+            double s = y0[rr * H + j], a = fabs(y0[rr * H + j]);
+            for (int d = 0; d < D; d++) {
+                double t = (double)obs[(size_t)rr * D + d] * w[d * H + j];
+                s += t, a += fabs(t);
+            }
+            want[rr * H + j] = s;
+            scale[rr * H + j] = a;
+        }
+    char what[112];
+    snprintf(what, sizeof what, "ps_k_sparse_rows_mm B=%d K=%d H=%lld", B, K, (long long)H);
+    check_close(what, y, want, scale, B * H);
+    if (B > 1) CHECK(memcmp(y + H, y0 + H, (size_t)H * sizeof *y) == 0); /* the zero row adds nothing */
+    memset(gw, 0xff, (size_t)(K * H) * sizeof *gw);
+    ps_k_sparse_cols_grad(gw, g, b.col_ptr, b.col_row, b.col_val, K, H);
+    for (int k = 0; k < K; k++)
+        for (int64_t j = 0; j < H; j++) {
+            double s = 0, a = 0;
+            for (int rr = 0; rr < B; rr++) {
+                double t = (double)obs[(size_t)rr * D + b.idx[k]] * g[rr * H + j];
+                s += t, a += fabs(t);
+            }
+            want[k * H + j] = s;
+            scale[k * H + j] = a;
+        }
+    snprintf(what, sizeof what, "ps_k_sparse_cols_grad B=%d K=%d H=%lld", B, K, (long long)H);
+    check_close(what, gw, want, scale, K * H);
+    ps_batch_free(&b);
+    free(obs), free(w), free(y), free(y0), free(g), free(gw), free(want), free(scale);
+}
+
+static void test_kernels(void) {
+    ps_rng r;
+    ps_rng_seed(&r, 23, 7);
+    const int64_t lin[][3] = {{5, 70, 67}, {3, 64, 64}, {1, 67, 1}, {17, 130, 3}, {64, 16, 340}, {2, 1, 5}};
+    for (size_t i = 0; i < sizeof lin / sizeof *lin; i++) check_linear_kernels(lin[i][0], lin[i][1], lin[i][2], &r);
+    /* K > 128 and not a multiple of it (tiles of 128 columns); H with and
+     * without a remainder past the 64-column blocks */
+    const int sp[][4] = {{5, 300, 400, 67}, {5, 300, 400, 64}, {37, 129, 131, 130}, {1, 1, 9, 3}, {5, 128, 128, 16}};
+    for (size_t i = 0; i < sizeof sp / sizeof *sp; i++)
+        check_sparse_kernels(sp[i][0], sp[i][1], sp[i][2], sp[i][3], &r);
+    {
+        /* an all-zero batch: one listed column, no entries; y unchanged,
+         * the gradient row written as zeros */
+        enum { B = 3, D = 5, H = 67 };
+        float obs[B * D], w[D * H], y[B * H], y0[B * H], g[B * H], gw[H];
+        memset(obs, 0, sizeof obs);
+        for (int i = 0; i < D * H; i++) w[i] = (float)uniform(&r, -1, 1);
+        for (int i = 0; i < B * H; i++) y[i] = y0[i] = g[i] = (float)uniform(&r, -1, 1);
+        ps_batch b;
+        ps_error err;
+        fail_on(ps_batch_build(&b, obs, B, D, &err), &err, "ps_batch_build");
+        CHECK(b.K == 1 && b.idx[0] == 0 && b.tile_ptr[B] == 0 && b.col_ptr[1] == 0);
+        check_batch_lists(&b, obs, D);
+        ps_k_sparse_rows_mm(y, w, b.tile_ptr, b.tile_in, b.tile_val, 1, B, H);
+        CHECK(memcmp(y, y0, sizeof y) == 0);
+        memset(gw, 0xff, sizeof gw);
+        ps_k_sparse_cols_grad(gw, g, b.col_ptr, b.col_row, b.col_val, 1, H);
+        int zero = 1;
+        for (int j = 0; j < H; j++) zero &= gw[j] == 0.0f;
+        CHECK(zero);
+        ps_batch_free(&b);
+    }
+    {
+        /* ps_k_rows_axpy: listed rows in any order, one twice */
+        enum { R = 9, H = 67, N = 5 };
+        float w[R * H], y[H], as[N] = {0.5f, -1.5f, 2.0f, 0.25f, -0.75f};
+        const int64_t ks[N] = {7, 2, 7, 0, 8};
+        double want[H], scale[H];
+        for (int i = 0; i < R * H; i++) w[i] = (float)uniform(&r, -1, 1);
+        for (int j = 0; j < H; j++) {
+            y[j] = (float)uniform(&r, -1, 1);
+            want[j] = y[j], scale[j] = fabs(y[j]);
+            for (int i = 0; i < N; i++) {
+                double t = (double)as[i] * w[ks[i] * H + j];
+                want[j] += t, scale[j] += fabs(t);
+            }
+        }
+        ps_k_rows_axpy(y, w, ks, as, N, H);
+        check_close("ps_k_rows_axpy", y, want, scale, H);
+    }
+    {
+        /* ps_k_tanh: within a few ulp of libm's tanh over [-12, 12] and at
+         * the ends; odd; the same value wherever an element sits (the tail
+         * of the array goes through a padded copy) */
+        enum { N = 1037 };
+        float *x = floats(N), *y = floats(N);
+        for (int i = 0; i < N; i++) x[i] = (float)(-12.0 + 24.0 * i / (N - 1));
+        x[0] = 0.0f, x[1] = 1e-20f, x[2] = -1e-6f, x[3] = 0.625f, x[4] = -0.625f, x[5] = 0.6249999f;
+        x[6] = 30.0f, x[7] = -100.0f, x[8] = 9.5f, x[9] = -1e-30f;
+        memcpy(y, x, N * sizeof *x);
+        ps_k_tanh(y, N);
+        int bad = 0, odd = 0, moved = 0;
+        for (int i = 0; i < N; i++) {
+            double t = tanh((double)x[i]);
+            bad += !(fabs(y[i] - t) <= 4 * FLT_EPSILON * fabs(t) + 1e-38);
+            float z = -x[i];
+            ps_k_tanh(&z, 1);
+            odd += z != -y[i];
+            float one[3] = {0, 0, x[i]};
+            ps_k_tanh(one, 3);
+            moved += one[2] != y[i];
+        }
+        CHECK_INT(bad, 0);
+        CHECK_INT(odd, 0);
+        CHECK_INT(moved, 0);
+        CHECK(y[6] == 1.0f && y[7] == -1.0f);
+        free(x);
+        free(y);
+    }
+    /* transpose across its 64-column tiles, exactly */
+    enum { TR = 70, TC = 130 };
+    float *src = floats(TR * TC), *dst = floats(TR * TC);
+    for (int i = 0; i < TR * TC; i++) src[i] = (float)i;
+    ps_k_transpose(dst, src, TR, TC);
+    int bad = 0;
+    for (int i = 0; i < TR; i++)
+        for (int j = 0; j < TC; j++) bad += dst[j * TR + i] != src[i * TC + j];
+    CHECK_INT(bad, 0);
+    free(src);
+    free(dst);
 }
 
 /* ========================================================= 2. PPO pieces */
@@ -880,6 +1308,15 @@ static void test_normalize_and_ev(void) {
     CHECK(isnan(ps_explained_variance(v, c, 3)));
 }
 
+/* Zeroes the autograd gradient of a leaf, if it has one. */
+static void zero_tensor_grad(at_tensor t) {
+    at_tensor g = at_grad(t);
+    if (g) {
+        at_zero_(g);
+        at_free(g);
+    }
+}
+
 /* The clipped surrogate on 4 samples, by hand, and its gradient. */
 static void test_ppo_loss(void) {
     ps_ppo_config c = ps_ppo_config_default();
@@ -887,7 +1324,7 @@ static void test_ppo_loss(void) {
     const float logp[4] = {-1.0f, -0.5f, -2.0f, -1.2f}, ent[4] = {1.0f, 0.5f, 2.0f, 1.5f},
                 val[4] = {0.5f, 1.0f, -1.0f, 0.0f};
     const double old[4] = {-1.0, -0.8, -1.5, -1.25}, adv[4] = {1, 2, -1, -0.5}, ret[4] = {1, 0, -0.5, 0.25};
-    ps_policy_eval ev = {vec(logp, 4), vec(ent, 4), vec(val, 4), {NULL, NULL}, NULL};
+    ps_policy_eval ev = {vec(logp, 4), vec(ent, 4), vec(val, 4)};
     at_requires_grad(ev.logp, 1);
     at_requires_grad(ev.entropy, 1);
     at_requires_grad(ev.value, 1);
@@ -925,6 +1362,57 @@ static void test_ppo_loss(void) {
         CHECK_NEAR(ge[i], -0.01 / 4, 1e-7);
     }
     ps_tlist_free(&tl);
+    /* what training runs: the same losses and derivatives per row from the
+     * forward's numbers (work arrays borrowed from here) */
+    double wl[4], we[4], gwl[4], gwe[4], gwv[4];
+    float wv[4];
+    for (int i = 0; i < 4; i++) wl[i] = logp[i], we[i] = ent[i], wv[i] = val[i];
+    ps_train_work w = {0};
+    w.logp = wl, w.entropy = we, w.value = wv, w.g_logp = gwl, w.g_entropy = gwe, w.g_value = gwv;
+    ps_ppo_loss Lg;
+    ps_ppo_loss_grad(&c, old, adv, ret, 4, &w, &Lg);
+    CHECK(Lg.loss == NULL);
+    CHECK_NEAR(Lg.policy_loss, pg, 1e-12);
+    CHECK_NEAR(Lg.value_loss, vloss, 1e-12);
+    CHECK_NEAR(Lg.entropy_loss, -1.25, 1e-12);
+    CHECK_NEAR(Lg.approx_kl, kl, 1e-12);
+    CHECK_NEAR(Lg.clip_fraction, 0.5, 0);
+    CHECK_NEAR(Lg.total, pg + 0.01 * -1.25 + 0.5 * vloss, 1e-12);
+    CHECK_NEAR(L.total, Lg.total, 1e-6);
+    for (int i = 0; i < 4; i++) {
+        CHECK_NEAR(gwl[i], want_gl[i], 1e-12);
+        CHECK_NEAR(gwl[i], gl[i], 1e-6);
+        CHECK_NEAR(gwv[i], 0.5 * 2 * (val[i] - ret[i]) / 4, 1e-12);
+        CHECK_NEAR(gwe[i], -0.01 / 4, 1e-15);
+    }
+    /* ties: with clip range 0 and ratio exactly 1 both surrogates are equal
+     * and the clamp sits on its bounds, which pass the gradient: torch's
+     * minimum splits it in half between two equal halves, -A / B in all;
+     * with A = 0 a clipped ratio is a tie too, and passes nothing */
+    {
+        ps_ppo_config c0 = c;
+        c0.clip_range = 0;
+        const double adv0[4] = {1, -2, 0, 0.5};
+        double same_old[4], far_old[4]; /* the float log-probabilities exactly: ratios 1 */
+        for (int i = 0; i < 4; i++) same_old[i] = far_old[i] = logp[i];
+        far_old[2] -= 0.5; /* row 2: ratio e^0.5 */
+        for (int pass = 0; pass < 2; pass++) {
+            const double *o = pass ? far_old : same_old;
+            ps_ppo_loss_grad(&c0, o, adv0, ret, 4, &w, &Lg);
+            CHECK_INT(ps_ppo_loss_compute(&c0, &ev, o, adv0, ret, 4, &tl, &L, &err), PS_OK);
+            zero_tensor_grad(ev.logp);
+            at_backward(L.loss);
+            CHECK(grad_of(ev.logp, gl, 4));
+            for (int i = 0; i < 4; i++) {
+                double want = i == 2 && pass ? 0 : -adv0[i] / 4;
+                CHECK_NEAR(gwl[i], want, 1e-12);
+                CHECK_NEAR(gl[i], want, 1e-6);
+            }
+            CHECK_NEAR(Lg.policy_loss, L.policy_loss, 1e-6);
+            CHECK_NEAR(Lg.clip_fraction, pass ? 0.25 : 0, 0);
+            ps_tlist_free(&tl);
+        }
+    }
     /* identical old and new log-probabilities: ratio 1, no clipping, zero KL,
      * policy loss = -mean(A) */
     const double same[4] = {-1.0, -0.5, -2.0, -1.2};
@@ -960,8 +1448,33 @@ static void test_policy_structure(void) {
     /* 2 (7*5 + 5) + (5*9 + 9) + (5 + 1) */
     CHECK_INT(ps_policy_param_count(&p), 140);
     /* orthogonal gains sqrt(2) (hidden), 0.01 (action), 1 (value); biases 0 */
-    check_orthogonal(param(&p, "pi.0.weight"), 5, 7, sqrt(2.0));
-    check_orthogonal(param(&p, "vf.0.weight"), 5, 7, sqrt(2.0));
+    /* the first layers are stored input-major, [obs_dim, hidden0]: the
+     * transpose of torch's orthogonal [5, 7] */
+    for (int i = 0; i < 8; i++) {
+        CHECK(p.w[i] == at_data(p.params[i]));
+        CHECK_INT(p.numel[i], sizes[i]);
+        CHECK_INT(ps_input_major(&p, i), i == 0 || i == 2);
+    }
+    CHECK(ps_pi_layer(&p, 0) == 0 && ps_vf_layer(&p, 0) == 2 && ps_action_layer(&p) == 4 && ps_value_layer(&p) == 6);
+    CHECK(at_size(p.params[0], 0) == 7 && at_size(p.params[0], 1) == 5);
+    CHECK(at_size(p.params[2], 0) == 7 && at_size(p.params[2], 1) == 5);
+    CHECK(at_size(p.params[4], 0) == 9 && at_size(p.params[4], 1) == 5);
+    check_orthogonal(param(&p, "pi.0.weight"), 7, 5, sqrt(2.0));
+    check_orthogonal(param(&p, "vf.0.weight"), 7, 5, sqrt(2.0));
+    {
+        /* from the same draws as torch's [5, 7] (the first initialised) */
+        at_generator g1 = at_generator_new(1);
+        int64_t d[2] = {5, 7};
+        at_tensor t = K(at_zeros(d, 2));
+        at_orthogonal_(t, sqrt(2.0), g1);
+        const float *pw = param(&p, "pi.0.weight"), *tw = at_data(t);
+        int same = 1;
+        for (int j = 0; j < 5; j++)
+            for (int k = 0; k < 7; k++) same &= pw[k * 5 + j] == tw[j * 7 + k];
+        CHECK(same);
+        at_generator_free(g1);
+        release();
+    }
     check_orthogonal(param(&p, "action.weight"), 9, 5, 0.01);
     check_orthogonal(param(&p, "value.weight"), 1, 5, 1.0);
     int nonzero_bias = 0;
@@ -980,8 +1493,188 @@ static void test_policy_structure(void) {
     at_generator_free(g);
 }
 
+/* Sets every parameter's autograd gradient to zero (they accumulate). */
+static void zero_grads(ps_policy *p) {
+    for (int i = 0; i < p->n_params; i++) {
+        at_tensor g = at_grad(p->params[i]);
+        if (g) {
+            at_zero_(g);
+            at_free(g);
+        }
+    }
+}
+
+/* The autograd reference of one PPO gradient: the evaluation (the batch's
+ * columns, or obs dense when batch is NULL), the loss, backward; every
+ * parameter's gradient into grads[i] (p->numel[i] floats each, the
+ * tensor's own layout). The evaluation's values go into lp, ent, val. */
+static void reference_grads(ps_policy *p, const ps_batch *batch, const float *obs, int B, const int64_t *act,
+                            const ps_ppo_config *c, const double *old, const double *adv, const double *ret,
+                            float **grads, ps_ppo_loss *L, float *lp, float *ent, float *val) {
+    ps_tlist tl = {.n = 0};
+    ps_policy_eval ev;
+    ps_error err;
+    zero_grads(p);
+    if (batch)
+        fail_on(ps_policy_evaluate(p, batch, act, &tl, &ev, &err), &err, "ps_policy_evaluate");
+    else
+        fail_on(ps_policy_evaluate_dense(p, obs, B, act, &tl, &ev, &err), &err, "ps_policy_evaluate_dense");
+    get(ev.logp, lp, B);
+    get(ev.entropy, ent, B);
+    get(ev.value, val, B);
+    fail_on(ps_ppo_loss_compute(c, &ev, old, adv, ret, B, &tl, L, &err), &err, "ps_ppo_loss_compute");
+    at_backward(L->loss);
+    CHECK(at_last_error() == NULL);
+    for (int i = 0; i < p->n_params; i++) {
+        int has = grad_of(p->params[i], grads[i], p->numel[i]);
+        CHECK(has);
+        if (!has) memset(grads[i], 0, (size_t)p->numel[i] * sizeof(float));
+    }
+    L->loss = NULL;
+    ps_tlist_free(&tl);
+}
+
+/* The gradients of ps_policy_train_backward as dense arrays in each
+ * parameter's layout: the first layers' [K, hidden0] rows scattered into
+ * [obs_dim, hidden0] with zeros elsewhere. */
+static void scatter_grads(const ps_policy *p, const ps_batch *batch, const ps_train_work *w, float **dense) {
+    for (int i = 0; i < p->n_params; i++) {
+        if (!ps_input_major(p, i)) {
+            memcpy(dense[i], w->grads[i].g, (size_t)p->numel[i] * sizeof(float));
+            continue;
+        }
+        int H = p->hidden[0];
+        CHECK_INT(w->grads[i].K, batch->K);
+        CHECK(w->grads[i].idx != NULL && !memcmp(w->grads[i].idx, batch->idx, (size_t)batch->K * sizeof(int64_t)));
+        memset(dense[i], 0, (size_t)p->numel[i] * sizeof(float));
+        for (int k = 0; k < batch->K; k++)
+            memcpy(dense[i] + batch->idx[k] * H, w->grads[i].g + (size_t)k * H, (size_t)H * sizeof(float));
+    }
+}
+
+/* The training path (ps_policy_train_forward, ps_ppo_loss_grad,
+ * ps_policy_train_backward) against the autograd reference on one batch:
+ * the per-row values, the loss and its parts, every gradient element, with
+ * the reference evaluated both on the batch's columns and on the dense
+ * observations. Old log-probabilities are the C forward's minus log_ratio
+ * (so the ratios are known: some inside the clip range, some outside). */
+static void train_vs_autograd(ps_policy *p, ps_train_work *w, const float *obs, int B, const int64_t *act,
+                              const ps_ppo_config *c, const double *log_ratio, const double *adv, const double *ret) {
+    ps_error err;
+    ps_batch batch;
+    fail_on(ps_batch_build(&batch, obs, B, p->obs_dim, &err), &err, "ps_batch_build");
+    fail_on(ps_policy_train_forward(p, &batch, act, w, &err), &err, "ps_policy_train_forward");
+    double *old = doubles(B);
+    for (int r = 0; r < B; r++) old[r] = w->logp[r] - log_ratio[r];
+    ps_ppo_loss Lc;
+    ps_ppo_loss_grad(c, old, adv, ret, B, w, &Lc);
+    CHECK(Lc.loss == NULL);
+    /* the loss's derivatives per row, by hand: clipped rows pass nothing */
+    int clipped = 0, unclipped_outside = 0, bad_g = 0;
+    for (int r = 0; r < B; r++) {
+        double ratio = exp(log_ratio[r]);
+        int outside = ratio < 1 - c->clip_range || ratio > 1 + c->clip_range;
+        int clip = (adv[r] > 0 && ratio > 1 + c->clip_range) || (adv[r] < 0 && ratio < 1 - c->clip_range);
+        double want = clip ? 0 : -adv[r] * ratio / B;
+        bad_g += fabs(w->g_logp[r] - want) > 1e-9;
+        bad_g += fabs(w->g_value[r] - c->vf_coef * 2 * (w->value[r] - ret[r]) / B) > 1e-9;
+        bad_g += fabs(w->g_entropy[r] + c->ent_coef / B) > 1e-12;
+        clipped += clip;
+        unclipped_outside += outside && !clip && adv[r] != 0;
+    }
+    CHECK_INT(bad_g, 0);
+    if (B >= 5) CHECK(clipped > 0 && unclipped_outside > 0); /* both sides of the clip are exercised */
+    ps_policy_train_backward(p, &batch, act, w);
+    float *gc[PS_MAX_PARAMS], *gr[PS_MAX_PARAMS];
+    for (int i = 0; i < p->n_params; i++) {
+        gc[i] = floats(p->numel[i]);
+        gr[i] = floats(p->numel[i]);
+    }
+    scatter_grads(p, &batch, w, gc);
+    float *lp = floats(B), *ent = floats(B), *val = floats(B);
+    for (int pass = 0; pass < 2; pass++) {
+        ps_ppo_loss L;
+        reference_grads(p, pass == 0 ? &batch : NULL, obs, B, act, c, old, adv, ret, gr, &L, lp, ent, val);
+        for (int r = 0; r < B; r++) {
+            CHECK_NEAR(w->logp[r], lp[r], 1e-5);
+            CHECK_NEAR(w->entropy[r], ent[r], 1e-5);
+            CHECK_NEAR(w->value[r], val[r], 1e-5);
+        }
+        CHECK_NEAR(Lc.total, L.total, 1e-5);
+        CHECK_NEAR(Lc.policy_loss, L.policy_loss, 1e-5);
+        CHECK_NEAR(Lc.value_loss, L.value_loss, 1e-5);
+        CHECK_NEAR(Lc.entropy_loss, L.entropy_loss, 1e-5);
+        CHECK_NEAR(Lc.approx_kl, L.approx_kl, 1e-5);
+        CHECK_NEAR(Lc.clip_fraction, L.clip_fraction, 0);
+        CHECK_NEAR(Lc.total, Lc.policy_loss + c->ent_coef * Lc.entropy_loss + c->vf_coef * Lc.value_loss, 1e-12);
+        double total = 0;
+        for (int i = 0; i < p->n_params; i++) {
+            int64_t bad = 0, worst = 0;
+            double worst_err = 0;
+            for (int64_t k = 0; k < p->numel[i]; k++) {
+                double e = fabs((double)gc[i][k] - gr[i][k]);
+                if (!(e <= 1e-5 + 1e-4 * fabs(gr[i][k]))) bad++;
+                if (!(e <= worst_err)) worst_err = e, worst = k;
+                total += fabs(gr[i][k]);
+            }
+            if (bad)
+                fprintf(stderr, "%s gradient (%s reference): %lld of %lld off, worst [%lld] %.9g vs %.9g\n",
+                        p->names[i], pass == 0 ? "column" : "dense", (long long)bad, (long long)p->numel[i],
+                        (long long)worst, gc[i][worst], gr[i][worst]);
+            CHECK_INT(bad, 0);
+            if (ps_input_major(p, i)) { /* the reference's rows of inputs zero in the whole batch are zero */
+                int64_t nonzero_outside = 0;
+                for (int d = 0, k = 0; d < p->obs_dim; d++) {
+                    if (k < batch.K && batch.idx[k] == d) {
+                        k++;
+                        continue;
+                    }
+                    for (int j = 0; j < p->hidden[0]; j++)
+                        nonzero_outside += gr[i][(size_t)d * p->hidden[0] + j] != 0.0f;
+                }
+                CHECK_INT(nonzero_outside, 0);
+            }
+        }
+        CHECK(total > 1e-3); /* gradients are not all zero */
+    }
+    for (int i = 0; i < p->n_params; i++) {
+        free(gc[i]);
+        free(gr[i]);
+    }
+    free(lp);
+    free(ent);
+    free(val);
+    free(old);
+    ps_batch_free(&batch);
+    release();
+}
+
+/* The loss configuration of the gradient tests: entropy and value terms on,
+ * and per-row log-ratios and advantages that cycle with coprime periods so
+ * that rows fall inside the clip range, outside it clipped, outside it not
+ * clipped (the advantage's sign), and at a tie (A = 0). */
+static ps_ppo_config grad_config(void) {
+    ps_ppo_config c = ps_ppo_config_default();
+    c.ent_coef = 0.03;
+    c.vf_coef = 0.7;
+    return c;
+}
+
+static void grad_rows(int B, uint64_t seed, double *log_ratio, double *adv, double *ret) {
+    const double lrs[7] = {0, 0.1, -0.15, 0.35, -0.45, 0.6, -0.3};
+    const double advs[8] = {1.2, -0.7, 0.9, 1.5, 2.0, 0.0, -0.4, -0.8};
+    ps_rng r;
+    ps_rng_seed(&r, seed, 2);
+    for (int i = 0; i < B; i++) {
+        log_ratio[i] = lrs[i % 7];
+        adv[i] = advs[i % 8];
+        ret[i] = uniform(&r, -2, 2);
+    }
+}
+
 /* ps_policy_evaluate's log-probability and entropy are the sums over the
- * three categoricals, and its value is the value head, all by hand. */
+ * three categoricals, and its value is the value head, all by hand; so are
+ * the training forward's; its gradients are autograd's. */
 static void test_policy_evaluate_by_hand(void) {
     at_generator g = at_generator_new(2);
     ps_policy p;
@@ -994,7 +1687,8 @@ static void test_policy_evaluate_by_hand(void) {
     const int64_t act[B * 3] = {0, 3, 1, /**/ 2, 0, 0, /**/ 1, 2, 1};
     ps_batch batch;
     fail_on(ps_batch_build(&batch, obs, B, 7, &err), &err, "ps_batch_build");
-    /* non-zero columns of the batch: 0, 1, 3, 5, 6 -> 5 of 7, the dense path */
+    /* non-zero columns of the batch: 0, 1, 3, 5, 6 */
+    CHECK_INT(batch.K, 5);
     ps_tlist tl = {.n = 0};
     ps_policy_eval ev;
     fail_on(ps_policy_evaluate(&p, &batch, act, &tl, &ev, &err), &err, "ps_policy_evaluate");
@@ -1002,6 +1696,8 @@ static void test_policy_evaluate_by_hand(void) {
     get(ev.logp, lp, B);
     get(ev.entropy, h, B);
     get(ev.value, v, B);
+    ps_train_work w = {0};
+    fail_on(ps_policy_train_forward(&p, &batch, act, &w, &err), &err, "ps_policy_train_forward");
     double spread = 0;
     for (int r = 0; r < B; r++) {
         double logits[9], value, wl, wh;
@@ -1010,79 +1706,47 @@ static void test_policy_evaluate_by_hand(void) {
         CHECK_NEAR(lp[r], wl, 1e-5);
         CHECK_NEAR(h[r], wh, 1e-5);
         CHECK_NEAR(v[r], value, 1e-5);
+        CHECK_NEAR(w.logp[r], wl, 1e-5);
+        CHECK_NEAR(w.entropy[r], wh, 1e-5);
+        CHECK_NEAR(w.value[r], value, 1e-5);
+        /* the per-component log-softmax of the row, and its entropies */
+        for (int c = 0, off = 0; c < 3; off += nvec[c++]) {
+            double mx = -INFINITY, s = 0, hc = 0;
+            for (int k = 0; k < nvec[c]; k++) mx = fmax(mx, logits[off + k]);
+            for (int k = 0; k < nvec[c]; k++) s += exp(logits[off + k] - mx);
+            for (int k = 0; k < nvec[c]; k++) {
+                double l = logits[off + k] - mx - log(s);
+                CHECK_NEAR(w.lsm[r * 9 + off + k], l, 1e-5);
+                hc -= exp(l) * l;
+            }
+            CHECK_NEAR(w.h[3 * r + c], hc, 1e-5);
+        }
         spread += fabs(wh - (log(3.0) + log(4.0) + log(2.0)));
     }
     CHECK(spread > 0.05); /* the logits are far from uniform: a real test */
     ps_tlist_free(&tl);
     ps_batch_free(&batch);
+    ps_ppo_config c = grad_config();
+    double lr[B], adv[B], ret[B];
+    grad_rows(B, 1, lr, adv, ret);
+    train_vs_autograd(&p, &w, obs, B, act, &c, lr, adv, ret);
+    ps_train_work_free(&w);
     ps_policy_free(&p);
     at_generator_free(g);
 }
 
-/* ps_batch_build picks columns; the sparse first layer equals the dense one
- * in values and in every parameter's gradient. */
-static void sparse_vs_dense(const ps_policy *pc, const float *obs, int B, const int64_t *act) {
-    ps_policy *p = (ps_policy *)pc;
-    ps_error err;
-    ato_adam opt = ato_adam_new(p->params, p->n_params, 1e-3, 0.9, 0.999, 1e-5);
-    float *grads[2][PS_MAX_PARAMS];
-    float vals[2][3][64];
-    for (int pass = 0; pass < 2; pass++) {
-        ps_tlist tl = {.n = 0};
-        ps_policy_eval ev;
-        ps_batch batch = {0, 0, NULL, NULL};
-        ato_zero_grad(opt);
-        if (pass == 0) {
-            fail_on(ps_batch_build(&batch, obs, B, p->obs_dim, &err), &err, "ps_batch_build");
-            fail_on(ps_policy_evaluate(p, &batch, act, &tl, &ev, &err), &err, "ps_policy_evaluate");
-        } else {
-            fail_on(ps_policy_evaluate_dense(p, obs, B, act, &tl, &ev, &err), &err, "ps_policy_evaluate_dense");
-        }
-        get(ev.logp, vals[pass][0], B);
-        get(ev.entropy, vals[pass][1], B);
-        get(ev.value, vals[pass][2], B);
-        /* a loss that involves all three outputs */
-        at_tensor l = K(at_add(K(at_add(K(at_sum(ev.logp)), K(at_mul_scalar(K(at_sum(ev.entropy)), 0.3)))),
-                               K(at_mul_scalar(K(at_sum(ev.value)), 0.7))));
-        at_backward(l);
-        CHECK(at_last_error() == NULL);
-        /* the column pass leaves the first layers' gradients on column
-         * leaves; the optimiser sees them as dense gradients with zeros */
-        CHECK((ev.first_cols[0] != NULL) == (pass == 0 && batch.idx != NULL));
-        fail_on(ps_policy_sparse_grads(p, &ev, opt, &err), &err, "ps_policy_sparse_grads");
-        for (int i = 0; i < p->n_params; i++) {
-            int64_t n = at_numel(p->params[i]);
-            grads[pass][i] = calloc((size_t)n, sizeof(float));
-            if (ev.first_cols[0] && (i == 0 || i == 2 * p->n_hidden)) /* pi.0.weight, vf.0.weight */
-                CHECK(grad_of(p->params[i], grads[pass][i], n) == 0);
-            else
-                CHECK(grad_of(p->params[i], grads[pass][i], n));
-            ato_grad_dense(opt, i, grads[pass][i], n);
-            CHECK(at_last_error() == NULL);
-        }
-        ps_tlist_free(&tl);
-        ps_batch_free(&batch);
-        release();
-    }
-    for (int k = 0; k < 3; k++)
-        for (int r = 0; r < B; r++) CHECK_NEAR(vals[0][k][r], vals[1][k][r], 1e-5);
-    double total = 0;
-    for (int i = 0; i < p->n_params; i++) {
-        int64_t n = at_numel(p->params[i]);
-        double worst = 0;
-        for (int64_t j = 0; j < n; j++) {
-            worst = fmax(worst, fabs((double)grads[0][i][j] - grads[1][i][j]));
-            total += fabs(grads[1][i][j]);
-        }
-        if (worst > 1e-5) fprintf(stderr, "gradient of %s differs by %g\n", p->names[i], worst);
-        CHECK_NEAR(worst, 0, 1e-5);
-        free(grads[0][i]);
-        free(grads[1][i]);
-    }
-    CHECK(total > 1e-3); /* gradients are not all zero */
-    ato_free(opt);
+/* Random actions for B rows. */
+static void random_actions(const ps_policy *p, int B, ps_rng *r, int64_t *act) {
+    for (int i = 0; i < B; i++)
+        for (int c = 0; c < 3; c++) act[3 * i + c] = ps_rng_int(r, 0, p->nvec[c] - 1);
 }
 
+/* ps_batch_build picks columns; the training forward and backward equal
+ * the autograd reference (columns and dense) on sparse batches, a full
+ * one, an all-zero one, one whose column is non-zero in a single row; and
+ * on a network wide enough for the kernels' vector paths (hidden 67 and
+ * 64, K > 128 columns). One work buffer per network, reused (grown) across
+ * batches. */
 static void test_policy_sparse_dense(void) {
     at_generator g = at_generator_new(4);
     ps_policy p;
@@ -1110,16 +1774,17 @@ static void test_policy_sparse_dense(void) {
     CHECK_INT(batch.K, 4);
     CHECK(batch.idx != NULL);
     if (batch.idx) {
-        float idx[4];
-        get(batch.idx, idx, 4);
-        for (int k = 0; k < 4; k++) CHECK_NEAR(idx[k], cols[k], 0);
-        float xs[B * 4];
-        get(batch.xs, xs, B * 4);
+        for (int k = 0; k < 4; k++) CHECK_INT(batch.idx[k], cols[k]);
         for (int i = 0; i < B; i++)
-            for (int k = 0; k < 4; k++) CHECK_NEAR(xs[i * 4 + k], obs[i * D + cols[k]], 0);
+            for (int k = 0; k < 4; k++) CHECK_NEAR(batch.xs[i * 4 + k], obs[i * D + cols[k]], 0);
+        check_batch_lists(&batch, obs, D);
     }
     ps_batch_free(&batch);
-    sparse_vs_dense(&p, obs, B, act);
+    ps_ppo_config c = grad_config();
+    double lr[64], adv[64], ret[64];
+    grad_rows(B, 2, lr, adv, ret);
+    ps_train_work w = {0};
+    train_vs_autograd(&p, &w, obs, B, act, &c, lr, adv, ret);
     /* a batch with every column non-zero (rows still holding zeros, which
      * the training product skips): all columns, same results */
     float full[B * D];
@@ -1128,14 +1793,52 @@ static void test_policy_sparse_dense(void) {
     CHECK(batch.idx != NULL);
     CHECK_INT(batch.K, D);
     ps_batch_free(&batch);
-    sparse_vs_dense(&p, full, B, act);
-    /* an all-zero batch still works (one column) */
+    train_vs_autograd(&p, &w, full, B, act, &c, lr, adv, ret);
+    /* an all-zero batch still works (one column, 0, of zeros) */
     float zero[B * D];
     memset(zero, 0, sizeof zero);
     fail_on(ps_batch_build(&batch, zero, B, D, &err), &err, "ps_batch_build");
     CHECK_INT(batch.K, 1);
+    CHECK(batch.idx[0] == 0 && batch.xs[0] == 0.0f);
     ps_batch_free(&batch);
-    sparse_vs_dense(&p, zero, B, act);
+    train_vs_autograd(&p, &w, zero, B, act, &c, lr, adv, ret);
+    /* a column non-zero in one row only (here the last), another in all */
+    float one[B * D];
+    memset(one, 0, sizeof one);
+    one[4 * D + 10] = -1.25f;
+    for (int i = 0; i < B; i++) one[i * D + 2] = (float)(0.3 * (i + 1));
+    train_vs_autograd(&p, &w, one, B, act, &c, lr, adv, ret);
+    /* more rows than the work buffer has had (it grows) */
+    enum { B2 = 23 };
+    float obs2[B2 * D];
+    int64_t act2[B2 * 3];
+    for (int i = 0; i < B2 * D; i++)
+        obs2[i] = i % D == 5 || ps_rng_uniform(&r) < 0.6 ? 0.0f : (float)uniform(&r, -2, 2);
+    random_actions(&p, B2, &r, act2);
+    grad_rows(B2, 3, lr, adv, ret);
+    train_vs_autograd(&p, &w, obs2, B2, act2, &c, lr, adv, ret);
+    ps_train_work_free(&w);
+    ps_policy_free(&p);
+    /* wide: obs 300 with ~60 % of columns used, hidden 67 then 64, 14 logits */
+    enum { B3 = 37, D3 = 300 };
+    const int nvec3[3] = {3, 9, 2}, hidden3[2] = {67, 64};
+    fail_on(ps_policy_create(&p, D3, nvec3, hidden3, 2, g, &err), &err, "ps_policy_create");
+    randomize_policy(&p, 12, 0.15);
+    float *obs3 = floats(B3 * D3);
+    int64_t act3[B3 * 3];
+    for (int d = 0; d < D3; d++) {
+        int used = d % 5 != 1 && d % 7 != 3;
+        for (int i = 0; i < B3; i++)
+            obs3[i * D3 + d] = used && ps_rng_uniform(&r) < 0.3 ? (float)uniform(&r, -2, 2) : 0.0f;
+    }
+    random_actions(&p, B3, &r, act3);
+    fail_on(ps_batch_build(&batch, obs3, B3, D3, &err), &err, "ps_batch_build");
+    CHECK(batch.K > 128 && batch.K % 128 != 0 && batch.K < D3);
+    ps_batch_free(&batch);
+    grad_rows(B3, 4, lr, adv, ret);
+    train_vs_autograd(&p, &w, obs3, B3, act3, &c, lr, adv, ret);
+    free(obs3);
+    ps_train_work_free(&w);
     ps_policy_free(&p);
     at_generator_free(g);
 }
@@ -1286,8 +1989,79 @@ static void fake_rollout(ps_rollout *r, int n, uint64_t seed) {
     r->n = n;
 }
 
+/* An Adam over p's parameters with c's settings: the first layers' weights
+ * declared row parameters (as the trainer does), or every parameter dense. */
+static void policy_adam(ps_adam *o, ps_policy *p, const ps_ppo_config *c, int rows) {
+    ps_error err;
+    fail_on(ps_adam_create(o, p->w, p->numel, p->n_params, c->learning_rate, c->adam_beta1, c->adam_beta2,
+                           c->adam_eps, &err),
+            &err, "ps_adam_create");
+    for (int net = 0; rows && net < 2; net++)
+        fail_on(ps_adam_set_rows(o, net == 0 ? ps_pi_layer(p, 0) : ps_vf_layer(p, 0), p->obs_dim, p->hidden[0], &err),
+                &err, "ps_adam_set_rows");
+}
+
+/* Parameters and Adam moments of p (opt op) against q (oq) within tol
+ * absolute + 1e-4 relative; returns the number of values off. */
+static int64_t compare_training(const ps_policy *p, const ps_adam *op, const ps_policy *q, const ps_adam *oq,
+                                double tol) {
+    int64_t bad = 0;
+    for (int i = 0; i < p->n_params; i++) {
+        const float *a[3] = {p->w[i], ps_adam_moment(op, i, 0), ps_adam_moment(op, i, 1)};
+        const float *b[3] = {q->w[i], ps_adam_moment(oq, i, 0), ps_adam_moment(oq, i, 1)};
+        for (int k = 0; k < 3; k++) {
+            int64_t off = 0;
+            double worst = 0;
+            for (int64_t j = 0; j < p->numel[i]; j++) {
+                double e = fabs((double)a[k][j] - b[k][j]);
+                off += !(e <= tol + 1e-4 * fabs(b[k][j]));
+                worst = fmax(worst, e);
+            }
+            if (off)
+                fprintf(stderr, "%s %s: %lld values off, worst by %g\n", p->names[i],
+                        k == 0 ? "weight" : k == 1 ? "exp_avg" : "exp_avg_sq", (long long)off, worst);
+            bad += off;
+        }
+    }
+    return bad;
+}
+
+/* One reference gradient step of PPO on the rollout's rows `rows` (B of
+ * them): normalised advantages, the autograd gradient, clipping and a
+ * dense Adam step on q. Returns the gradient norm; the loss into L. */
+static double reference_step(ps_policy *q, ps_adam *oq, const ps_ppo_config *c, const ps_rollout *r, const int *rows,
+                             int B, ps_ppo_loss *L) {
+    int D = r->obs_dim;
+    float *obs = floats((int64_t)B * D), *gr[PS_MAX_PARAMS], lp[64], ent[64], val[64];
+    int64_t act[64 * 3];
+    double old[64], adv[64], ret[64];
+    ps_error err;
+    for (int i = 0; i < B; i++) {
+        memcpy(obs + (size_t)i * D, r->obs + (size_t)rows[i] * D, (size_t)D * sizeof *obs);
+        memcpy(act + 3 * i, r->actions + 3 * rows[i], 3 * sizeof *act);
+        old[i] = r->logp[rows[i]];
+        adv[i] = r->advantages[rows[i]];
+        ret[i] = r->returns[rows[i]];
+    }
+    ps_normalize_advantages(adv, B);
+    ps_batch batch;
+    fail_on(ps_batch_build(&batch, obs, B, D, &err), &err, "ps_batch_build");
+    for (int i = 0; i < q->n_params; i++) gr[i] = floats(q->numel[i]);
+    reference_grads(q, &batch, NULL, B, act, c, old, adv, ret, gr, L, lp, ent, val);
+    ps_grad G[PS_MAX_PARAMS];
+    for (int i = 0; i < q->n_params; i++) G[i] = (ps_grad){gr[i], 0, NULL};
+    double norm = ps_adam_clip(oq, G, c->max_grad_norm);
+    fail_on(ps_adam_step(oq, G, &err), &err, "ps_adam_step");
+    for (int i = 0; i < q->n_params; i++) free(gr[i]);
+    ps_batch_free(&batch);
+    free(obs);
+    release();
+    return norm;
+}
+
 /* ps_ppo_update = per epoch and minibatch: normalise the minibatch's
- * advantages, the PPO loss, backward, clip the global norm, one Adam step. */
+ * advantages, the PPO loss, backward, clip the global norm, one Adam step:
+ * against the autograd reference with a dense Adam. */
 static void test_ppo_update(void) {
     ps_error err;
     ps_rollout r;
@@ -1297,68 +2071,77 @@ static void test_ppo_update(void) {
     c.batch_size = 8;
     c.ent_coef = 0.02;
     c.max_grad_norm = 0.3;
-    ps_policy p, q;
+    ps_policy p, q, p0;
     tiny_policy(&p, 3);
     tiny_policy(&q, 3);
+    tiny_policy(&p0, 3);
     CHECK(same_policy(&p, &q));
-    ato_adam op = ato_adam_new(p.params, p.n_params, c.learning_rate, c.adam_beta1, c.adam_beta2, c.adam_eps);
-    ato_adam oq = ato_adam_new(q.params, q.n_params, c.learning_rate, c.adam_beta1, c.adam_beta2, c.adam_eps);
+    ps_adam op, oq;
+    policy_adam(&op, &p, &c, 1);
+    policy_adam(&oq, &q, &c, 0);
+    ps_train_work work = {0};
     ps_rng shuffle;
     ps_rng_seed(&shuffle, 1, 1);
     ps_update_stats st;
-    fail_on(ps_ppo_update(&p, op, &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
+    fail_on(ps_ppo_update(&p, &op, &work, &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
     CHECK_INT(st.n_updates, 1);
-    CHECK_INT(ato_step_count(op), 1);
-    /* the same by hand on q */
+    CHECK_INT(op.steps, 1);
+    /* the same by the reference on q */
+    const int all[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    ps_ppo_loss L;
+    double norm = reference_step(&q, &oq, &c, &r, all, 8, &L);
+    CHECK(norm > c.max_grad_norm); /* the clipping mattered */
+    CHECK_INT(compare_training(&p, &op, &q, &oq, 1e-6), 0);
+    double moved = 0;
+    for (int i = 0; i < p.n_params; i++)
+        for (int64_t k = 0; k < p.numel[i]; k++) moved = fmax(moved, fabs((double)p.w[i][k] - p0.w[i][k]));
+    CHECK(moved > 0.5 * c.learning_rate); /* the step moved the weights */
+    /* inputs zero in every row (2, 3, 5, 6): their first-layer rows did not
+     * move and have no moments, exactly */
+    int still = 1;
+    for (int net = 0; net < 2; net++) {
+        int i = net == 0 ? ps_pi_layer(&p, 0) : ps_vf_layer(&p, 0), H = p.hidden[0];
+        const int zero_cols[4] = {2, 3, 5, 6};
+        for (int z = 0; z < 4; z++)
+            for (int j = 0; j < H; j++) {
+                int64_t k = (int64_t)zero_cols[z] * H + j;
+                still &= p.w[i][k] == p0.w[i][k];
+                still &= ps_adam_moment(&op, i, 0)[k] == 0 && ps_adam_moment(&op, i, 1)[k] == 0;
+            }
+    }
+    CHECK(still);
+    CHECK_NEAR(st.policy_loss, L.policy_loss, 1e-5);
+    CHECK_NEAR(st.value_loss, L.value_loss, 1e-5);
+    CHECK_NEAR(st.entropy_loss, L.entropy_loss, 1e-5);
+    CHECK_NEAR(st.approx_kl, L.approx_kl, 1e-6);
+    CHECK_NEAR(st.clip_fraction, L.clip_fraction, 0);
+    CHECK_NEAR(st.loss, L.total, 1e-5);
+    CHECK_NEAR(st.grad_norm, norm, 1e-5 * norm);
+    CHECK_NEAR(st.explained_variance, ps_explained_variance(r.values, r.returns, 8), 1e-12);
+    /* the rollout's own advantages are left as they were (normalised copies) */
     double adv[8];
     memcpy(adv, r.advantages, sizeof adv);
     ps_normalize_advantages(adv, 8);
-    ps_batch batch;
-    fail_on(ps_batch_build(&batch, r.obs, 8, 7, &err), &err, "ps_batch_build");
-    ps_tlist tl = {.n = 0};
-    ps_policy_eval ev;
-    ps_ppo_loss L;
-    fail_on(ps_policy_evaluate(&q, &batch, r.actions, &tl, &ev, &err), &err, "ps_policy_evaluate");
-    fail_on(ps_ppo_loss_compute(&c, &ev, r.logp, adv, r.returns, 8, &tl, &L, &err), &err, "ps_ppo_loss_compute");
-    ato_zero_grad(oq);
-    at_backward(L.loss);
-    CHECK(ev.first_cols[0] != NULL); /* a column batch: sparse first-layer gradients */
-    fail_on(ps_policy_sparse_grads(&q, &ev, oq, &err), &err, "ps_policy_sparse_grads");
-    double norm = ato_clip_grad_norm(oq, c.max_grad_norm);
-    ato_step(oq);
-    CHECK(at_last_error() == NULL);
-    CHECK(norm > c.max_grad_norm); /* the clipping mattered */
-    CHECK(same_policy(&p, &q));
-    CHECK_NEAR(st.policy_loss, L.policy_loss, 1e-7);
-    CHECK_NEAR(st.value_loss, L.value_loss, 1e-7);
-    CHECK_NEAR(st.entropy_loss, L.entropy_loss, 1e-7);
-    CHECK_NEAR(st.approx_kl, L.approx_kl, 1e-9);
-    CHECK_NEAR(st.clip_fraction, L.clip_fraction, 0);
-    CHECK_NEAR(st.loss, at_item(L.loss), 1e-7);
-    CHECK_NEAR(st.grad_norm, norm, 1e-9);
-    CHECK_NEAR(st.explained_variance, ps_explained_variance(r.values, r.returns, 8), 1e-12);
-    /* the rollout's own advantages are left as they were (normalised copies) */
     CHECK(r.advantages[0] != adv[0]);
-    ps_tlist_free(&tl);
-    /* a second epoch, here and by hand: SB3 reports approx_kl as the last
-     * epoch's mean, the losses as means over both */
+    /* a second epoch, here and by the reference: SB3 reports approx_kl as
+     * the last epoch's mean, the losses as means over both */
     c.n_epochs = 2;
-    ato_free(op);
+    ps_adam_free(&op);
     ps_policy_free(&p);
     tiny_policy(&p, 3);
-    op = ato_adam_new(p.params, p.n_params, c.learning_rate, c.adam_beta1, c.adam_beta2, c.adam_eps);
-    fail_on(ps_ppo_update(&p, op, &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
+    policy_adam(&op, &p, &c, 1);
+    fail_on(ps_ppo_update(&p, &op, &work, &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
     ps_ppo_loss L2;
-    fail_on(ps_policy_evaluate(&q, &batch, r.actions, &tl, &ev, &err), &err, "ps_policy_evaluate");
-    fail_on(ps_ppo_loss_compute(&c, &ev, r.logp, adv, r.returns, 8, &tl, &L2, &err), &err, "ps_ppo_loss_compute");
+    reference_step(&q, &oq, &c, &r, all, 8, &L2);
     CHECK(L2.approx_kl > 0 && fabs(L2.approx_kl - L.approx_kl) > 1e-9);
-    CHECK_NEAR(st.approx_kl, L2.approx_kl, 1e-9);
-    CHECK_NEAR(st.policy_loss, (L.policy_loss + L2.policy_loss) / 2, 1e-7);
+    CHECK_NEAR(st.approx_kl, L2.approx_kl, 1e-5);
+    CHECK_NEAR(st.policy_loss, (L.policy_loss + L2.policy_loss) / 2, 1e-5);
     CHECK_INT(st.n_updates, 2);
-    ps_tlist_free(&tl);
-    ps_batch_free(&batch);
-    ato_free(op);
-    ato_free(oq);
+    CHECK_INT(op.steps, 2);
+    CHECK_INT(compare_training(&p, &op, &q, &oq, 1e-6), 0);
+    ps_train_work_free(&work);
+    ps_adam_free(&op);
+    ps_adam_free(&oq);
     ps_policy_free(&p);
     ps_policy_free(&q);
 
@@ -1367,23 +2150,57 @@ static void test_ppo_update(void) {
     c.n_epochs = 2;
     c.batch_size = 3;
     ps_policy x[3];
-    ato_adam ox[3];
+    ps_adam ox[3];
+    ps_train_work wx[3];
     const uint64_t shuffle_seed[3] = {5, 5, 6};
     for (int k = 0; k < 3; k++) {
         tiny_policy(&x[k], 3);
-        ox[k] = ato_adam_new(x[k].params, x[k].n_params, c.learning_rate, c.adam_beta1, c.adam_beta2, c.adam_eps);
+        policy_adam(&ox[k], &x[k], &c, 1);
+        memset(&wx[k], 0, sizeof wx[k]);
         ps_rng_seed(&shuffle, shuffle_seed[k], 1);
-        fail_on(ps_ppo_update(&x[k], ox[k], &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
+        fail_on(ps_ppo_update(&x[k], &ox[k], &wx[k], &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
         CHECK_INT(st.n_updates, 6);
-        CHECK_INT(ato_step_count(ox[k]), 6);
+        CHECK_INT(ox[k].steps, 6);
         CHECK(isfinite(st.policy_loss) && isfinite(st.value_loss) && st.clip_fraction >= 0 && st.clip_fraction <= 1);
     }
     CHECK(same_policy(&x[0], &x[1]));
     CHECK(!same_policy(&x[0], &x[2]));
+    /* the six steps by the reference, in the order of ppo.c's shuffle
+     * (Fisher-Yates from the end with ps_rng_int): the same network */
+    tiny_policy(&q, 3);
+    policy_adam(&oq, &q, &c, 0);
+    ps_rng_seed(&shuffle, 5, 1);
+    int rows[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    double pl = 0;
+    for (int e = 0; e < 2; e++) {
+        for (int i = 7; i > 0; i--) {
+            int j = (int)ps_rng_int(&shuffle, 0, i), t = rows[i];
+            rows[i] = rows[j];
+            rows[j] = t;
+        }
+        for (int start = 0; start < 8; start += 3) {
+            ps_ppo_loss Lm;
+            reference_step(&q, &oq, &c, &r, rows + start, 8 - start < 3 ? 8 - start : 3, &Lm);
+            pl += Lm.policy_loss / 6;
+        }
+    }
+    CHECK_INT(oq.steps, 6);
+    CHECK_INT(compare_training(&x[0], &ox[0], &q, &oq, 1e-5), 0);
+    ps_rng_seed(&shuffle, 5, 1);
+    ps_adam_free(&ox[1]);
+    ps_policy_free(&x[1]);
+    tiny_policy(&x[1], 3);
+    policy_adam(&ox[1], &x[1], &c, 1);
+    fail_on(ps_ppo_update(&x[1], &ox[1], &wx[1], &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
+    CHECK_NEAR(st.policy_loss, pl, 1e-5);
+    ps_adam_free(&oq);
+    ps_policy_free(&q);
     for (int k = 0; k < 3; k++) {
-        ato_free(ox[k]);
+        ps_adam_free(&ox[k]);
+        ps_train_work_free(&wx[k]);
         ps_policy_free(&x[k]);
     }
+    ps_policy_free(&p0);
     ps_rollout_free(&r);
 }
 
@@ -1531,7 +2348,7 @@ static void test_learning(void) {
     CHECK(h.update_timesteps_ok);
     CHECK_INT(t.n_updates, 630); /* 10 epochs x 1 minibatch per rollout */
     CHECK_INT(h.last_n_updates, 630);
-    CHECK_INT(ato_step_count(t.opt), 630);
+    CHECK_INT(t.opt.steps, 630);
     CHECK_INT(h.episodes, 4032 / 336);
     CHECK_INT(h.bad_episode_sum, 0);
     int off_steps, off_sampled;
@@ -1627,13 +2444,10 @@ static int same_params(const ps_trainer *a, const ps_trainer *b, int with_moment
         int64_t n = at_numel(a->policy.params[i]);
         if (n != at_numel(b->policy.params[i])) return 0;
         if (memcmp(at_data(a->policy.params[i]), at_data(b->policy.params[i]), (size_t)n * sizeof(float))) return 0;
-        for (int w = 0; with_moments && w < 2; w++) {
-            at_tensor ma = ato_moment(a->opt, i, w), mb = ato_moment(b->opt, i, w);
-            int eq = memcmp(at_data(ma), at_data(mb), (size_t)n * sizeof(float)) == 0;
-            at_free(ma);
-            at_free(mb);
-            if (!eq) return 0;
-        }
+        for (int w = 0; with_moments && w < 2; w++)
+            if (memcmp(ps_adam_moment(&a->opt, i, w), ps_adam_moment(&b->opt, i, w), (size_t)n * sizeof(float)))
+                return 0;
+        if (with_moments && a->opt.steps != b->opt.steps) return 0;
     }
     return 1;
 }
@@ -1792,14 +2606,14 @@ static void test_checkpoint(void) {
     memset(&info, 0, sizeof info);
     fail_on(ps_checkpoint_load(path, &b.t, &info, &err), &err, "ps_checkpoint_load");
     CHECK(same_params(&a.t, &b.t, 1));
-    CHECK_INT(ato_step_count(b.t.opt), ato_step_count(a.t.opt));
-    CHECK_INT(ato_step_count(b.t.opt), 20);
+    CHECK_INT(b.t.opt.steps, a.t.opt.steps);
+    CHECK_INT(b.t.opt.steps, 20);
     CHECK_INT(b.t.num_timesteps, 128);
     CHECK_INT(b.t.n_updates, 20);
     CHECK(memcmp(&a.t.action_rng, &b.t.action_rng, sizeof a.t.action_rng) == 0);
     CHECK(memcmp(&a.t.shuffle_rng, &b.t.shuffle_rng, sizeof a.t.shuffle_rng) == 0);
     CHECK_INT(info.iteration, 3);
-    /* the C forward's transposed copy was refreshed: same actions and values */
+    /* the loaded weights are what the C forward reads: same actions and values */
     float obs[65];
     memset(obs, 0, sizeof obs);
     obs[0] = 2;
@@ -1825,7 +2639,7 @@ static void test_checkpoint(void) {
     CHECK_INT(a.t.num_timesteps, 320);
     CHECK_INT(b.t.num_timesteps, 320);
     CHECK(same_params(&a.t, &b.t, 1));
-    CHECK_INT(ato_step_count(b.t.opt), 50);
+    CHECK_INT(b.t.opt.steps, 50);
     CHECK(memcmp(&a.t.action_rng, &b.t.action_rng, sizeof a.t.action_rng) == 0);
 
     /* save -> load -> save writes the same tensors (file sizes equal) */
@@ -1991,10 +2805,8 @@ static int moments_zero(const ps_trainer *t) {
     int zero = 1;
     for (int i = 0; i < t->policy.n_params; i++)
         for (int w = 0; w < 2; w++) {
-            at_tensor m = ato_moment(t->opt, i, w);
-            const float *v = at_data(m);
-            for (int64_t k = 0; k < at_numel(m); k++) zero &= v[k] == 0.0f;
-            at_free(m);
+            const float *v = ps_adam_moment(&t->opt, i, w);
+            for (int64_t k = 0; k < t->policy.numel[i]; k++) zero &= v[k] == 0.0f;
         }
     return zero;
 }
@@ -2025,7 +2837,7 @@ static void test_init_from(void) {
     CHECK_INT(r.info.num_timesteps, 256); /* what the source says about itself */
     CHECK(same_params(&src.t, &dst.t, 0)); /* the network, bit for bit */
     CHECK(moments_zero(&dst.t));
-    CHECK_INT(ato_step_count(dst.t.opt), 0);
+    CHECK_INT(dst.t.opt.steps, 0);
     CHECK_INT(dst.t.num_timesteps, 0);
     CHECK_INT(dst.t.n_updates, 0);
     CHECK_INT(dst.env->current_step, 0);
@@ -2038,7 +2850,7 @@ static void test_init_from(void) {
     run_learn(&dst, 64, 1); /* and training counts from 0 */
     CHECK_INT(dst.t.num_timesteps, 64);
     CHECK_INT(dst.t.n_updates, 10);
-    CHECK_INT(ato_step_count(dst.t.opt), 10);
+    CHECK_INT(dst.t.opt.steps, 10);
     run_free(&dst);
     /* another --net-arch: refused, both architectures named */
     st.hidden = other;
@@ -2130,7 +2942,8 @@ int main(int argc, char **argv) {
         {"errors", test_errors},
         {"adam", test_adam},
         {"clip_grad_norm", test_clip_grad_norm},
-        {"adam_sparse", test_adam_sparse},
+        {"adam_rows", test_adam_rows},
+        {"kernels", test_kernels},
         {"gae", test_gae},
         {"normalize_and_ev", test_normalize_and_ev},
         {"ppo_loss", test_ppo_loss},

@@ -11,6 +11,7 @@
 
 #include "powersched/session.h"
 #include "powersched/zipfile.h"
+#include "kernels.h"
 
 #define MAX_ENTRIES (3 * PS_MAX_PARAMS + 4)
 
@@ -72,7 +73,7 @@ static char *progress_json(const ps_trainer *t, int64_t nominal, int64_t iterati
     cJSON_AddNumberToObject(root, "num_timesteps", (double)t->num_timesteps);
     cJSON_AddNumberToObject(root, "iteration", (double)iteration);
     cJSON_AddNumberToObject(root, "n_updates", (double)t->n_updates);
-    cJSON_AddNumberToObject(root, "adam_steps", (double)ato_step_count(t->opt));
+    cJSON_AddNumberToObject(root, "adam_steps", (double)t->opt.steps);
     cJSON_AddItemToObject(root, "action_rng", rng_json(&t->action_rng));
     cJSON_AddItemToObject(root, "shuffle_rng", rng_json(&t->shuffle_rng));
     char *text = cJSON_Print(root);
@@ -80,11 +81,20 @@ static char *progress_json(const ps_trainer *t, int64_t nominal, int64_t iterati
     return text;
 }
 
-static void add_entry(ps_zip_entry *e, int *n, const char *name, void *data, size_t size) {
-    snprintf(e[*n].name, sizeof e[*n].name, "%s", name);
-    e[*n].data = data;
+static void add_entry(ps_zip_entry *e, int *n, const char *name, const void *data, size_t size) {
+    size_t len = strnlen(name, sizeof e[*n].name - 1);
+    memcpy(e[*n].name, name, len);
+    e[*n].name[len] = '\0';
+    e[*n].data = (void *)data; /* only read by ps_zip_write */
     e[*n].size = size;
     (*n)++;
+}
+
+/* A parameter's entries: its values and Adam's two moments. */
+static void tensor_names(const ps_policy *p, int i, char names[3][200]) {
+    snprintf(names[0], sizeof names[0], "policy/%s.bin", p->names[i]);
+    snprintf(names[1], sizeof names[1], "optimizer/%s.exp_avg.bin", p->names[i]);
+    snprintf(names[2], sizeof names[2], "optimizer/%s.exp_avg_sq.bin", p->names[i]);
 }
 
 int ps_checkpoint_save(const char *path, const ps_trainer *t, int64_t nominal, int64_t iteration,
@@ -100,19 +110,28 @@ int ps_checkpoint_save(const char *path, const ps_trainer *t, int64_t nominal, i
     add_entry(e, &n, "config.json", cfg, strlen(cfg));
     add_entry(e, &n, "progress.json", prog, strlen(prog));
     const ps_policy *p = &t->policy;
-    char name[256];
-    for (int i = 0; i < p->n_params; i++) {
-        size_t bytes = (size_t)at_numel(p->params[i]) * sizeof(float);
-        snprintf(name, sizeof name, "policy/%s.bin", p->names[i]);
-        add_entry(e, &n, name, at_data(p->params[i]), bytes);
-        for (int which = 0; which < 2; which++) {
-            at_tensor m = ato_moment(t->opt, i, which);
-            snprintf(name, sizeof name, "optimizer/%s.%s.bin", p->names[i], which ? "exp_avg_sq" : "exp_avg");
-            add_entry(e, &n, name, m ? at_data(m) : NULL, bytes);
-            if (m) at_free(m); /* a second handle to the optimiser's tensor: its data stays */
+    char names[3][200];
+    float *copies[6] = {NULL}; /* the input-major weights and moments in torch's layout */
+    int n_copies = 0, rc = PS_OK;
+    for (int i = 0; i < p->n_params && rc == PS_OK; i++) {
+        size_t bytes = (size_t)p->numel[i] * sizeof(float);
+        const float *src[3] = {p->w[i], ps_adam_moment(&t->opt, i, 0), ps_adam_moment(&t->opt, i, 1)};
+        tensor_names(p, i, names);
+        for (int k = 0; k < 3 && rc == PS_OK; k++) {
+            if (ps_input_major(p, i)) {
+                float *c = copies[n_copies++] = malloc(bytes);
+                if (!c) {
+                    rc = ps_error_set(err, "%s: out of memory", path);
+                    break;
+                }
+                ps_k_transpose(c, src[k], p->obs_dim, p->hidden[0]);
+                src[k] = c;
+            }
+            add_entry(e, &n, names[k], src[k], bytes);
         }
     }
-    int rc = at_last_error() ? ps_torch_error(err, path) : ps_zip_write(path, e, n, err);
+    if (rc == PS_OK) rc = ps_zip_write(path, e, n, err);
+    for (int k = 0; k < n_copies; k++) free(copies[k]);
     free(cfg);
     free(prog);
     return rc;
@@ -302,11 +321,6 @@ int ps_checkpoint_peek(const char *path, ps_checkpoint_info *info, ps_error *err
 /* ---- the tensors ---- */
 
 /* The entry names of tensor i: policy, Adam's exp_avg, exp_avg_sq. */
-static void tensor_names(const ps_policy *p, int i, char names[3][256]) {
-    snprintf(names[0], sizeof names[0], "policy/%s.bin", p->names[i]);
-    snprintf(names[1], sizeof names[1], "optimizer/%s.exp_avg.bin", p->names[i]);
-    snprintf(names[2], sizeof names[2], "optimizer/%s.exp_avg_sq.bin", p->names[i]);
-}
 
 /* "64,64" */
 static void arch_text(const int *hidden, int n, char *buf, size_t size) {
@@ -317,7 +331,7 @@ static void arch_text(const int *hidden, int n, char *buf, size_t size) {
 
 /* Whether name is one of the network's tensors. */
 static int is_tensor_of(const ps_policy *p, const char *name) {
-    char names[3][256];
+    char names[3][200];
     for (int i = 0; i < p->n_params; i++) {
         tensor_names(p, i, names);
         for (int w = 0; w < 3; w++)
@@ -359,7 +373,7 @@ static int check_tensor(const char *path, const ps_zip_entry *e, int n, const ch
 /* Every tensor of p (policy and both moments) present, sized, finite; and
  * no other. */
 static int check_tensors(const char *path, const ps_zip_entry *e, int n, const ps_policy *p, ps_error *err) {
-    char names[3][256];
+    char names[3][200];
     for (int i = 0; i < p->n_params; i++) {
         tensor_names(p, i, names);
         for (int w = 0; w < 3; w++)
@@ -370,22 +384,20 @@ static int check_tensors(const char *path, const ps_zip_entry *e, int n, const p
 
 /* Copies the checked tensors into t: the network and, with_moments, Adam's
  * moments. */
-static int copy_tensors(const char *path, const ps_zip_entry *e, int n, ps_trainer *t, int with_moments, ps_error *err) {
+static void copy_tensors(const ps_zip_entry *e, int n, ps_trainer *t, int with_moments) {
     ps_policy *p = &t->policy;
-    char names[3][256];
+    char names[3][200];
     for (int i = 0; i < p->n_params; i++) {
         tensor_names(p, i, names);
-        const ps_zip_entry *x = ps_zip_find(e, n, names[0]);
-        memcpy(at_data(p->params[i]), x->data, x->size);
-        for (int which = 0; with_moments && which < 2; which++) {
-            at_tensor m = ato_moment(t->opt, i, which);
-            if (!m) return ps_torch_error(err, path);
-            x = ps_zip_find(e, n, names[1 + which]);
-            memcpy(at_data(m), x->data, x->size);
-            at_free(m);
+        float *dst[3] = {p->w[i], ps_adam_moment(&t->opt, i, 0), ps_adam_moment(&t->opt, i, 1)};
+        for (int k = 0; k < (with_moments ? 3 : 1); k++) {
+            const ps_zip_entry *x = ps_zip_find(e, n, names[k]);
+            if (ps_input_major(p, i)) /* torch's [hidden0, obs_dim] to ours */
+                ps_k_transpose(dst[k], (const float *)x->data, p->hidden[0], p->obs_dim);
+            else
+                memcpy(dst[k], x->data, x->size);
         }
     }
-    return PS_OK;
 }
 
 /* The checkpoint's network must be the one built: observations, actions
@@ -413,14 +425,13 @@ static int load(const char *path, ps_trainer *t, ps_checkpoint_info *info, int f
     int rc = parse_info(path, e, n, info, err);
     if (rc == PS_OK) rc = check_shape(path, info, &t->policy, err);
     if (rc == PS_OK) rc = check_tensors(path, e, n, &t->policy, err);
-    if (rc == PS_OK) rc = copy_tensors(path, e, n, t, full, err);
-    if (rc == PS_OK) rc = ps_policy_refresh(&t->policy, err);
+    if (rc == PS_OK) copy_tensors(e, n, t, full);
     if (rc == PS_OK && full) {
         t->action_rng = info->action_rng;
         t->shuffle_rng = info->shuffle_rng;
         t->num_timesteps = info->num_timesteps;
         t->n_updates = info->n_updates;
-        ato_set_step_count(t->opt, info->adam_steps);
+        ps_adam_set_step_count(&t->opt, info->adam_steps);
     }
     ps_zip_free(e, n);
     return rc;

@@ -6,27 +6,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels.h"
 #include "tensors.h"
 
-/* Parameter layout: pi.k.{weight,bias} for each hidden layer, the same for
- * vf, then action.{weight,bias}, value.{weight,bias}. */
-static int pi_layer(const ps_policy *p, int k) { return (void)p, 2 * k; }
-static int vf_layer(const ps_policy *p, int k) { return 2 * (p->n_hidden + k); }
-static int action_layer(const ps_policy *p) { return 4 * p->n_hidden; }
-static int value_layer(const ps_policy *p) { return 4 * p->n_hidden + 2; }
+#define pi_layer ps_pi_layer
+#define vf_layer ps_vf_layer
+#define action_layer ps_action_layer
+#define value_layer ps_value_layer
 
-static int add_linear(ps_policy *p, const char *name, int in, int out, double gain, at_generator g) {
-    int64_t wd[2] = {out, in}, bd[1] = {out};
+/* A Linear layer: weight [out, in] (input_major: [in, out], initialised as
+ * the transpose of the [out, in] one, from the same draws) and bias [out]. */
+static int add_linear(ps_policy *p, const char *name, int in, int out, double gain, int input_major, at_generator g) {
+    int64_t wd[2] = {out, in}, wt[2] = {in, out}, bd[1] = {out};
     int i = p->n_params;
-    p->params[i] = at_zeros(wd, 2);
+    p->params[i] = at_zeros(input_major ? wt : wd, 2);
     p->params[i + 1] = at_zeros(bd, 1);
     p->n_params += 2;
     if (at_last_error()) return -1;
-    at_orthogonal_(p->params[i], gain, g);
+    if (input_major) {
+        at_tensor tmp = at_zeros(wd, 2);
+        if (!tmp) return -1;
+        at_orthogonal_(tmp, gain, g);
+        float *dst = at_data(p->params[i]), *src = at_data(tmp);
+        if (dst && src) ps_k_transpose(dst, src, out, in);
+        at_free(tmp);
+    } else {
+        at_orthogonal_(p->params[i], gain, g);
+    }
     at_requires_grad(p->params[i], 1);
     at_requires_grad(p->params[i + 1], 1);
     snprintf(p->names[i], sizeof p->names[i], "%s.weight", name);
     snprintf(p->names[i + 1], sizeof p->names[i + 1], "%s.bias", name);
+    for (int k = i; k < i + 2; k++) {
+        p->w[k] = at_data(p->params[k]);
+        p->numel[k] = at_numel(p->params[k]);
+    }
     return at_last_error() ? -1 : 0;
 }
 
@@ -49,44 +63,22 @@ int ps_policy_create(ps_policy *p, int obs_dim, const int nvec[3], const int *hi
         for (int k = 0, in = obs_dim; k < n_hidden && rc == 0; in = hidden[k++]) {
             char name[16];
             snprintf(name, sizeof name, "%s.%d", net[n], k);
-            rc = add_linear(p, name, in, hidden[k], sqrt(2.0), g);
+            rc = add_linear(p, name, in, hidden[k], sqrt(2.0), k == 0, g);
         }
-    if (rc == 0) rc = add_linear(p, "action", hidden[n_hidden - 1], p->n_logits, 0.01, g);
-    if (rc == 0) rc = add_linear(p, "value", hidden[n_hidden - 1], 1, 1.0, g);
+    if (rc == 0) rc = add_linear(p, "action", hidden[n_hidden - 1], p->n_logits, 0.01, 0, g);
+    if (rc == 0) rc = add_linear(p, "value", hidden[n_hidden - 1], 1, 1.0, 0, g);
     if (rc != 0) {
         ps_torch_error(err, "creating the network");
         ps_policy_free(p);
         return PS_ERR;
-    }
-    if (ps_policy_refresh(p, err) != PS_OK) {
-        ps_policy_free(p);
-        return PS_ERR;
-    }
-    return PS_OK;
-}
-
-int ps_policy_refresh(ps_policy *p, ps_error *err) {
-    int D = p->obs_dim, H = p->hidden[0];
-    for (int net = 0; net < 2; net++) {
-        if (!p->w1t[net] && !(p->w1t[net] = malloc((size_t)D * H * sizeof(float))))
-            return ps_error_set(err, "out of memory");
-        const float *w = at_data(p->params[net == 0 ? pi_layer(p, 0) : vf_layer(p, 0)]);
-        if (!w) return ps_torch_error(err, "first-layer weights");
-        /* In blocks of 64 inputs, so the writes stay in a small (L1) region. */
-        for (int d0 = 0; d0 < D; d0 += 64) {
-            int d1 = d0 + 64 < D ? d0 + 64 : D;
-            for (int j = 0; j < H; j++)
-                for (int d = d0; d < d1; d++) p->w1t[net][(size_t)d * H + j] = w[(size_t)j * D + d];
-        }
     }
     return PS_OK;
 }
 
 void ps_policy_free(ps_policy *p) {
     for (int i = 0; i < p->n_params; i++) at_free(p->params[i]);
-    free(p->w1t[0]);
-    free(p->w1t[1]);
     free(p->nonzero);
+    free(p->nonzero_val);
     memset(p, 0, sizeof *p);
 }
 
@@ -98,15 +90,53 @@ int64_t ps_policy_param_count(const ps_policy *p) {
 
 /* ---------------------------------------------------------------- forward */
 
+/* The non-zeros of xs listed by tile then row, and by column. */
+static int batch_lists(ps_batch *b) {
+    int B = b->B, K = b->K, tiles = (K + PS_BATCH_TILE - 1) / PS_BATCH_TILE;
+    int64_t nnz = 0;
+    for (int64_t q = 0; q < (int64_t)B * K; q++) nnz += b->xs[q] != 0.0f;
+    b->tile_ptr = malloc(((size_t)tiles * B + 1) * sizeof *b->tile_ptr);
+    b->col_ptr = malloc(((size_t)K + 1) * sizeof *b->col_ptr);
+    b->tile_in = malloc((size_t)(nnz + 1) * sizeof *b->tile_in);
+    b->col_row = malloc((size_t)(nnz + 1) * sizeof *b->col_row);
+    b->tile_val = malloc((size_t)(nnz + 1) * sizeof *b->tile_val);
+    b->col_val = malloc((size_t)(nnz + 1) * sizeof *b->col_val);
+    if (!b->tile_ptr || !b->col_ptr || !b->tile_in || !b->col_row || !b->tile_val || !b->col_val) return -1;
+    int64_t n = 0;
+    for (int t = 0; t < tiles; t++) {
+        int k1 = (t + 1) * PS_BATCH_TILE < K ? (t + 1) * PS_BATCH_TILE : K;
+        for (int r = 0; r < B; r++) {
+            b->tile_ptr[(size_t)t * B + r] = n;
+            for (int k = t * PS_BATCH_TILE; k < k1; k++) {
+                float x = b->xs[(size_t)r * K + k];
+                b->tile_in[n] = b->idx[k];
+                b->tile_val[n] = x;
+                n += x != 0.0f;
+            }
+        }
+    }
+    b->tile_ptr[(size_t)tiles * B] = n;
+    n = 0;
+    for (int k = 0; k < K; k++) {
+        b->col_ptr[k] = n;
+        for (int r = 0; r < B; r++) {
+            float x = b->xs[(size_t)r * K + k];
+            b->col_row[n] = r;
+            b->col_val[n] = x;
+            n += x != 0.0f;
+        }
+    }
+    b->col_ptr[K] = n;
+    return 0;
+}
+
 int ps_batch_build(ps_batch *b, const float *obs, int B, int D, ps_error *err) {
     memset(b, 0, sizeof *b);
-    int64_t *idx = malloc((size_t)D * sizeof *idx);
     unsigned char *nz = calloc((size_t)D, 1);
-    float *cols = NULL;
-    int k = 0;
-    if (!idx || !nz) {
-        free(idx);
+    b->idx = malloc((size_t)D * sizeof *b->idx);
+    if (!nz || !b->idx) {
         free(nz);
+        ps_batch_free(b);
         return ps_error_set(err, "out of memory");
     }
     /* Row by row (the memory order), or-ing which columns are non-zero. */
@@ -114,57 +144,54 @@ int ps_batch_build(ps_batch *b, const float *obs, int B, int D, ps_error *err) {
         const float *row = obs + (size_t)r * D;
         for (int d = 0; d < D; d++) nz[d] |= row[d] != 0.0f;
     }
+    int k = 0;
     for (int d = 0; d < D; d++)
-        if (nz[d]) idx[k++] = d;
+        if (nz[d]) b->idx[k++] = d;
     free(nz);
-    if (k == 0) idx[k++] = 0; /* an all-zero batch still needs a [B, 1] product */
-    /* Even with most columns non-zero (a full queue) the column form pays:
-     * the training product skips each row's own zeros (at_linear_sparse_t). */
-    cols = malloc((size_t)B * k * sizeof *cols);
-    if (!cols) {
-        free(idx);
+    if (k == 0) b->idx[k++] = 0; /* an all-zero batch still needs a [B, 1] product */
+    b->B = B;
+    b->K = k;
+    b->xs = malloc((size_t)B * k * sizeof *b->xs);
+    if (!b->xs) {
+        ps_batch_free(b);
         return ps_error_set(err, "out of memory");
     }
     for (int r = 0; r < B; r++)
-        for (int j = 0; j < k; j++) cols[(size_t)r * k + j] = obs[(size_t)r * D + idx[j]];
-    int64_t dx[2] = {B, k}, di[1] = {k};
-    b->B = B;
-    b->K = k;
-    b->xs = at_from_floats(cols, dx, 2);
-    b->idx = b->xs ? at_from_int64(idx, di, 1) : NULL;
-    free(cols);
-    free(idx);
-    if (!b->xs || !b->idx) {
+        for (int j = 0; j < k; j++) b->xs[(size_t)r * k + j] = obs[(size_t)r * D + b->idx[j]];
+    if (batch_lists(b) != 0) {
         ps_batch_free(b);
-        return ps_torch_error(err, "observation batch");
+        return ps_error_set(err, "out of memory");
     }
     return PS_OK;
 }
 
 void ps_batch_free(ps_batch *b) {
-    if (b->xs) at_free(b->xs);
-    if (b->idx) at_free(b->idx);
+    free(b->xs);
+    free(b->idx);
+    free(b->tile_ptr);
+    free(b->tile_in);
+    free(b->tile_val);
+    free(b->col_ptr);
+    free(b->col_row);
+    free(b->col_val);
     memset(b, 0, sizeof *b);
 }
 
 /* The two trunks and heads: logits [B, n_logits] and values [B]. The first
  * layers read the batch's non-zero columns, or the dense obs when given. */
 static int forward(ps_policy *p, const ps_batch *batch, const float *dense_obs, int B, ps_tlist *tl,
-                   at_tensor *logits, at_tensor *values, at_tensor first_cols[2]) {
+                   at_tensor *logits, at_tensor *values) {
     at_tensor first_pi, first_vf;
     if (dense_obs) {
         int64_t d[2] = {B, p->obs_dim};
         at_tensor x = T(at_from_floats(dense_obs, d, 2));
-        first_pi = T(at_linear(x, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
-        first_vf = T(at_linear(x, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
-    } else if (first_cols) { /* training: the batch's columns as leaves (sparse gradients) */
-        first_cols[0] = T(at_cols_leaf(p->params[pi_layer(p, 0)], batch->idx));
-        first_cols[1] = T(at_cols_leaf(p->params[vf_layer(p, 0)], batch->idx));
-        first_pi = T(at_linear_sparse_t(batch->xs, first_cols[0], p->params[pi_layer(p, 0) + 1]));
-        first_vf = T(at_linear_sparse_t(batch->xs, first_cols[1], p->params[vf_layer(p, 0) + 1]));
+        first_pi = T(at_matmul_add(x, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
+        first_vf = T(at_matmul_add(x, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
     } else {
-        first_pi = T(at_linear_cols(batch->xs, batch->idx, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
-        first_vf = T(at_linear_cols(batch->xs, batch->idx, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
+        int64_t dx[2] = {batch->B, batch->K}, di[1] = {batch->K};
+        at_tensor xs = T(at_from_floats(batch->xs, dx, 2)), idx = T(at_from_int64(batch->idx, di, 1));
+        first_pi = T(at_linear_cols(xs, idx, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
+        first_vf = T(at_linear_cols(xs, idx, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
     }
     at_tensor hp = T(at_tanh(first_pi)), hv = T(at_tanh(first_vf));
     for (int k = 1; k < p->n_hidden; k++) {
@@ -192,10 +219,8 @@ static int evaluate(ps_policy *p, const ps_batch *batch, const float *dense_obs,
                     ps_tlist *tl, ps_policy_eval *out, ps_error *err) {
     at_tensor logits, values, lp[3];
     memset(out, 0, sizeof *out);
-    if (forward(p, batch, dense_obs, B, tl, &logits, &values, out->first_cols) != 0 ||
-        component_logp(p, logits, tl, lp) != 0)
+    if (forward(p, batch, dense_obs, B, tl, &logits, &values) != 0 || component_logp(p, logits, tl, lp) != 0)
         goto fail;
-    if (out->first_cols[0]) out->idx = batch->idx;
     int64_t da[2] = {B, 3};
     at_tensor acts = T(at_from_int64(actions, da, 2)), logp = NULL, ent = NULL;
     for (int c = 0; c < 3; c++) {
@@ -224,13 +249,6 @@ int ps_policy_evaluate_dense(ps_policy *p, const float *obs, int B, const int64_
     return evaluate(p, NULL, obs, B, actions, tl, out, err);
 }
 
-int ps_policy_sparse_grads(const ps_policy *p, const ps_policy_eval *ev, ato_adam opt, ps_error *err) {
-    if (!ev->first_cols[0]) return PS_OK;
-    ato_sparse_grad(opt, pi_layer(p, 0), ev->first_cols[0], ev->idx);
-    ato_sparse_grad(opt, vf_layer(p, 0), ev->first_cols[1], ev->idx);
-    return at_last_error() ? ps_torch_error(err, "first-layer gradients") : PS_OK;
-}
-
 /* ---------------------------------------------------------------- rollout */
 
 int ps_policy_act_reference(ps_policy *p, const float *obs, int deterministic, at_generator g, int action[3],
@@ -241,7 +259,7 @@ int ps_policy_act_reference(ps_policy *p, const float *obs, int deterministic, a
     at_guard guard = at_inference_mode();
     at_tensor logits, values, lp[3];
     double total = 0;
-    if (!guard || forward(p, &batch, NULL, 1, tl, &logits, &values, NULL) != 0 ||
+    if (!guard || forward(p, &batch, NULL, 1, tl, &logits, &values) != 0 ||
         component_logp(p, logits, tl, lp) != 0)
         goto fail;
     for (int c = 0; c < 3; c++) {
@@ -289,32 +307,34 @@ static float dot(const float *a, const float *b, int n) {
 static int c_forward(ps_policy *p, const float *obs, float *logits, double *value, ps_error *err) {
     int D = p->obs_dim, K = 0;
     if (!p->nonzero && !(p->nonzero = malloc((size_t)D * sizeof *p->nonzero))) return ps_error_set(err, "out of memory");
-    int *idx = p->nonzero;
-    for (int d = 0; d < D; d++)
-        if (obs[d] != 0.0f) idx[K++] = d;
+    if (!p->nonzero_val && !(p->nonzero_val = malloc((size_t)D * sizeof *p->nonzero_val)))
+        return ps_error_set(err, "out of memory");
+    int64_t *idx = p->nonzero;
+    for (int d = 0; d < D; d++) { /* listed without a branch: whether an input is zero is data */
+        idx[K] = d;
+        p->nonzero_val[K] = obs[d];
+        K += obs[d] != 0.0f;
+    }
     float h[2][4096], next[4096];
     for (int net = 0; net < 2; net++) {
         int first = net == 0 ? pi_layer(p, 0) : vf_layer(p, 0), H = p->hidden[0];
-        const float *b = at_data(p->params[first + 1]);
+        const float *b = p->w[first + 1];
         float acc[4096];
         memcpy(acc, b, (size_t)H * sizeof *acc);
-        for (int k = 0; k < K; k++) { /* contiguous row of W^T per non-zero input */
-            const float *row = p->w1t[net] + (size_t)idx[k] * H;
-            float x = obs[idx[k]];
-            for (int j = 0; j < H; j++) acc[j] += x * row[j];
-        }
-        for (int j = 0; j < H; j++) h[net][j] = tanhf(acc[j]);
+        ps_k_rows_axpy(acc, p->w[first], idx, p->nonzero_val, K, H);
+        ps_k_tanh(acc, H);
+        memcpy(h[net], acc, (size_t)H * sizeof acc[0]);
         for (int layer = 1; layer < p->n_hidden; layer++) {
             int li = net == 0 ? pi_layer(p, layer) : vf_layer(p, layer), in = p->hidden[layer - 1];
-            const float *wl = at_data(p->params[li]), *bl = at_data(p->params[li + 1]);
-            for (int j = 0; j < p->hidden[layer]; j++) next[j] = tanhf(bl[j] + dot(h[net], wl + (size_t)j * in, in));
+            const float *wl = p->w[li], *bl = p->w[li + 1];
+            for (int j = 0; j < p->hidden[layer]; j++) next[j] = bl[j] + dot(h[net], wl + (size_t)j * in, in);
+            ps_k_tanh(next, p->hidden[layer]);
             memcpy(h[net], next, (size_t)p->hidden[layer] * sizeof next[0]);
         }
     }
     int last = p->hidden[p->n_hidden - 1];
-    const float *wa = at_data(p->params[action_layer(p)]), *ba = at_data(p->params[action_layer(p) + 1]);
-    const float *wv = at_data(p->params[value_layer(p)]), *bv = at_data(p->params[value_layer(p) + 1]);
-    if (at_last_error()) return ps_torch_error(err, "policy parameters");
+    const float *wa = p->w[action_layer(p)], *ba = p->w[action_layer(p) + 1];
+    const float *wv = p->w[value_layer(p)], *bv = p->w[value_layer(p) + 1];
     for (int j = 0; j < p->n_logits; j++) logits[j] = ba[j] + dot(h[0], wa + (size_t)j * last, last);
     *value = bv[0] + dot(h[1], wv, last);
     return PS_OK;

@@ -5,10 +5,10 @@
  * with gains sqrt(2) (hidden), 0.01 (action), 1 (value); biases 0.
  *
  * The observation is mostly zeros (an empty 10,000-value queue), so the
- * first layers only read the columns that are non-zero in the batch, and in
- * training also skip each row's zeros and leave the weight gradient sparse
- * (the batch's columns only): the result equals the dense product, forward
- * and backward. */
+ * first layers only read the inputs that are non-zero, and their gradients
+ * are those inputs' rows only. Every access to a first-layer weight is by
+ * input, so it is stored input-major, [obs_dim, hidden0] (torch's Linear
+ * holds the transpose; checkpoints keep torch's layout). */
 #ifndef POWERSCHED_RL_POLICY_H
 #define POWERSCHED_RL_POLICY_H
 
@@ -28,23 +28,40 @@ typedef struct ps_policy {
     int nvec[3], n_logits;
     int n_params;
     at_tensor params[PS_MAX_PARAMS];     /* owned */
+    float *w[PS_MAX_PARAMS];             /* their values (the tensors' storage) */
+    int64_t numel[PS_MAX_PARAMS];
     char names[PS_MAX_PARAMS][32];       /* "pi.0.weight", ... "value.bias" */
-    /* Transposed copies [obs_dim, hidden0] of the two first-layer weights
-     * for the C forward (contiguous rows per input); ps_policy_refresh
-     * rebuilds them after the weights change. */
-    float *w1t[2];
-    int *nonzero; /* scratch of the C forward: indices of non-zero inputs */
+    int64_t *nonzero; /* scratch of the C forward: the non-zero inputs */
+    float *nonzero_val;
 } ps_policy;
 
-/* Call after the parameters changed (an update, a load). */
-int ps_policy_refresh(ps_policy *p, ps_error *err);
+/* Parameter layout: pi.k.{weight,bias} for each hidden layer, the same for
+ * vf, then action.{weight,bias}, value.{weight,bias}; these give the index
+ * of a layer's weight (its bias follows). */
+static inline int ps_pi_layer(const ps_policy *p, int k) { return (void)p, 2 * k; }
+static inline int ps_vf_layer(const ps_policy *p, int k) { return 2 * (p->n_hidden + k); }
+static inline int ps_action_layer(const ps_policy *p) { return 4 * p->n_hidden; }
+static inline int ps_value_layer(const ps_policy *p) { return 4 * p->n_hidden + 2; }
+/* Whether parameter i is a first-layer weight, stored [obs_dim, hidden0]. */
+static inline int ps_input_major(const ps_policy *p, int i) { return i == ps_pi_layer(p, 0) || i == ps_vf_layer(p, 0); }
 
 /* A batch of observations as the first layers read it: the non-zero columns
- * idx (K of obs_dim) and their values [B, K]. Built once per rollout batch
- * and reused by every epoch of an update. */
+ * idx (K of obs_dim, ascending, at least one) and their values xs [B, K],
+ * and the non-zeros listed once for the training products, which run 20
+ * times per update (10 epochs, two trunks):
+ *   by tile of PS_BATCH_TILE columns, then row: entries
+ *     tile_ptr[t * B + r] .. tile_ptr[t * B + r + 1] of tile_in (the
+ *     input, a first-layer weight row) and tile_val;
+ *   by column: entries col_ptr[k] .. col_ptr[k + 1] of col_row (the batch
+ *     row) and col_val.
+ * Built once per rollout batch and reused by every epoch of an update. */
+#define PS_BATCH_TILE 128
 typedef struct ps_batch {
     int B, K;
-    at_tensor xs, idx; /* owned; idx int64 [K] ascending (at least one column) */
+    float *xs;
+    int64_t *idx;
+    int64_t *tile_ptr, *tile_in, *col_ptr, *col_row;
+    float *tile_val, *col_val;
 } ps_batch;
 
 int ps_batch_build(ps_batch *b, const float *obs, int B, int obs_dim, ps_error *err);
@@ -69,28 +86,18 @@ int ps_policy_value(ps_policy *p, const float *obs, double *value, ps_error *err
 int ps_policy_act_reference(ps_policy *p, const float *obs, int deterministic, at_generator g, int action[3],
                             double *logp, double *value, ps_error *err);
 
-/* Training forward over a batch and its actions ([B, 3]): log-probability,
- * entropy and value of each row, as tensors of shape [B] that carry
- * gradients. They are added to tl (which owns them). */
+/* The autograd reference of the training forward (policy_grad.h is what
+ * training runs; the tests hold the two together): log-probability, entropy
+ * and value of each row for a batch and its actions ([B, 3]), as tensors of
+ * shape [B] that carry gradients to the parameters. They are added to tl
+ * (which owns them). */
 typedef struct ps_policy_eval {
     at_tensor logp, entropy, value;
-    /* Column batches only: the two first layers' weights enter as leaves
-     * holding their batch columns (at_cols_leaf, [K, hidden0]), so backward
-     * writes a [K, hidden0] gradient for each instead of a dense
-     * [hidden0, obs_dim] one; the optimiser learns of them through
-     * ps_policy_sparse_grads. NULL after a dense evaluation. idx is the
-     * batch's (borrowed). */
-    at_tensor first_cols[2], idx;
 } ps_policy_eval;
 int ps_policy_evaluate(ps_policy *p, const ps_batch *batch, const int64_t *actions, ps_tlist *tl,
                        ps_policy_eval *out, ps_error *err);
 
-/* After backward of a loss on ev: tells opt (made over p->params, in order)
- * where the first layers' gradients are (ato_sparse_grad); nothing to do
- * after a dense evaluation. Call before clipping and the Adam step. */
-int ps_policy_sparse_grads(const ps_policy *p, const ps_policy_eval *ev, ato_adam opt, ps_error *err);
-
-/* The same with a dense first-layer product over obs [B, obs_dim] (tests). */
+/* The same with a dense first-layer product over obs [B, obs_dim]. */
 int ps_policy_evaluate_dense(ps_policy *p, const float *obs, int B, const int64_t *actions, ps_tlist *tl,
                              ps_policy_eval *out, ps_error *err);
 

@@ -122,6 +122,7 @@ int ps_ppo_loss_compute(const ps_ppo_config *c, const ps_policy_eval *ev, const 
     at_tensor eloss = T(at_mul_scalar(T(at_mean(ev->entropy)), -1.0));
     at_tensor loss = T(at_add(T(at_add(pg, T(at_mul_scalar(eloss, c->ent_coef)))), T(at_mul_scalar(vloss, c->vf_coef))));
     out->loss = loss;
+    out->total = at_item(loss);
     out->policy_loss = at_item(pg);
     out->value_loss = at_item(vloss);
     out->entropy_loss = at_item(eloss);
@@ -144,6 +145,32 @@ int ps_ppo_loss_compute(const ps_ppo_config *c, const ps_policy_eval *ev, const 
     return PS_OK;
 fail:
     return ps_torch_error(err, "PPO loss");
+}
+
+void ps_ppo_loss_grad(const ps_ppo_config *c, const double *old_logp, const double *adv, const double *ret, int B,
+                      ps_train_work *w, ps_ppo_loss *out) {
+    double pg = 0, vl = 0, ent = 0, kl = 0, clipped = 0, lo = 1 - c->clip_range, hi = 1 + c->clip_range;
+    for (int i = 0; i < B; i++) {
+        double lr = w->logp[i] - old_logp[i], ratio = exp(lr);
+        double s1 = adv[i] * ratio, s2 = adv[i] * (ratio < lo ? lo : ratio > hi ? hi : ratio);
+        double d1 = adv[i] * ratio, d2 = ratio >= lo && ratio <= hi ? d1 : 0;
+        pg += s1 < s2 ? s1 : s2;
+        w->g_logp[i] = -(s1 < s2 ? d1 : s2 < s1 ? d2 : 0.5 * (d1 + d2)) / B;
+        double diff = w->value[i] - ret[i];
+        vl += diff * diff;
+        w->g_value[i] = c->vf_coef * 2 * diff / B;
+        ent += w->entropy[i];
+        w->g_entropy[i] = -c->ent_coef / B;
+        kl += (ratio - 1) - lr;
+        clipped += fabs(ratio - 1) > c->clip_range;
+    }
+    out->loss = NULL;
+    out->policy_loss = -pg / B;
+    out->value_loss = vl / B;
+    out->entropy_loss = -ent / B;
+    out->total = out->policy_loss + c->ent_coef * out->entropy_loss + c->vf_coef * out->value_loss;
+    out->approx_kl = kl / B;
+    out->clip_fraction = clipped / B;
 }
 
 /* ---------------------------------------------------------------- update */
@@ -188,41 +215,32 @@ static void minibatch_fill(minibatch *m, const ps_rollout *r, const int *rows) {
 
 /* One gradient step on a minibatch; accumulates its diagnostics (the
  * approximate KL into *kl: SB3 reports the last epoch's mean of it). */
-static int step(ps_policy *p, ato_adam opt, const ps_ppo_config *c, const ps_batch *batch, const minibatch *m,
-                ps_update_stats *acc, double *kl, ps_error *err) {
-    ps_tlist list = {.n = 0}, *tl = &list;
-    ps_policy_eval ev;
+static int step(ps_policy *p, ps_adam *opt, ps_train_work *w, const ps_ppo_config *c, const ps_batch *batch,
+                const minibatch *m, ps_update_stats *acc, double *kl, ps_error *err) {
     ps_ppo_loss L;
     ps_phase_times *tm = &acc->times;
-    double t0 = ps_ppo_clock(), t1, t2, t3, t4;
-    int rc = ps_policy_evaluate(p, batch, m->actions, tl, &ev, err);
-    if (rc == PS_OK) rc = ps_ppo_loss_compute(c, &ev, m->old_logp, m->adv, m->ret, m->B, tl, &L, err);
-    t1 = ps_ppo_clock();
+    double t0 = ps_ppo_clock();
+    if (ps_policy_train_forward(p, batch, m->actions, w, err) != PS_OK) return PS_ERR;
+    ps_ppo_loss_grad(c, m->old_logp, m->adv, m->ret, m->B, w, &L);
+    double t1 = ps_ppo_clock();
+    ps_policy_train_backward(p, batch, m->actions, w);
+    double t2 = ps_ppo_clock();
+    double norm = ps_adam_clip(opt, w->grads, c->max_grad_norm);
+    double t3 = ps_ppo_clock();
+    if (ps_adam_step(opt, w->grads, err) != PS_OK) return PS_ERR;
     tm->forward += t1 - t0;
-    if (rc == PS_OK) {
-        ato_zero_grad(opt);
-        at_backward(L.loss);
-        if (!at_last_error() && ps_policy_sparse_grads(p, &ev, opt, err) != PS_OK) rc = PS_ERR;
-        t2 = ps_ppo_clock();
-        double norm = rc != PS_OK || at_last_error() ? 0 : ato_clip_grad_norm(opt, c->max_grad_norm);
-        t3 = ps_ppo_clock();
-        if (rc == PS_OK && !at_last_error()) ato_step(opt);
-        t4 = ps_ppo_clock();
-        tm->backward += t2 - t1;
-        tm->clip += t3 - t2;
-        tm->adam += t4 - t3;
-        if (rc == PS_OK && at_last_error()) rc = ps_torch_error(err, "PPO gradient step");
-        acc->policy_loss += L.policy_loss;
-        acc->value_loss += L.value_loss;
-        acc->entropy_loss += L.entropy_loss;
-        *kl += L.approx_kl;
-        acc->clip_fraction += L.clip_fraction;
-        acc->grad_norm += norm;
-        acc->loss = at_item(L.loss);
-        acc->n_updates++;
-    }
-    ps_tlist_free(tl);
-    return rc;
+    tm->backward += t2 - t1;
+    tm->clip += t3 - t2;
+    tm->adam += ps_ppo_clock() - t3;
+    acc->policy_loss += L.policy_loss;
+    acc->value_loss += L.value_loss;
+    acc->entropy_loss += L.entropy_loss;
+    *kl += L.approx_kl;
+    acc->clip_fraction += L.clip_fraction;
+    acc->grad_norm += norm;
+    acc->loss = L.total;
+    acc->n_updates++;
+    return PS_OK;
 }
 
 static void shuffle(int *rows, int n, ps_rng *rng) {
@@ -233,8 +251,8 @@ static void shuffle(int *rows, int n, ps_rng *rng) {
     }
 }
 
-int ps_ppo_update(ps_policy *p, ato_adam opt, const ps_ppo_config *c, ps_rollout *r, ps_rng *rng,
-                  ps_update_stats *stats, ps_error *err) {
+int ps_ppo_update(ps_policy *p, ps_adam *opt, ps_train_work *work, const ps_ppo_config *c, ps_rollout *r,
+                  ps_rng *rng, ps_update_stats *stats, ps_error *err) {
     memset(stats, 0, sizeof *stats);
     int n = r->n, B = c->batch_size < n ? c->batch_size : n;
     int *rows = malloc((size_t)n * sizeof *rows);
@@ -249,7 +267,8 @@ int ps_ppo_update(ps_policy *p, ato_adam opt, const ps_ppo_config *c, ps_rollout
     /* One minibatch holding the whole rollout: its loss is a mean over all
      * rows, so order does not matter and the batch is built once. */
     int single = B == n;
-    ps_batch batch = {0, 0, NULL, NULL};
+    ps_batch batch;
+    memset(&batch, 0, sizeof batch);
     int rc = PS_OK;
     double t0 = ps_ppo_clock();
     if (single) {
@@ -270,10 +289,13 @@ int ps_ppo_update(ps_policy *p, ato_adam opt, const ps_ppo_config *c, ps_rollout
                 rc = ps_batch_build(&batch, m.obs, m.B, r->obs_dim, err);
                 stats->times.batch += ps_ppo_clock() - t0;
             }
-            if (rc == PS_OK) rc = step(p, opt, c, &batch, &m, stats, &kl, err);
+            if (rc == PS_OK) rc = step(p, opt, work, c, &batch, &m, stats, &kl, err);
         }
         stats->approx_kl = kl / steps;
     }
+    t0 = ps_ppo_clock();
+    ps_adam_flush(opt);
+    stats->times.adam += ps_ppo_clock() - t0;
     ps_batch_free(&batch);
     free(rows);
     minibatch_free(&m);

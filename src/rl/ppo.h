@@ -7,7 +7,9 @@
 
 #include <stdint.h>
 
+#include "adam.h"
 #include "policy.h"
+#include "policy_grad.h"
 #include "powersched/rng.h"
 
 typedef struct ps_ppo_config {
@@ -49,10 +51,10 @@ double ps_explained_variance(const double *values, const double *returns, int n)
 
 /* Seconds spent in each phase of training (bench_train's breakdown): the
  * rollout (env steps, the C forward, GAE), building the batch's column view,
- * the training forward and loss, backward, gradient clipping, the Adam step,
- * and refreshing the rollout's copy of the weights. */
+ * the training forward and loss, backward, gradient clipping, and Adam (its
+ * steps and the flush of the deferred updates). */
 typedef struct ps_phase_times {
-    double rollout, batch, forward, backward, clip, adam, refresh;
+    double rollout, batch, forward, backward, clip, adam;
 } ps_phase_times;
 
 /* Monotonic clock in seconds (for the phase times). */
@@ -67,19 +69,31 @@ typedef struct ps_update_stats {
     ps_phase_times times; /* this update's batch, forward .. adam */
 } ps_update_stats;
 
-/* The PPO losses of one minibatch (tensors in tl): total loss and its parts
- * as numbers. ratio = exp(logp - old_logp). */
+/* The PPO losses of one minibatch: the total and its parts as numbers, and
+ * (autograd reference only) the total as a tensor. ratio = exp(logp -
+ * old_logp); loss = -mean(min(A ratio, A clamp(ratio, 1 -+ clip))) +
+ * ent_coef (-mean(entropy)) + vf_coef mean((returns - value)^2). */
 typedef struct ps_ppo_loss {
     at_tensor loss;
-    double policy_loss, value_loss, entropy_loss, approx_kl, clip_fraction;
+    double total, policy_loss, value_loss, entropy_loss, approx_kl, clip_fraction;
 } ps_ppo_loss;
+/* What training runs: from the forward in w (logp, entropy, value of each
+ * row) to the loss and its derivatives per row (w->g_logp, g_entropy,
+ * g_value), as autograd would give them (torch.minimum's tie splits the
+ * gradient in half; clamp passes it at the bounds). */
+void ps_ppo_loss_grad(const ps_ppo_config *c, const double *old_logp, const double *advantages,
+                      const double *returns, int B, ps_train_work *w, ps_ppo_loss *out);
+/* The autograd reference (tensors in tl). */
 int ps_ppo_loss_compute(const ps_ppo_config *c, const ps_policy_eval *ev, const double *old_logp,
                         const double *advantages, const double *returns, int B, ps_tlist *tl,
                         ps_ppo_loss *out, ps_error *err);
 
 /* n_epochs over the rollout (which must have advantages and returns). Shuffles
- * minibatches with rng when there is more than one per epoch. */
-int ps_ppo_update(ps_policy *p, ato_adam opt, const ps_ppo_config *c, ps_rollout *r, ps_rng *rng,
-                  ps_update_stats *stats, ps_error *err);
+ * minibatches with rng when there is more than one per epoch. opt is over
+ * p's parameters in order, the first layers' weights declared column
+ * parameters; work holds the buffers between updates. Flushes opt at the
+ * end, so the parameters are Adam's exact values when it returns. */
+int ps_ppo_update(ps_policy *p, ps_adam *opt, ps_train_work *work, const ps_ppo_config *c, ps_rollout *r,
+                  ps_rng *rng, ps_update_stats *stats, ps_error *err);
 
 #endif

@@ -21,10 +21,12 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
         ps_trainer_free(t);
         return PS_ERR;
     }
-    t->opt = ato_adam_new(t->policy.params, t->policy.n_params, ppo->learning_rate, ppo->adam_beta1,
-                          ppo->adam_beta2, ppo->adam_eps);
-    if (!t->opt) {
-        ps_torch_error(err, "optimiser");
+    ps_policy *p = &t->policy;
+    int rc = ps_adam_create(&t->opt, p->w, p->numel, p->n_params, ppo->learning_rate, ppo->adam_beta1,
+                            ppo->adam_beta2, ppo->adam_eps, err);
+    for (int net = 0; net < 2 && rc == PS_OK; net++)
+        rc = ps_adam_set_rows(&t->opt, net == 0 ? ps_pi_layer(p, 0) : ps_vf_layer(p, 0), D, p->hidden[0], err);
+    if (rc != PS_OK) {
         ps_trainer_free(t);
         return PS_ERR;
     }
@@ -39,7 +41,8 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
 
 void ps_trainer_free(ps_trainer *t) {
     ps_policy_free(&t->policy);
-    if (t->opt) ato_free(t->opt);
+    ps_adam_free(&t->opt);
+    ps_train_work_free(&t->work);
     if (t->gen) at_generator_free(t->gen);
     ps_rollout_free(&t->rollout);
     free(t->obs);
@@ -103,16 +106,13 @@ int ps_trainer_learn(ps_trainer *t, int64_t steps, const uint64_t *seed, const p
                t->ppo.gae_lambda, r->advantages, r->returns);
         ps_update_stats st;
         double t1 = ps_ppo_clock();
-        if (ps_ppo_update(&t->policy, t->opt, &t->ppo, r, &t->shuffle_rng, &st, err) != PS_OK) return PS_ERR;
-        double t2 = ps_ppo_clock();
-        if (ps_policy_refresh(&t->policy, err) != PS_OK) return PS_ERR;
+        if (ps_ppo_update(&t->policy, &t->opt, &t->work, &t->ppo, r, &t->shuffle_rng, &st, err) != PS_OK) return PS_ERR;
         tm->rollout += t1 - t0;
         tm->batch += st.times.batch;
         tm->forward += st.times.forward;
         tm->backward += st.times.backward;
         tm->clip += st.times.clip;
         tm->adam += st.times.adam;
-        tm->refresh += ps_ppo_clock() - t2;
         t->n_updates += st.n_updates;
         st.n_updates = t->n_updates;
         if (h && h->on_update && h->on_update(h->user, &st, t->num_timesteps)) {

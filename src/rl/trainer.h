@@ -22,7 +22,8 @@ typedef struct ps_trainer {
     ps_env *env;                /* borrowed */
     ps_ppo_config ppo;
     ps_policy policy;
-    ato_adam opt;
+    ps_adam opt;                /* over policy.params; the first layers' weights by rows */
+    ps_train_work work;         /* the update's buffers */
     at_generator gen;           /* weight initialisation */
     ps_rng action_rng;          /* action sampling (torch's RNG in SB3) */
     ps_rng shuffle_rng;         /* minibatch order */
