@@ -1,10 +1,12 @@
 # The learner's tests (link libtorch through psrl). Every libtorch test lives
 # in the one process test_rl (libtorch costs ~0.5 s to start); train_cli runs
-# `powersched train` end to end. Label "rl": not rerun under ASan.
+# `powersched train` end to end. Label "rl": not rerun under ASan, except
+# test_rl ("unit" too): the learner's C loops (Adam, kernels, the hand-written
+# backward) run there in a few seconds.
 add_executable(test_rl test_rl.c)
 target_link_libraries(test_rl PRIVATE psrl)
 add_test(NAME test_rl COMMAND test_rl ${PS_SHARED})
-set_tests_properties(test_rl PROPERTIES LABELS "rl" SKIP_RETURN_CODE 77)
+set_tests_properties(test_rl PROPERTIES LABELS "rl;unit" SKIP_RETURN_CODE 77)
 
 # tb_dump prints event files through the tests' own reader (tb_reader.h), so
 # train_cli can compare them with the CSV logs.
