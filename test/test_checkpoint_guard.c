@@ -416,7 +416,7 @@ static const char *warn_text(FILE *warn) {
 /* Resumes a trainer in session s (the latest checkpoint). */
 static int resume(run *r, const ps_session *s, FILE *warn, ps_resume *res, ps_error *err) {
     ps_scenario_spec spec = tiny_spec();
-    ps_train_start st = {-1, ps_ppo_config_default(), WIDE, 2, 7, 128, NULL};
+    ps_train_start st = {-1, ps_ppo_config_default(), WIDE, 2, 7, 128, NULL, PS_OBS_SCALE_NONE};
     r->env = malloc(sizeof *r->env);
     if (!r->env) exit(1);
     fail_on(ps_env_open(r->env, &spec, NULL, err), err, "ps_env_open");

@@ -1112,7 +1112,7 @@ static void check_sparse_kernels(int B, int K, int D, int64_t H, ps_rng *r) {
         }
     ps_batch b;
     ps_error err;
-    fail_on(ps_batch_build(&b, obs, B, D, &err), &err, "ps_batch_build");
+    fail_on(ps_batch_build(&b, obs, B, D, NULL, &err), &err, "ps_batch_build");
     CHECK_INT(b.K, K);
     check_batch_lists(&b, obs, D);
     for (int64_t i = 0; i < D * H; i++) w[i] = (float)uniform(r, -1, 1);
@@ -1170,7 +1170,7 @@ static void test_kernels(void) {
         for (int i = 0; i < B * H; i++) y[i] = y0[i] = g[i] = (float)uniform(&r, -1, 1);
         ps_batch b;
         ps_error err;
-        fail_on(ps_batch_build(&b, obs, B, D, &err), &err, "ps_batch_build");
+        fail_on(ps_batch_build(&b, obs, B, D, NULL, &err), &err, "ps_batch_build");
         CHECK(b.K == 1 && b.idx[0] == 0 && b.tile_ptr[B] == 0 && b.col_ptr[1] == 0);
         check_batch_lists(&b, obs, D);
         ps_k_sparse_rows_mm(y, w, b.tile_ptr, b.tile_in, b.tile_val, 1, B, H);
@@ -1562,7 +1562,7 @@ static void train_vs_autograd(ps_policy *p, ps_train_work *w, const float *obs, 
                               const ps_ppo_config *c, const double *log_ratio, const double *adv, const double *ret) {
     ps_error err;
     ps_batch batch;
-    fail_on(ps_batch_build(&batch, obs, B, p->obs_dim, &err), &err, "ps_batch_build");
+    fail_on(ps_batch_build(&batch, obs, B, p->obs_dim, NULL, &err), &err, "ps_batch_build");
     fail_on(ps_policy_train_forward(p, &batch, act, w, &err), &err, "ps_policy_train_forward");
     double *old = doubles(B);
     for (int r = 0; r < B; r++) old[r] = w->logp[r] - log_ratio[r];
@@ -1686,7 +1686,7 @@ static void test_policy_evaluate_by_hand(void) {
     const float obs[B * 7] = {0.5f, 0, 0, -1.0f, 0, 2.0f, 0, /**/ 0, 0, 0, 0, 0, 0, 0, /**/ 1, 1, 0, 0, 0, 0, 0.25f};
     const int64_t act[B * 3] = {0, 3, 1, /**/ 2, 0, 0, /**/ 1, 2, 1};
     ps_batch batch;
-    fail_on(ps_batch_build(&batch, obs, B, 7, &err), &err, "ps_batch_build");
+    fail_on(ps_batch_build(&batch, obs, B, 7, NULL, &err), &err, "ps_batch_build");
     /* non-zero columns of the batch: 0, 1, 3, 5, 6 */
     CHECK_INT(batch.K, 5);
     ps_tlist tl = {.n = 0};
@@ -1769,7 +1769,7 @@ static void test_policy_sparse_dense(void) {
     obs[3 * D + 8] = 2.0f;
     const int64_t act[B * 3] = {0, 1, 0, 1, 3, 1, 2, 2, 0, 0, 0, 1, 2, 1, 1};
     ps_batch batch;
-    fail_on(ps_batch_build(&batch, obs, B, D, &err), &err, "ps_batch_build");
+    fail_on(ps_batch_build(&batch, obs, B, D, NULL, &err), &err, "ps_batch_build");
     CHECK_INT(batch.B, B);
     CHECK_INT(batch.K, 4);
     CHECK(batch.idx != NULL);
@@ -1789,7 +1789,7 @@ static void test_policy_sparse_dense(void) {
      * the training product skips): all columns, same results */
     float full[B * D];
     for (int i = 0; i < B * D; i++) full[i] = i % 5 == 2 ? 0.0f : (float)uniform(&r, -1, 1);
-    fail_on(ps_batch_build(&batch, full, B, D, &err), &err, "ps_batch_build");
+    fail_on(ps_batch_build(&batch, full, B, D, NULL, &err), &err, "ps_batch_build");
     CHECK(batch.idx != NULL);
     CHECK_INT(batch.K, D);
     ps_batch_free(&batch);
@@ -1797,7 +1797,7 @@ static void test_policy_sparse_dense(void) {
     /* an all-zero batch still works (one column, 0, of zeros) */
     float zero[B * D];
     memset(zero, 0, sizeof zero);
-    fail_on(ps_batch_build(&batch, zero, B, D, &err), &err, "ps_batch_build");
+    fail_on(ps_batch_build(&batch, zero, B, D, NULL, &err), &err, "ps_batch_build");
     CHECK_INT(batch.K, 1);
     CHECK(batch.idx[0] == 0 && batch.xs[0] == 0.0f);
     ps_batch_free(&batch);
@@ -1832,7 +1832,7 @@ static void test_policy_sparse_dense(void) {
             obs3[i * D3 + d] = used && ps_rng_uniform(&r) < 0.3 ? (float)uniform(&r, -2, 2) : 0.0f;
     }
     random_actions(&p, B3, &r, act3);
-    fail_on(ps_batch_build(&batch, obs3, B3, D3, &err), &err, "ps_batch_build");
+    fail_on(ps_batch_build(&batch, obs3, B3, D3, NULL, &err), &err, "ps_batch_build");
     CHECK(batch.K > 128 && batch.K % 128 != 0 && batch.K < D3);
     ps_batch_free(&batch);
     grad_rows(B3, 4, lr, adv, ret);
@@ -2045,7 +2045,7 @@ static double reference_step(ps_policy *q, ps_adam *oq, const ps_ppo_config *c, 
     }
     ps_normalize_advantages(adv, B);
     ps_batch batch;
-    fail_on(ps_batch_build(&batch, obs, B, D, &err), &err, "ps_batch_build");
+    fail_on(ps_batch_build(&batch, obs, B, D, NULL, &err), &err, "ps_batch_build");
     for (int i = 0; i < q->n_params; i++) gr[i] = floats(q->numel[i]);
     reference_grads(q, &batch, NULL, B, act, c, old, adv, ret, gr, L, lp, ent, val);
     ps_grad G[PS_MAX_PARAMS];
@@ -2733,6 +2733,91 @@ static void remove_session(const ps_session *s, const char *base) {
 }
 
 /* r on a fresh env of spec, resumed from session s or new as st says. */
+/* --obs-scale bounds: the network reads input d times a fixed scale, which
+ * is exactly the unscaled network on the scaled observation (rollout
+ * forward, training batch, autograd reference); the scale travels in the
+ * checkpoint, and a checkpoint without it loads as unscaled. */
+static void test_obs_scale(void) {
+    ps_scenario_spec spec = tiny_spec(3, 21);
+    const int hidden[2] = {16, 16};
+    ps_error err;
+    run a, b, c;
+    run_new(&a, &spec, hidden, 2, 5);
+    run_new(&b, &spec, hidden, 2, 5); /* the same seed: the same weights */
+    CHECK(a.t.policy.in_scale == NULL && a.t.obs_scale == PS_OBS_SCALE_NONE);
+    fail_on(ps_trainer_set_obs_scale(&a.t, PS_OBS_SCALE_BOUNDS, &err), &err, "ps_trainer_set_obs_scale");
+    const ps_obs_layout *l = &a.env->layout;
+    const ps_config *cfg = &a.env->cfg;
+    const float *s = a.t.policy.in_scale;
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK_NEAR(s[l->job_queue + 4], 1.0 / 170, 1e-9); /* the second row's duration */
+    CHECK_NEAR(s[l->job_queue + 5], 1.0 / 168, 1e-9); /* its age */
+    CHECK_NEAR(s[l->job_queue + 6], 1.0 / 16, 1e-9);
+    CHECK_NEAR(s[l->job_queue + 7], 1.0 / 96, 1e-9);
+    CHECK_NEAR(s[l->nodes + cfg->max_nodes - 1], 1.0 / 170, 1e-9);
+    CHECK_NEAR(s[l->predicted_prices + 23], 0.01, 1e-9);
+    CHECK_NEAR(s[l->backlog_size], 0.001, 1e-9);
+    CHECK_NEAR(s[l->pending_core_hours], (float)(1.0 / (cfg->max_nodes * cfg->cores_per_node * 24.0)), 0);
+    CHECK_NEAR(s[l->pending_job_count], 1.0 / cfg->max_queue_size, 1e-9);
+    CHECK_NEAR(s[l->pending_avg_duration], 1.0 / 170, 1e-9);
+    CHECK_NEAR(s[l->pending_max_nodes], 1.0 / 16, 1e-9);
+    int D = a.t.policy.obs_dim, B = 3;
+    float x[3 * 65], xs[3 * 65];
+    CHECK_INT(D, 65);
+    ps_rng r;
+    ps_rng_seed(&r, 3, 0);
+    for (int i = 0; i < B * D; i++) {
+        x[i] = i % 3 == 0 ? 0.0f : (float)uniform(&r, 0, 300);
+        xs[i] = x[i] * s[i % D];
+    }
+    for (int row = 0; row < B; row++) { /* rollout forward: the same numbers, bit for bit */
+        int aa[3], ab[3];
+        double lpa, lpb, va, vb;
+        fail_on(ps_policy_act(&a.t.policy, x + row * D, 1, NULL, aa, &lpa, &va, &err), &err, "ps_policy_act");
+        fail_on(ps_policy_act(&b.t.policy, xs + row * D, 1, NULL, ab, &lpb, &vb, &err), &err, "ps_policy_act");
+        CHECK(aa[0] == ab[0] && aa[1] == ab[1] && aa[2] == ab[2]);
+        CHECK(lpa == lpb && va == vb);
+    }
+    ps_batch ba, bb; /* the training batch */
+    fail_on(ps_batch_build(&ba, x, B, D, s, &err), &err, "ps_batch_build");
+    fail_on(ps_batch_build(&bb, xs, B, D, NULL, &err), &err, "ps_batch_build");
+    CHECK(ba.K == bb.K && !memcmp(ba.xs, bb.xs, (size_t)B * ba.K * sizeof *ba.xs));
+    CHECK(!memcmp(ba.tile_val, bb.tile_val, (size_t)ba.tile_ptr[(ba.K + PS_BATCH_TILE - 1) / PS_BATCH_TILE * B] * sizeof(float)));
+    ps_batch_free(&ba);
+    ps_batch_free(&bb);
+    const int64_t acts[9] = {0, 1, 0, 2, 3, 1, 1, 0, 1};
+    ps_tlist tl = {.n = 0};
+    ps_policy_eval ea, eb; /* the autograd reference reads the dense observation scaled too */
+    fail_on(ps_policy_evaluate_dense(&a.t.policy, x, B, acts, &tl, &ea, &err), &err, "ps_policy_evaluate_dense");
+    fail_on(ps_policy_evaluate_dense(&b.t.policy, xs, B, acts, &tl, &eb, &err), &err, "ps_policy_evaluate_dense");
+    float la[3], lb[3];
+    get(ea.logp, la, 3);
+    get(eb.logp, lb, 3);
+    for (int i = 0; i < 3; i++) CHECK_NEAR(la[i], lb[i], 1e-5);
+    ps_tlist_free(&tl);
+    /* the checkpoint carries it; one without it loads unscaled */
+    const char *path = tmp_path("scaled.zip"), *plain = tmp_path("plain.zip");
+    ps_weights w = {0.5, 0.25, 0.125, 0.0625, 0.0625};
+    fail_on(ps_checkpoint_save(path, &a.t, 64, 1, &w, NULL, &err), &err, "ps_checkpoint_save");
+    fail_on(ps_checkpoint_save(plain, &b.t, 64, 1, &w, NULL, &err), &err, "ps_checkpoint_save");
+    ps_checkpoint_info info;
+    fail_on(ps_checkpoint_peek(path, &info, &err), &err, "ps_checkpoint_peek");
+    CHECK_INT(info.obs_scale, PS_OBS_SCALE_BOUNDS);
+    run_new(&c, &spec, hidden, 2, 9);
+    fail_on(ps_checkpoint_load(path, &c.t, &info, &err), &err, "ps_checkpoint_load");
+    CHECK_INT(c.t.obs_scale, PS_OBS_SCALE_BOUNDS);
+    CHECK(c.t.policy.in_scale && !memcmp(c.t.policy.in_scale, s, (size_t)D * sizeof *s));
+    fail_on(ps_checkpoint_load(plain, &c.t, &info, &err), &err, "ps_checkpoint_load");
+    CHECK_INT(info.obs_scale, PS_OBS_SCALE_NONE);
+    CHECK(c.t.obs_scale == PS_OBS_SCALE_NONE && c.t.policy.in_scale == NULL);
+    CHECK(ps_trainer_set_obs_scale(&c.t, 7, &err) == PS_ERR && strstr(err.msg, "7"));
+    run_free(&a);
+    run_free(&b);
+    run_free(&c);
+    release();
+}
+
 static int resume_into(run *r, const ps_scenario_spec *spec, const ps_session *s, const ps_train_start *st,
                        FILE *warn, ps_resume *res, ps_error *err) {
     r->env = env_new(spec);
@@ -2747,7 +2832,7 @@ static void test_resume(void) {
     ps_error err;
     fail_on(ps_session_open(&s, base, "r", NULL, &w, &err), &err, "ps_session_open");
     const int wide[2] = {16, 16}, narrow[1] = {8};
-    ps_train_start st = {-1, ps_ppo_config_default(), wide, 2, 7, 128, NULL};
+    ps_train_start st = {-1, ps_ppo_config_default(), wide, 2, 7, 128, NULL, PS_OBS_SCALE_NONE};
     st.ppo.ent_coef = 0.5;
     ps_resume r;
     /* an empty session: a new model as asked, nothing to continue */
@@ -2828,7 +2913,7 @@ static void test_init_from(void) {
     fail_on(ps_checkpoint_save(path, &src.t, 256, 2, &w, NULL, &err), &err, "ps_checkpoint_save");
     ps_session s;
     fail_on(ps_session_open(&s, base, "n", NULL, &w, &err), &err, "ps_session_open");
-    ps_train_start st = {-1, ps_ppo_config_default(), hidden, 2, 11, 128, path};
+    ps_train_start st = {-1, ps_ppo_config_default(), hidden, 2, 11, 128, path, PS_OBS_SCALE_NONE};
     st.ppo.ent_coef = 0.02;
     ps_resume r;
     run dst;
@@ -2960,6 +3045,7 @@ int main(int argc, char **argv) {
         {"checkpoint", test_checkpoint},
         {"resume", test_resume},
         {"init_from", test_init_from},
+        {"obs_scale", test_obs_scale},
         {"train_flags", test_train_flags},
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

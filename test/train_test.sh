@@ -110,7 +110,7 @@ grep_in "$a/sessions/s/config.json" '"net-arch":[[:space:]]*"16"'
 grep_in "$a/sessions/s/config.json" '"seed":[[:space:]]*"3"'
 grep_in "$a/sessions/s/config.json" '"iteration-steps":[[:space:]]*128'
 grep_in "$a/sessions/s/config.json" '"wg-poisson-lambda":[[:space:]]*200' # every resolved option
-grep_in "$a/stdout" "New model: net-arch 16"
+grep_in "$a/stdout" "New model: net-arch 16, .* parameters, observation scaling none"
 grep_in "$a/stdout" "Checkpoint: sessions/s/models/$prefix/256.zip"
 # one row per update (64 steps, 10 gradient steps each); no episode has
 # ended yet (336 steps), so episodes.csv holds its header only
@@ -358,6 +358,7 @@ expect_error "$out/bad" "--device: 'gpu'" --session x --device gpu
 expect_error "$out/bad" "--render: 'bogus'" --session x --render bogus
 expect_error "$out/bad" "--seed-sweep requires --seed" --session x --seed-sweep
 expect_error "$out/bad" "--net-arch: '0'" --session x --net-arch 0 --seed 1
+expect_error "$out/bad" "--obs-scale: 'z' is not none or bounds" --session x --obs-scale z --seed 1
 expect_error "$out/bad" "--net-arch: 'x'" --session x --net-arch x --seed 1
 expect_error "$out/bad" "--net-arch: '64,,64'" --session x --net-arch 64,,64 --seed 1
 expect_error "$out/bad" "--net-arch: '1,2,3,4,5'" --session x --net-arch 1,2,3,4,5 --seed 1

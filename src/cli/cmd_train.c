@@ -112,7 +112,7 @@ static int save(train_cli *r, ps_trainer *t, int64_t nominal, int64_t iter, ps_e
 static int open_trainer(const train_args *a, train_cli *r, ps_env *env, ps_trainer *t, uint64_t seed, int64_t *iters,
                         ps_error *err) {
     ps_train_start st = {a->model, ps_ppo_config_default(), a->train.hidden, a->train.n_hidden, seed,
-                         a->train.iteration_steps, *a->init_from ? a->init_from : NULL};
+                         a->train.iteration_steps, *a->init_from ? a->init_from : NULL, a->train.obs_scale_mode};
     st.ppo.ent_coef = a->train.ent_coef;
     r->learning_rate = st.ppo.learning_rate;
     r->clip_range = st.ppo.clip_range;
@@ -125,8 +125,8 @@ static int open_trainer(const train_args *a, train_cli *r, ps_env *env, ps_train
         printf("New model: the network of %s (net-arch %s; a new optimiser, counters at 0)\n", a->init_from,
                a->train.net_arch);
     else
-        printf("New model: net-arch %s, %lld parameters\n", a->train.net_arch,
-               (long long)ps_policy_param_count(&t->policy));
+        printf("New model: net-arch %s, %lld parameters, observation scaling %s\n", a->train.net_arch,
+               (long long)ps_policy_param_count(&t->policy), a->train.obs_scale);
     *iters = res.iteration;
     r->run.next_plot_save = res.next_plot_save;
     r->run.plot_every = r->human ? 0 : a->train.iteration_steps;

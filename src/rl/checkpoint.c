@@ -36,6 +36,7 @@ static char *config_json(const ps_trainer *t, const ps_weights *w, const cJSON *
     cJSON_AddItemToObject(root, "net_arch", net);
     cJSON_AddNumberToObject(root, "obs_dim", p->obs_dim);
     cJSON_AddItemToObject(root, "nvec", cJSON_CreateIntArray(p->nvec, 3));
+    if (t->obs_scale == PS_OBS_SCALE_BOUNDS) cJSON_AddStringToObject(root, "obs_scale", "bounds"); /* absent: none */
     const ps_ppo_config *c = &t->ppo;
     cJSON_AddNumberToObject(ppo, "n_steps", c->n_steps);
     cJSON_AddNumberToObject(ppo, "batch_size", c->batch_size);
@@ -242,6 +243,12 @@ static int parse_config(const json_src *s, const cJSON *cfg, ps_checkpoint_info 
         read_section(s, cfg, "weights", &w) != PS_OK)
         return PS_ERR;
     info->obs_dim = (int)obs;
+    const cJSON *scale = cJSON_GetObjectItemCaseSensitive(cfg, "obs_scale");
+    info->obs_scale = PS_OBS_SCALE_NONE;
+    if (scale && cJSON_IsString(scale) && !strcmp(scale->valuestring, "bounds"))
+        info->obs_scale = PS_OBS_SCALE_BOUNDS;
+    else if (scale && !(cJSON_IsString(scale) && !strcmp(scale->valuestring, "none")))
+        return ps_error_set(s->err, "%s: %s: obs_scale must be \"none\" or \"bounds\"", s->path, s->entry);
     for (int k = 0; k < PS_N_WEIGHTS; k++)
         if (read_number(s, w, "weights.", ps_weight_fields[k].name, -MAX_WEIGHT, MAX_WEIGHT, 0,
                         ps_weight_at(&info->weights, k)) != PS_OK)
@@ -426,6 +433,7 @@ static int load(const char *path, ps_trainer *t, ps_checkpoint_info *info, int f
     if (rc == PS_OK) rc = check_shape(path, info, &t->policy, err);
     if (rc == PS_OK) rc = check_tensors(path, e, n, &t->policy, err);
     if (rc == PS_OK) copy_tensors(e, n, t, full);
+    if (rc == PS_OK) rc = ps_trainer_set_obs_scale(t, info->obs_scale, err); /* the network's own */
     if (rc == PS_OK && full) {
         t->action_rng = info->action_rng;
         t->shuffle_rng = info->shuffle_rng;

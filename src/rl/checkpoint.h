@@ -26,6 +26,7 @@
 typedef struct ps_checkpoint_info {
     int hidden[PS_MAX_HIDDEN], n_hidden;
     int obs_dim, nvec[3];
+    int obs_scale; /* PS_OBS_SCALE_*: config.json's "obs_scale" (absent: none) */
     double ent_coef;
     int64_t nominal_steps, num_timesteps, iteration, n_updates, adam_steps;
     ps_rng action_rng, shuffle_rng;

@@ -79,7 +79,17 @@ void ps_policy_free(ps_policy *p) {
     for (int i = 0; i < p->n_params; i++) at_free(p->params[i]);
     free(p->nonzero);
     free(p->nonzero_val);
+    free(p->in_scale);
     memset(p, 0, sizeof *p);
+}
+
+int ps_policy_set_in_scale(ps_policy *p, const float *scale, ps_error *err) {
+    free(p->in_scale);
+    p->in_scale = NULL;
+    if (!scale) return PS_OK;
+    if (!(p->in_scale = malloc((size_t)p->obs_dim * sizeof *p->in_scale))) return ps_error_set(err, "out of memory");
+    memcpy(p->in_scale, scale, (size_t)p->obs_dim * sizeof *p->in_scale);
+    return PS_OK;
 }
 
 int64_t ps_policy_param_count(const ps_policy *p) {
@@ -130,7 +140,7 @@ static int batch_lists(ps_batch *b) {
     return 0;
 }
 
-int ps_batch_build(ps_batch *b, const float *obs, int B, int D, ps_error *err) {
+int ps_batch_build(ps_batch *b, const float *obs, int B, int D, const float *scale, ps_error *err) {
     memset(b, 0, sizeof *b);
     unsigned char *nz = calloc((size_t)D, 1);
     b->idx = malloc((size_t)D * sizeof *b->idx);
@@ -157,7 +167,8 @@ int ps_batch_build(ps_batch *b, const float *obs, int B, int D, ps_error *err) {
         return ps_error_set(err, "out of memory");
     }
     for (int r = 0; r < B; r++)
-        for (int j = 0; j < k; j++) b->xs[(size_t)r * k + j] = obs[(size_t)r * D + b->idx[j]];
+        for (int j = 0; j < k; j++)
+            b->xs[(size_t)r * k + j] = obs[(size_t)r * D + b->idx[j]] * (scale ? scale[b->idx[j]] : 1.0f);
     if (batch_lists(b) != 0) {
         ps_batch_free(b);
         return ps_error_set(err, "out of memory");
@@ -185,6 +196,10 @@ static int forward(ps_policy *p, const ps_batch *batch, const float *dense_obs, 
     if (dense_obs) {
         int64_t d[2] = {B, p->obs_dim};
         at_tensor x = T(at_from_floats(dense_obs, d, 2));
+        if (p->in_scale) {
+            int64_t ds[2] = {1, p->obs_dim};
+            x = T(at_mul(x, T(at_from_floats(p->in_scale, ds, 2))));
+        }
         first_pi = T(at_matmul_add(x, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
         first_vf = T(at_matmul_add(x, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
     } else {
@@ -255,7 +270,7 @@ int ps_policy_act_reference(ps_policy *p, const float *obs, int deterministic, a
                             double *logp, double *value, ps_error *err) {
     ps_tlist list = {.n = 0}, *tl = &list;
     ps_batch batch;
-    if (ps_batch_build(&batch, obs, 1, p->obs_dim, err) != PS_OK) return PS_ERR;
+    if (ps_batch_build(&batch, obs, 1, p->obs_dim, p->in_scale, err) != PS_OK) return PS_ERR;
     at_guard guard = at_inference_mode();
     at_tensor logits, values, lp[3];
     double total = 0;
@@ -315,6 +330,8 @@ static int c_forward(ps_policy *p, const float *obs, float *logits, double *valu
         p->nonzero_val[K] = obs[d];
         K += obs[d] != 0.0f;
     }
+    if (p->in_scale)
+        for (int k = 0; k < K; k++) p->nonzero_val[k] *= p->in_scale[idx[k]];
     float h[2][4096], next[4096];
     for (int net = 0; net < 2; net++) {
         int first = net == 0 ? pi_layer(p, 0) : vf_layer(p, 0), H = p->hidden[0];

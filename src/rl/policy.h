@@ -31,6 +31,10 @@ typedef struct ps_policy {
     float *w[PS_MAX_PARAMS];             /* their values (the tensors' storage) */
     int64_t numel[PS_MAX_PARAMS];
     char names[PS_MAX_PARAMS][32];       /* "pi.0.weight", ... "value.bias" */
+    /* NULL: the network reads the observation as the env writes it (the
+     * reference); else input d is multiplied by in_scale[d] first (owned;
+     * --obs-scale). */
+    float *in_scale;
     int64_t *nonzero; /* scratch of the C forward: the non-zero inputs */
     float *nonzero_val;
 } ps_policy;
@@ -64,13 +68,16 @@ typedef struct ps_batch {
     float *tile_val, *col_val;
 } ps_batch;
 
-int ps_batch_build(ps_batch *b, const float *obs, int B, int obs_dim, ps_error *err);
+/* scale: the policy's in_scale (NULL: none). */
+int ps_batch_build(ps_batch *b, const float *obs, int B, int obs_dim, const float *scale, ps_error *err);
 void ps_batch_free(ps_batch *b);
 
 /* hidden: n_hidden sizes (1..PS_MAX_HIDDEN). Weights are initialised with g. */
 int ps_policy_create(ps_policy *p, int obs_dim, const int nvec[3], const int *hidden, int n_hidden,
                      at_generator g, ps_error *err);
 void ps_policy_free(ps_policy *p);
+/* Sets (a copy of scale[0..obs_dim)) or, with NULL, removes in_scale. */
+int ps_policy_set_in_scale(ps_policy *p, const float *scale, ps_error *err);
 int64_t ps_policy_param_count(const ps_policy *p);
 
 /* Rollout step for one observation: samples an action from the three

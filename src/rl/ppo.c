@@ -273,7 +273,7 @@ int ps_ppo_update(ps_policy *p, ps_adam *opt, ps_train_work *work, const ps_ppo_
     double t0 = ps_ppo_clock();
     if (single) {
         minibatch_fill(&m, r, rows);
-        rc = ps_batch_build(&batch, m.obs, B, r->obs_dim, err);
+        rc = ps_batch_build(&batch, m.obs, B, r->obs_dim, p->in_scale, err);
     }
     stats->times.batch += ps_ppo_clock() - t0;
     for (int e = 0; e < c->n_epochs && rc == PS_OK; e++) {
@@ -286,7 +286,7 @@ int ps_ppo_update(ps_policy *p, ps_adam *opt, ps_train_work *work, const ps_ppo_
                 m.B = n - start < B ? n - start : B;
                 minibatch_fill(&m, r, rows + start);
                 ps_batch_free(&batch);
-                rc = ps_batch_build(&batch, m.obs, m.B, r->obs_dim, err);
+                rc = ps_batch_build(&batch, m.obs, m.B, r->obs_dim, p->in_scale, err);
                 stats->times.batch += ps_ppo_clock() - t0;
             }
             if (rc == PS_OK) rc = step(p, opt, work, c, &batch, &m, stats, &kl, err);

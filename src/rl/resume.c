@@ -40,7 +40,7 @@ static int create_new(ps_trainer *t, ps_env *env, const ps_train_start *st, ps_r
     r->path[0] = '\0';
     r->next_plot_save = env->current_step + st->iteration_steps;
     if (ps_trainer_create(t, env, &st->ppo, st->hidden, st->n_hidden, st->seed, err) != PS_OK) return PS_ERR;
-    if (!st->init_from) return PS_OK;
+    if (!st->init_from) return ps_trainer_set_obs_scale(t, st->obs_scale, err);
     r->initialized = 1;
     return ps_checkpoint_load_network(st->init_from, t, &r->info, err);
 }

@@ -19,6 +19,7 @@ typedef struct ps_train_start {
     uint64_t seed;           /* initialisation, sampling, shuffling */
     int64_t iteration_steps;
     const char *init_from;   /* a new model takes this checkpoint's network (NULL: initialised) */
+    int obs_scale;           /* a new model's --obs-scale (PS_OBS_SCALE_*; with init_from: the source's) */
 } ps_train_start;
 
 typedef struct ps_resume {

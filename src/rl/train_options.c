@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "powersched/session.h"
+#include "trainer.h"
 
 void ps_train_flags_init(ps_train_flags *f) {
     memset(f, 0, sizeof *f);
     f->iteration_steps = 100000; /* spec 12.3 */
     f->net_arch = "64,64";
+    f->obs_scale = "none";
     f->device = "auto";
     f->render = "none";
     f->init_from = "";
@@ -20,6 +22,9 @@ void ps_train_flags_options(ps_train_flags *f, ps_optset *set) {
     const ps_option opts[] = {
         {"--iteration-steps", OPT_I64, &f->iteration_steps, "N", "env steps per iteration (one checkpoint each)", 64, 1e12},
         {"--net-arch", OPT_STRING, &f->net_arch, "A,B", "hidden layer sizes of both networks (new models)", 0, 0},
+        {"--obs-scale", OPT_STRING, &f->obs_scale, "MODE",
+         "none | bounds: the network reads each input divided by a fixed bound of its field (durations by 170 h, "
+         "prices by 100 EUR/MWh, ...; new models; none is the reference)", 0, 0},
         {"--ent-coef", OPT_DOUBLE, &f->ent_coef, "C", "entropy coefficient (new models)", 0, 1e3},
         {"--device", OPT_STRING, &f->device, "D", "auto | cpu | cuda (this build: CPU only)", 0, 0},
         {"--render", OPT_STRING, &f->render, "MODE", "none | human (a line per step, a plot per episode)", 0, 0},
@@ -51,6 +56,12 @@ int ps_parse_net_arch(const char *s, int *hidden, int *n, ps_error *err) {
 
 int ps_train_flags_check(ps_train_flags *f, ps_error *err) {
     if (ps_parse_net_arch(f->net_arch, f->hidden, &f->n_hidden, err) != PS_OK) return PS_ERR;
+    if (!strcmp(f->obs_scale, "none"))
+        f->obs_scale_mode = PS_OBS_SCALE_NONE;
+    else if (!strcmp(f->obs_scale, "bounds"))
+        f->obs_scale_mode = PS_OBS_SCALE_BOUNDS;
+    else
+        return ps_error_set(err, "--obs-scale: '%s' is not none or bounds", f->obs_scale);
     if (strcmp(f->device, "auto") && strcmp(f->device, "cpu") && strcmp(f->device, "cuda"))
         return ps_error_set(err, "--device: '%s' is not auto, cpu or cuda", f->device);
     if (!strcmp(f->device, "cuda"))

@@ -39,6 +39,33 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
     return PS_OK;
 }
 
+int ps_trainer_set_obs_scale(ps_trainer *t, int mode, ps_error *err) {
+    if (mode == PS_OBS_SCALE_NONE) {
+        t->obs_scale = mode;
+        return ps_policy_set_in_scale(&t->policy, NULL, err);
+    }
+    if (mode != PS_OBS_SCALE_BOUNDS) return ps_error_set(err, "unknown observation scaling %d", mode);
+    const ps_obs_layout *l = &t->env->layout;
+    const ps_config *c = &t->env->cfg;
+    float *s = malloc((size_t)l->size * sizeof *s);
+    if (!s) return ps_error_set(err, "out of memory");
+    for (int d = 0; d < l->size; d++) s[d] = 1.0f;
+    static const float queue_bound[4] = {170, 168, 16, 96}; /* duration, age, nodes, cores per node */
+    for (int q = 0; q < c->max_queue_size; q++)
+        for (int f = 0; f < 4; f++) s[l->job_queue + 4 * q + f] = 1.0f / queue_bound[f];
+    for (int n = 0; n < c->max_nodes; n++) s[l->nodes + n] = 1.0f / 170;
+    for (int k = 0; k < PS_PRICE_WINDOW; k++) s[l->predicted_prices + k] = 1.0f / 100;
+    s[l->backlog_size] = 1.0f / 1000;
+    s[l->pending_avg_duration] = 1.0f / 170;
+    s[l->pending_core_hours] = (float)(1.0 / ((double)c->max_nodes * c->cores_per_node * 24));
+    s[l->pending_job_count] = 1.0f / (float)c->max_queue_size;
+    s[l->pending_max_nodes] = 1.0f / 16;
+    int rc = ps_policy_set_in_scale(&t->policy, s, err);
+    free(s);
+    if (rc == PS_OK) t->obs_scale = mode;
+    return rc;
+}
+
 void ps_trainer_free(ps_trainer *t) {
     ps_policy_free(&t->policy);
     ps_adam_free(&t->opt);

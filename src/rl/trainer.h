@@ -24,6 +24,7 @@ typedef struct ps_trainer {
     ps_policy policy;
     ps_adam opt;                /* over policy.params; the first layers' weights by rows */
     ps_train_work work;         /* the update's buffers */
+    int obs_scale;              /* PS_OBS_SCALE_*: how the policy scales its inputs */
     at_generator gen;           /* weight initialisation */
     ps_rng action_rng;          /* action sampling (torch's RNG in SB3) */
     ps_rng shuffle_rng;         /* minibatch order */
@@ -40,6 +41,15 @@ typedef struct ps_trainer {
 int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, const int *hidden, int n_hidden,
                       uint64_t seed, ps_error *err);
 void ps_trainer_free(ps_trainer *t);
+
+/* How the network scales the observation (--obs-scale): not at all (the
+ * reference), or each input divided by a fixed bound of its field (queue
+ * durations by 170 h, ages by a week, nodes by 16, cores by 96, node hours by
+ * 170, prices by 100 EUR/MWh, pending core-hours by a day of the cluster,
+ * counts by the queue size, the backlog by 1000), so that the first layer's
+ * tanh is not saturated by inputs in the thousands. */
+enum { PS_OBS_SCALE_NONE, PS_OBS_SCALE_BOUNDS };
+int ps_trainer_set_obs_scale(ps_trainer *t, int mode, ps_error *err);
 
 /* Runs rollouts + updates until num_timesteps >= its value at the call +
  * steps (so 100000 steps = 1563 rollouts of 64 = 100032 steps). The first
