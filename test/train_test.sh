@@ -124,6 +124,25 @@ n=$((n + 1))
 n=$((n + 1))
 awk -F, 'NR > 1 && (NF != 12 || $3 == "nan" || $4 == "nan" || $4 < 0) { bad = 1 } END { exit bad }' "$logs/updates.csv" ||
     fail "updates.csv has malformed or NaN rows"
+n=$((n + 1))
+awk -F, 'NR > 1 && $11 != 0.0003 { bad = 1 } END { exit bad }' "$logs/updates.csv" || fail "updates.csv: learning rate not 3e-4"
+
+# --learning-rate reaches Adam's step, the log and the checkpoint
+lr=$out/lr
+train "$lr" 0 --session s --iteration-steps 64 --iter-limit 1 --seed 3 --net-arch 16 --learning-rate 1e-4
+n=$((n + 1))
+awk -F, 'NR == 2 && $11 == 0.0001 { ok = 1 } END { exit !ok }' "$lr/sessions/s/logs/$prefix/updates.csv" ||
+    fail "--learning-rate 1e-4: updates.csv says $(cut -d, -f11 "$lr/sessions/s/logs/$prefix/updates.csv" | tail -1)"
+grep_in "$lr/sessions/s/config.json" '"learning-rate":[[:space:]]*0.0001'
+if [ $have_unzip = 1 ]; then
+    unzip -p "$lr/sessions/s/models/$prefix/64.zip" config.json > "$lr/config.json" 2>&1
+    grep_in "$lr/config.json" '"learning_rate":[[:space:]]*0.0001'
+    unzip -p "$lr/sessions/s/models/$prefix/64.zip" policy/value.bias.bin | od -An -tf4 > "$lr/bias_lr"
+    train "$lr/default" 0 --session s --iteration-steps 64 --iter-limit 1 --seed 3 --net-arch 16
+    unzip -p "$lr/default/sessions/s/models/$prefix/64.zip" policy/value.bias.bin | od -An -tf4 > "$lr/bias_default"
+    n=$((n + 1))
+    ! cmp -s "$lr/bias_lr" "$lr/bias_default" || fail "--learning-rate 1e-4 trained the same weights as 3e-4"
+fi
 if [ $have_unzip = 1 ]; then
     unzip -l "$models/128.zip" > "$a/listing" 2>&1
     for entry in config.json progress.json policy/pi.0.weight.bin policy/pi.0.bias.bin policy/vf.0.weight.bin \

@@ -114,6 +114,7 @@ static int open_trainer(const train_args *a, train_cli *r, ps_env *env, ps_train
     ps_train_start st = {a->model, ps_ppo_config_default(), a->train.hidden, a->train.n_hidden, seed,
                          a->train.iteration_steps, *a->init_from ? a->init_from : NULL, a->train.obs_scale_mode};
     st.ppo.ent_coef = a->train.ent_coef;
+    st.ppo.learning_rate = a->train.learning_rate;
     r->learning_rate = st.ppo.learning_rate;
     r->clip_range = st.ppo.clip_range;
     ps_resume res;

@@ -12,6 +12,7 @@ void ps_train_flags_init(ps_train_flags *f) {
     f->iteration_steps = 100000; /* spec 12.3 */
     f->net_arch = "64,64";
     f->obs_scale = "none";
+    f->learning_rate = 3e-4; /* spec 12.2 */
     f->device = "auto";
     f->render = "none";
     f->init_from = "";
@@ -26,6 +27,7 @@ void ps_train_flags_options(ps_train_flags *f, ps_optset *set) {
          "none | bounds: the network reads each input divided by a fixed bound of its field (durations by 170 h, "
          "prices by 100 EUR/MWh, ...; new models; none is the reference)", 0, 0},
         {"--ent-coef", OPT_DOUBLE, &f->ent_coef, "C", "entropy coefficient (new models)", 0, 1e3},
+        {"--learning-rate", OPT_DOUBLE, &f->learning_rate, "LR", "Adam's step size (this run; resumed models too)", 1e-9, 1},
         {"--device", OPT_STRING, &f->device, "D", "auto | cpu | cuda (this build: CPU only)", 0, 0},
         {"--render", OPT_STRING, &f->render, "MODE", "none | human (a line per step, a plot per episode)", 0, 0},
         {"--init-from", OPT_STRING, &f->init_from, "SESSION[/STEPS]",

@@ -23,7 +23,7 @@ typedef struct ps_train_flags {
     int64_t iteration_steps;
     const char *net_arch, *device, *render, *obs_scale;
     const char *init_from, *init_from_weights; /* "" when not given */
-    double ent_coef;
+    double ent_coef, learning_rate;
     int no_tensorboard;
     int hidden[PS_MAX_HIDDEN], n_hidden; /* --net-arch, parsed by ps_train_flags_check */
     int obs_scale_mode;                  /* --obs-scale as PS_OBS_SCALE_* (ps_train_flags_check) */
