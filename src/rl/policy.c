@@ -9,10 +9,6 @@
 #include "kernels.h"
 #include "tensors.h"
 
-#define pi_layer ps_pi_layer
-#define vf_layer ps_vf_layer
-#define action_layer ps_action_layer
-#define value_layer ps_value_layer
 
 /* A Linear layer: weight [out, in] (input_major: [in, out], initialised as
  * the transpose of the [out, in] one, from the same draws) and bias [out]. */
@@ -200,21 +196,21 @@ static int forward(ps_policy *p, const ps_batch *batch, const float *dense_obs, 
             int64_t ds[2] = {1, p->obs_dim};
             x = T(at_mul(x, T(at_from_floats(p->in_scale, ds, 2))));
         }
-        first_pi = T(at_matmul_add(x, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
-        first_vf = T(at_matmul_add(x, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
+        first_pi = T(at_matmul_add(x, p->params[ps_pi_layer(p, 0)], p->params[ps_pi_layer(p, 0) + 1]));
+        first_vf = T(at_matmul_add(x, p->params[ps_vf_layer(p, 0)], p->params[ps_vf_layer(p, 0) + 1]));
     } else {
         int64_t dx[2] = {batch->B, batch->K}, di[1] = {batch->K};
         at_tensor xs = T(at_from_floats(batch->xs, dx, 2)), idx = T(at_from_int64(batch->idx, di, 1));
-        first_pi = T(at_linear_cols(xs, idx, p->params[pi_layer(p, 0)], p->params[pi_layer(p, 0) + 1]));
-        first_vf = T(at_linear_cols(xs, idx, p->params[vf_layer(p, 0)], p->params[vf_layer(p, 0) + 1]));
+        first_pi = T(at_linear_cols(xs, idx, p->params[ps_pi_layer(p, 0)], p->params[ps_pi_layer(p, 0) + 1]));
+        first_vf = T(at_linear_cols(xs, idx, p->params[ps_vf_layer(p, 0)], p->params[ps_vf_layer(p, 0) + 1]));
     }
     at_tensor hp = T(at_tanh(first_pi)), hv = T(at_tanh(first_vf));
     for (int k = 1; k < p->n_hidden; k++) {
-        hp = T(at_tanh(T(at_linear(hp, p->params[pi_layer(p, k)], p->params[pi_layer(p, k) + 1]))));
-        hv = T(at_tanh(T(at_linear(hv, p->params[vf_layer(p, k)], p->params[vf_layer(p, k) + 1]))));
+        hp = T(at_tanh(T(at_linear(hp, p->params[ps_pi_layer(p, k)], p->params[ps_pi_layer(p, k) + 1]))));
+        hv = T(at_tanh(T(at_linear(hv, p->params[ps_vf_layer(p, k)], p->params[ps_vf_layer(p, k) + 1]))));
     }
-    *logits = T(at_linear(hp, p->params[action_layer(p)], p->params[action_layer(p) + 1]));
-    at_tensor v = T(at_linear(hv, p->params[value_layer(p)], p->params[value_layer(p) + 1]));
+    *logits = T(at_linear(hp, p->params[ps_action_layer(p)], p->params[ps_action_layer(p) + 1]));
+    at_tensor v = T(at_linear(hv, p->params[ps_value_layer(p)], p->params[ps_value_layer(p) + 1]));
     *values = T(at_sum_dim(v, 1)); /* [B, 1] -> [B] */
     return 0;
 fail:
@@ -334,7 +330,7 @@ static int c_forward(ps_policy *p, const float *obs, float *logits, double *valu
         for (int k = 0; k < K; k++) p->nonzero_val[k] *= p->in_scale[idx[k]];
     float h[2][4096], next[4096];
     for (int net = 0; net < 2; net++) {
-        int first = net == 0 ? pi_layer(p, 0) : vf_layer(p, 0), H = p->hidden[0];
+        int first = net == 0 ? ps_pi_layer(p, 0) : ps_vf_layer(p, 0), H = p->hidden[0];
         const float *b = p->w[first + 1];
         float acc[4096];
         memcpy(acc, b, (size_t)H * sizeof *acc);
@@ -342,7 +338,7 @@ static int c_forward(ps_policy *p, const float *obs, float *logits, double *valu
         ps_k_tanh(acc, H);
         memcpy(h[net], acc, (size_t)H * sizeof acc[0]);
         for (int layer = 1; layer < p->n_hidden; layer++) {
-            int li = net == 0 ? pi_layer(p, layer) : vf_layer(p, layer), in = p->hidden[layer - 1];
+            int li = net == 0 ? ps_pi_layer(p, layer) : ps_vf_layer(p, layer), in = p->hidden[layer - 1];
             const float *wl = p->w[li], *bl = p->w[li + 1];
             for (int j = 0; j < p->hidden[layer]; j++) next[j] = bl[j] + dot(h[net], wl + (size_t)j * in, in);
             ps_k_tanh(next, p->hidden[layer]);
@@ -350,8 +346,8 @@ static int c_forward(ps_policy *p, const float *obs, float *logits, double *valu
         }
     }
     int last = p->hidden[p->n_hidden - 1];
-    const float *wa = p->w[action_layer(p)], *ba = p->w[action_layer(p) + 1];
-    const float *wv = p->w[value_layer(p)], *bv = p->w[value_layer(p) + 1];
+    const float *wa = p->w[ps_action_layer(p)], *ba = p->w[ps_action_layer(p) + 1];
+    const float *wv = p->w[ps_value_layer(p)], *bv = p->w[ps_value_layer(p) + 1];
     for (int j = 0; j < p->n_logits; j++) logits[j] = ba[j] + dot(h[0], wa + (size_t)j * last, last);
     *value = bv[0] + dot(h[1], wv, last);
     return PS_OK;
