@@ -979,6 +979,22 @@ static double *doubles(int64_t n) {
     return p;
 }
 
+/* want[p * Q + q] = bias[q] (when given) + sum over k of a[p * ap + k * ak] *
+ * b[q * bq + k * bk], in double; scale[.] the same sum of absolute terms. */
+static void ref_product(double *want, double *scale, int64_t P, int64_t Q, int64_t K, const float *a, int64_t ap,
+                        int64_t ak, const float *b, int64_t bq, int64_t bk, const float *bias) {
+    for (int64_t p = 0; p < P; p++)
+        for (int64_t q = 0; q < Q; q++) {
+            double s = bias ? bias[q] : 0, m = bias ? fabs(bias[q]) : 0;
+            for (int64_t k = 0; k < K; k++) {
+                double t = (double)a[p * ap + k * ak] * b[q * bq + k * bk];
+                s += t, m += fabs(t);
+            }
+            want[p * Q + q] = s;
+            scale[p * Q + q] = m;
+        }
+}
+
 /* ps_k_linear and ps_k_linear_grad against double loops; outputs start as
  * NaN (they are written, not accumulated). */
 static void check_linear_kernels(int64_t B, int64_t I, int64_t O, ps_rng *r) {
@@ -993,16 +1009,7 @@ static void check_linear_kernels(int64_t B, int64_t I, int64_t O, ps_rng *r) {
     for (int64_t i = 0; i < B * I; i++) x[i] = i / I == B - 1 && B > 1 ? 0.0f : x[i]; /* a row of zeros */
     memset(y, 0xff, (size_t)(B * O) * sizeof *y);
     ps_k_linear(y, x, W, b, B, I, O, scratch);
-    for (int64_t rr = 0; rr < B; rr++)
-        for (int64_t o = 0; o < O; o++) {
-            double s = b[o], a = fabs(b[o]);
-            for (int64_t i = 0; i < I; i++) {
-                double t = (double)x[rr * I + i] * W[o * I + i];
-                s += t, a += fabs(t);
-            }
-            want[rr * O + o] = s;
-            scale[rr * O + o] = a;
-        }
+    ref_product(want, scale, B, O, I, x, I, 1, W, I, 1, b); /* y = x W^T + b */
     char what[96];
     snprintf(what, sizeof what, "ps_k_linear B=%lld I=%lld O=%lld", (long long)B, (long long)I, (long long)O);
     check_close(what, y, want, scale, B * O);
@@ -1010,16 +1017,7 @@ static void check_linear_kernels(int64_t B, int64_t I, int64_t O, ps_rng *r) {
     memset(db, 0xff, (size_t)O * sizeof *db);
     memset(dx, 0xff, (size_t)(B * I) * sizeof *dx);
     ps_k_linear_grad(dW, db, dx, dz, x, W, B, I, O, scratch);
-    for (int64_t o = 0; o < O; o++)
-        for (int64_t i = 0; i < I; i++) {
-            double s = 0, a = 0;
-            for (int64_t rr = 0; rr < B; rr++) {
-                double t = (double)dz[rr * O + o] * x[rr * I + i];
-                s += t, a += fabs(t);
-            }
-            want[o * I + i] = s;
-            scale[o * I + i] = a;
-        }
+    ref_product(want, scale, O, I, B, dz, 1, O, x, 1, I, NULL); /* dW = dz^T x */
     snprintf(what, sizeof what, "ps_k_linear_grad dW B=%lld I=%lld O=%lld", (long long)B, (long long)I, (long long)O);
     check_close(what, dW, want, scale, O * I);
     for (int64_t o = 0; o < O; o++) {
@@ -1030,16 +1028,7 @@ static void check_linear_kernels(int64_t B, int64_t I, int64_t O, ps_rng *r) {
     }
     snprintf(what, sizeof what, "ps_k_linear_grad db B=%lld I=%lld O=%lld", (long long)B, (long long)I, (long long)O);
     check_close(what, db, want, scale, O);
-    for (int64_t rr = 0; rr < B; rr++)
-        for (int64_t i = 0; i < I; i++) {
-            double s = 0, a = 0;
-            for (int64_t o = 0; o < O; o++) {
-                double t = (double)dz[rr * O + o] * W[o * I + i];
-                s += t, a += fabs(t);
-            }
-            want[rr * I + i] = s;
-            scale[rr * I + i] = a;
-        }
+    ref_product(want, scale, B, I, O, dz, O, 1, W, 1, I, NULL); /* dx = dz W */
     snprintf(what, sizeof what, "ps_k_linear_grad dx B=%lld I=%lld O=%lld", (long long)B, (long long)I, (long long)O);
     check_close(what, dx, want, scale, B * I);
     /* without dx: the same dW and db */
