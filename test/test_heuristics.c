@@ -181,6 +181,35 @@ static void test_price_aware(void) {
     ps_heuristic_free(&h);
 }
 
+/* The gate encoding: serve = slurm-suspend's action, hold = idle nodes off
+ * and nothing powered, except for work due by max_wait or nothing waiting. */
+static void test_gate(void) {
+    scene s;
+    scene_init(&s, small());
+    for (int i = 0; i < 4; i++) node(&s, i, i < 2 ? 0 : -1);
+    job(&s, 0, 2, 3, 3, 96); /* needs 3 nodes: 1 more than the 2 idle */
+    ps_heuristic_config cfg = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
+    ps_heuristic h = make(&s, cfg), ref = make(&s, cfg);
+    ps_action want = ps_heuristic_act(&ref, s.obs);
+    ps_action got = ps_heuristic_gate(&h, s.obs, 1);
+    CHECK(got.type == want.type && got.magnitude == want.magnitude && got.refill == want.refill);
+    CHECK_ACTION(got, 2, 1);
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0), 0, 2); /* hold: both idle nodes off at once */
+    job(&s, 0, 2, 23, 3, 96);                           /* would reach max_wait 24 next hour */
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0), 2, 1);
+    ps_heuristic_free(&h);
+    cfg.max_wait = 30; /* the guard's promise: not due yet */
+    h = make(&s, cfg);
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0), 0, 2);
+    ps_heuristic_free(&h);
+    job(&s, 0, 0, 0, 0, 0); /* nothing waiting: slurm-suspend's rule, whose 2 h suspend time keeps them on */
+    cfg.suspend_time = 2;
+    h = make(&s, cfg);
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0), 1, 0);
+    ps_heuristic_free(&h);
+    ps_heuristic_free(&ref);
+}
+
 static void test_config(void) {
     ps_config c = small();
     ps_heuristic h;
@@ -205,6 +234,7 @@ int main(void) {
     test_price_threshold();
     test_price_aware();
     test_decision_hour();
+    test_gate();
     test_config();
     return check_summary("test_heuristics");
 }

@@ -4,7 +4,8 @@
  * terminated, the episode record), decision-hour billing and the consumed
  * price history, the logic price, hard-reset start rows, the binomial
  * sampler and the hourly sampler's count scaling, and that the defaults are
- * the reference (the golden parity tests check the rest). */
+ * the reference (the golden parity tests check the rest); and the cost
+ * reward, an option beyond the prototype. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -107,7 +108,7 @@ static void test_cheapness(void) {
 }
 
 static ps_reward_in newest_input(const float *window) {
-    ps_reward_in in = {335, 100, 235, 0, 9600, 12.0, 14.0, 50, 0, 3, window, 19200, 16080};
+    ps_reward_in in = {335, 100, 235, 0, 9600, 12.0, 14.0, 50, 0, 3, window, 19200, 16080, 0, 0};
     return in;
 }
 
@@ -161,7 +162,7 @@ static void test_newest_blackout_and_negative_price(void) {
     c.contract.reward = PS_REWARD_NEWEST;
     ps_weights w = ps_weights_default();
     float win[PS_PRICE_WINDOW] = {0};
-    ps_reward_in off = {0, 0, 0, 335, 0, 20.0, 20.0, 0, 0, 0, win, 0, 0};
+    ps_reward_in off = {0, 0, 0, 335, 0, 20.0, 20.0, 0, 0, 0, win, 0, 0, 0, 0};
     ps_reward_out out;
     ps_reward_compute(&c, &w, 16, 24, &off, &out);
     CHECK_NEAR(out.efficiency, 1.0, 0); /* a correct blackout */
@@ -175,7 +176,7 @@ static void test_newest_blackout_and_negative_price(void) {
 
     /* Negative price: the newest node tau 20; capped at 1.5 like the reference. */
     c.contract.reward = PS_REWARD_NEWEST;
-    ps_reward_in neg = {335, 100, 235, 0, 9600, -10.0, 50.0, 0, 0, 0, win, 0, 0};
+    ps_reward_in neg = {335, 100, 235, 0, 9600, -10.0, 50.0, 0, 0, 0, win, 0, 0, 0, 0};
     ps_reward_compute(&c, &w, 16, 24, &neg, &out);
     CHECK_NEAR(out.price, 1.5, 0);
     neg.context_price = -20; /* adv < 0: tanh(raw) + 2.5 o, then the 0.35 o floor */
@@ -580,6 +581,51 @@ static void test_hourly_binomial(void) {
 
 /* ------------------------------------------------------------ defaults */
 
+/* ------------------------------------------ the cost reward (beyond it) */
+
+/* By hand, in euros; the weights are not used. */
+static void test_cost_reward_values(void) {
+    ps_config c = ps_config_default();
+    c.contract.reward = PS_REWARD_COST;
+    c.contract.wait_cost = 0.01;
+    ps_weights w = ps_weights_default();
+    ps_reward_in in = {335, 100, 235, 0, 9600, 20.0, 20.0, 10, 5, 2, NULL, 0, 0, 1.0, 1.25};
+    ps_reward_out out;
+    ps_reward_compute(&c, &w, 16, 24, &in, &out);
+    CHECK_NEAR(out.price, 0.25, 1e-15);
+    CHECK_NEAR(out.job_age, -0.01 * 10, 1e-15);
+    CHECK_NEAR(out.drop, -0.01 * 336 * 2, 1e-15);
+    CHECK_NEAR(out.efficiency + out.idle, 0, 0);
+    CHECK_NEAR(out.total, 0.25 - 0.1 - 6.72, 1e-12);
+    w.price = 7;
+    ps_reward_compute(&c, &w, 16, 24, &in, &out);
+    CHECK_NEAR(out.total, 0.25 - 0.1 - 6.72, 1e-12);
+}
+
+/* Without a wait cost an episode's rewards add up to its saving against
+ * baseline_off. */
+static void test_cost_reward_episode(void) {
+    fixed_source src = {{.duration = 3, .nodes = 1, .cores = 40}, 1, 0, 0};
+    ps_env_spec spec = tiny_spec(&src);
+    spec.cfg.contract.reward = PS_REWARD_COST;
+    ps_env env;
+    if (start_env(&env, &spec) != 0) return;
+    double sum = 0.0;
+    ps_step_info in;
+    for (int h = 0; h < env.cfg.episode_hours; h++) {
+        ps_action a = h % 5 == 0 ? (ps_action){0, 0, 1} : h % 5 == 2 ? (ps_action){2, 1, 1} : KEEP;
+        step(&env, a, NULL, &in);
+        sum += in.reward;
+    }
+    CHECK(in.episode != NULL);
+    if (in.episode) {
+        double saved = in.episode->baseline_cost_off - in.episode->agent_cost;
+        CHECK(fabs(saved) > 1e-3); /* the schedule differs from baseline_off's */
+        CHECK_NEAR(sum, saved, 1e-9);
+    }
+    ps_env_free(&env);
+}
+
 static void test_defaults(void) {
     ps_contract c = ps_config_default().contract;
     CHECK_INT(c.reward, PS_REWARD_REFERENCE);
@@ -607,6 +653,14 @@ static void test_defaults(void) {
     c = spec.cfg.contract;
     CHECK(c.reward == PS_REWARD_NEWEST && c.flush_after_drop_streak == 5 && c.price_timing == PS_PRICE_TIMING_DECISION &&
           c.price_history == PS_PRICE_HISTORY_CONSUMED && c.hard_reset == PS_HARD_RESET_EVAL && c.hourly_binomial == 1);
+    char *cost[] = {"--reward", "cost", "--wait-cost", "0.5"};
+    CHECK_INT(ps_optset_parse(&set, PS_COUNT(cost), cost, &(int){0}, &err), PS_OK);
+    CHECK_INT(ps_sim_flags_to_spec(&f, &spec, NULL, &err), PS_OK);
+    CHECK(spec.cfg.contract.reward == PS_REWARD_COST && spec.cfg.contract.wait_cost == 0.5);
+    f.reward = "reference";
+    CHECK_INT(ps_sim_flags_to_spec(&f, &spec, NULL, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--wait-cost needs --reward cost");
+    f.cluster.contract.wait_cost = 0;
     f.hard_reset = "sometimes";
     CHECK_INT(ps_sim_flags_to_spec(&f, &spec, NULL, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "--hard-reset: 'sometimes' is not one of off, train, eval");
@@ -614,7 +668,7 @@ static void test_defaults(void) {
     /* The reference reward's spec 5.3 reference point is unchanged. */
     ps_config cfg = ps_config_default();
     ps_weights w = ps_weights_default();
-    ps_reward_in idle = {335, 0, 335, 0, 0, 20, 20, 0, 0, 0, NULL, 0, 0};
+    ps_reward_in idle = {335, 0, 335, 0, 0, 20, 20, 0, 0, 0, NULL, 0, 0, 0, 0};
     ps_reward_out out;
     ps_reward_compute(&cfg, &w, 16, 24, &idle, &out);
     CHECK_NEAR(out.total, -0.798725, 1e-6);
@@ -633,6 +687,8 @@ int main(void) {
     test_hard_reset_train();
     test_binomial();
     test_hourly_binomial();
+    test_cost_reward_values();
+    test_cost_reward_episode();
     test_defaults();
     return check_summary("test_newer_contract");
 }

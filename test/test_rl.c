@@ -31,6 +31,7 @@
 #include "adam.h"
 #include "check.h"
 #include "checkpoint.h"
+#include "evaluate.h"
 #include "kernels.h"
 #include "policy.h"
 #include "policy_grad.h"
@@ -2721,7 +2722,6 @@ static void remove_session(const ps_session *s, const char *base) {
     for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) CHECK(rmdir(dirs[i]) == 0);
 }
 
-/* r on a fresh env of spec, resumed from session s or new as st says. */
 /* --obs-scale bounds: the network reads input d times a fixed scale, which
  * is exactly the unscaled network on the scaled observation (rollout
  * forward, training batch, autograd reference); the scale travels in the
@@ -2801,16 +2801,125 @@ static void test_obs_scale(void) {
     CHECK_INT(info.obs_scale, PS_OBS_SCALE_NONE);
     CHECK(c.t.obs_scale == PS_OBS_SCALE_NONE && c.t.policy.in_scale == NULL);
     CHECK(ps_trainer_set_obs_scale(&c.t, 7, &err) == PS_ERR && strstr(err.msg, "7"));
+    /* summary: the queue rows and nodes unread, the rest as bounds */
+    fail_on(ps_trainer_set_obs_scale(&c.t, PS_OBS_SCALE_SUMMARY, &err), &err, "ps_trainer_set_obs_scale");
+    const float *z = c.t.policy.in_scale;
+    CHECK(z[l->job_queue] == 0 && z[l->job_queue + 4 * cfg->max_queue_size - 1] == 0 && z[l->nodes] == 0);
+    CHECK(z[l->predicted_prices] == s[l->predicted_prices] && z[l->pending_core_hours] == s[l->pending_core_hours]);
+    CHECK(ps_trainer_policy_obs(&c.t, x) == x); /* read as it is */
+    /* shape: prices as deviations from the window mean in (sd + 1) units */
+    fail_on(ps_trainer_set_obs_scale(&c.t, PS_OBS_SCALE_SHAPE, &err), &err, "ps_trainer_set_obs_scale");
+    CHECK(c.t.policy.in_scale[l->predicted_prices] == 1.0f && c.t.policy.in_scale[l->nodes] == 0);
+    float o[65];
+    memcpy(o, x, sizeof o);
+    for (int k = 0; k < PS_PRICE_WINDOW; k++) o[l->predicted_prices + k] = k < 12 ? 10.0f : 30.0f; /* mean 20, sd 10 */
+    const float *seen = ps_trainer_policy_obs(&c.t, o);
+    CHECK(seen != o && !memcmp(seen, o, (size_t)l->predicted_prices * sizeof *o));
+    CHECK_NEAR(seen[l->predicted_prices], -10.0 / 11, 1e-6);
+    CHECK_NEAR(seen[l->predicted_prices + 23], 10.0 / 11, 1e-6);
+    CHECK_NEAR(o[l->predicted_prices], 10.0, 0); /* the env's observation is untouched */
+    for (int m = 0; m < 4; m++) CHECK_INT(ps_obs_scale_parse(ps_obs_scale_name(m)), m);
+    CHECK_INT(ps_obs_scale_parse("scaled"), -1);
     run_free(&a);
     run_free(&b);
     run_free(&c);
     release();
 }
 
+/* r on a fresh env of spec, resumed from session s or new as st says. */
 static int resume_into(run *r, const ps_scenario_spec *spec, const ps_session *s, const ps_train_start *st,
                        FILE *warn, ps_resume *res, ps_error *err) {
     r->env = env_new(spec);
     return ps_trainer_resume(&r->t, r->env, s, st, warn, res, err);
+}
+
+/* --action gate: a policy with the heads [2, 1, 1] whose decision
+ * ps_heuristic_gate turns into the env's action; the encoding travels in the
+ * checkpoint's nvec, so evaluation and a resume take the checkpoint's, and
+ * --init-from refuses a network of the other encoding by name. */
+static void test_gate_action(void) {
+    ps_scenario_spec spec = tiny_spec(3, 21);
+    spec.cfg.guard_max_wait = 6; /* the gate holds work at most the guard's promise */
+    const int hidden[2] = {16, 16};
+    ps_weights w = ps_weights_default();
+    ps_error err;
+    ps_ppo_config c = ps_ppo_config_default();
+    c.action = PS_ACTION_GATE;
+    run g;
+    g.env = env_new(&spec);
+    fail_on(ps_trainer_create(&g.t, g.env, &c, hidden, 2, 5, &err), &err, "ps_trainer_create");
+    CHECK(g.t.policy.nvec[0] == 2 && g.t.policy.nvec[1] == 1 && g.t.policy.nvec[2] == 1);
+    CHECK_INT(ps_action_encoding(g.t.policy.nvec), PS_ACTION_GATE);
+    CHECK_INT(g.t.gate.cfg.max_wait, 6);
+    /* the env's action: slurm-suspend's when serving, hold's otherwise */
+    float obs[65] = {0};
+    const ps_obs_layout *l = &g.env->layout;
+    for (int i = 0; i < 4; i++) obs[l->nodes + i] = i < 2 ? 0.0f : -1.0f;
+    float *row = obs + l->job_queue;
+    row[0] = 2, row[1] = 1, row[2] = 3, row[3] = 4; /* 3 nodes wanted, 2 idle */
+    ps_action serve = ps_trainer_env_action(&g.t, obs, (int[3]){1, 0, 0});
+    CHECK(serve.type == 2 && serve.magnitude == 0 && serve.refill == 1);
+    ps_action hold = ps_trainer_env_action(&g.t, obs, (int[3]){0, 0, 0});
+    CHECK(hold.type == 0 && hold.magnitude == 1);
+    /* trains, and samples both decisions with only one choice in the other heads */
+    run_learn(&g, 128, 5);
+    int n[2] = {0, 0}, others = 0;
+    for (int i = 0; i < g.t.rollout.n; i++) {
+        const int64_t *a = g.t.rollout.actions + 3 * i;
+        if (a[0] == 0 || a[0] == 1) n[a[0]]++;
+        others += a[1] != 0 || a[2] != 0;
+    }
+    CHECK(n[0] > 0 && n[1] > 0 && n[0] + n[1] == 64 && others == 0);
+    /* the checkpoint: evaluation takes its encoding */
+    const char *base = tmp_path("gate_sessions"), *base2 = tmp_path("gate_sessions2");
+    ps_session s;
+    fail_on(ps_session_open(&s, base, "g", NULL, &w, &err), &err, "ps_session_open");
+    char path[4608];
+    fail_on(ps_trainer_save(&g.t, &s, 128, 1, &w, NULL, path, sizeof path, &err), &err, "ps_trainer_save");
+    ps_evaluator e;
+    ps_checkpoint_info info;
+    ps_env *env = env_new(&spec);
+    fail_on(ps_evaluator_load(&e, env, path, &info, &err), &err, "ps_evaluator_load");
+    CHECK_INT(e.t.ppo.action, PS_ACTION_GATE);
+    CHECK(same_params(&g.t, &e.t, 0));
+    ps_episode_list eps = {0};
+    fail_on(ps_evaluator_run(&e, env, 0.5, 0, NULL, &eps, &err), &err, "ps_evaluator_run");
+    CHECK_INT(eps.n, 1);
+    ps_evaluator_free(&e);
+    env_delete(env);
+    /* --sample-actions: seeded by the run, so the same seed samples the same episode */
+    for (int k = 0; k < 3; k++) {
+        env = env_new(&spec);
+        fail_on(ps_evaluator_load(&e, env, path, &info, &err), &err, "ps_evaluator_load");
+        e.sample = k > 0;
+        fail_on(ps_evaluator_run(&e, env, 0.5, 0, NULL, &eps, &err), &err, "ps_evaluator_run");
+        ps_evaluator_free(&e);
+        env_delete(env);
+    }
+    CHECK(eps.n == 4 && !memcmp(&eps.v[2], &eps.v[3], sizeof eps.v[2]));
+    CHECK(!memcmp(&eps.v[0], &eps.v[1], sizeof eps.v[0])); /* deterministic, a fresh env: the same too */
+    CHECK(eps.v[2].total_reward != eps.v[1].total_reward); /* not the most likely actions */
+    ps_episode_list_free(&eps);
+    /* a resume asked for nodes continues the checkpoint's gate */
+    ps_train_start st = {-1, ps_ppo_config_default(), hidden, 2, 7, 128, NULL, PS_OBS_SCALE_NONE};
+    ps_resume r;
+    run res;
+    fail_on(resume_into(&res, &spec, &s, &st, NULL, &r, &err), &err, "resume");
+    CHECK_INT(res.t.ppo.action, PS_ACTION_GATE);
+    CHECK(same_params(&g.t, &res.t, 1));
+    run_free(&res);
+    /* a nodes network from a gate checkpoint: refused, both encodings named */
+    ps_session empty;
+    fail_on(ps_session_open(&empty, base2, "n", NULL, &w, &err), &err, "ps_session_open");
+    st.init_from = path;
+    CHECK_INT(resume_into(&res, &spec, &empty, &st, NULL, &r, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "actions [2, 1, 1] (--action gate); this network has 65 and [3, 4, 2] (--action nodes)");
+    run_free(&res);
+    run_free(&g);
+    unlink(path);
+    remove_session(&s, base);
+    remove_session(&empty, base2);
+    release();
 }
 
 static void test_resume(void) {
@@ -2939,7 +3048,7 @@ static void test_init_from(void) {
     st.hidden = hidden;
     st.n_hidden = 2;
     CHECK_INT(resume_into(&dst, &spec5, &s, &st, NULL, &r, &err), PS_ERR);
-    CHECK_STR_CONTAINS(err.msg, "actions [3, 4, 2]; this cluster has");
+    CHECK_STR_CONTAINS(err.msg, "actions [3, 4, 2] (--action nodes); this network has");
     run_free(&dst);
     run_free(&src);
     unlink(path);
@@ -3035,6 +3144,7 @@ int main(int argc, char **argv) {
         {"resume", test_resume},
         {"init_from", test_init_from},
         {"obs_scale", test_obs_scale},
+        {"gate_action", test_gate_action},
         {"train_flags", test_train_flags},
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

@@ -143,6 +143,41 @@ if [ $have_unzip = 1 ]; then
     n=$((n + 1))
     ! cmp -s "$lr/bias_lr" "$lr/bias_default" || fail "--learning-rate 1e-4 trained the same weights as 3e-4"
 fi
+# --action gate with the cost reward, the shape input and other PPO sizes:
+# the rollout and minibatch sizes reach the log (128 steps, 4 minibatches
+# of 32 x 10 epochs = 40 gradient steps), the checkpoint records the
+# encoding (nvec [2, 1, 1]), the input and gamma, and evaluation (sampled
+# too) reads them back
+g=$out/gate
+train "$g" 0 --session s --iteration-steps 128 --iter-limit 1 --seed 3 --net-arch 16 --action gate \
+    --obs-scale shape --reward cost --wait-cost 0.01 --gamma 0.95 --n-steps 128 --batch-size 32
+grep_in "$g/stdout" "observation scaling shape, action encoding gate"
+lines "$g/sessions/s/logs/$prefix/updates.csv" 2
+n=$((n + 1))
+[ "$(sed -n 2p "$g/sessions/s/logs/$prefix/updates.csv" | cut -d, -f1,2)" = "128,40" ] ||
+    fail "--n-steps 128 --batch-size 32: updates.csv row $(sed -n 2p "$g/sessions/s/logs/$prefix/updates.csv")"
+grep_in "$g/sessions/s/config.json" '"action":[[:space:]]*"gate"'
+grep_in "$g/sessions/s/config.json" '"wait-cost":[[:space:]]*0.01'
+if [ $have_unzip = 1 ]; then
+    unzip -p "$g/sessions/s/models/$prefix/128.zip" config.json | tr -d ' \n\t' > "$g/config.json" 2>&1
+    grep_in "$g/config.json" '"nvec":\[2,1,1\]'
+    grep_in "$g/config.json" '"obs_scale":"shape"'
+    grep_in "$g/config.json" '"gamma":0.95'
+    grep_in "$g/config.json" '"n_steps":128,"batch_size":32'
+fi
+for mode in "" --sample-actions; do
+    n=$((n + 1))
+    # shellcheck disable=SC2086
+    (cd "$g" && "$ps" evaluate-savings --session s --eval-months 0.5 --compare none --reward cost --wait-cost 0.01 \
+        $mode > "eval$mode.out" 2>&1) || fail "evaluate-savings $mode of the gate model failed: $(tail -n 2 "$g/eval$mode.out")"
+done
+grep_in "$g/eval--sample-actions.out" "actions sampled from the policy"
+check "sampled evaluation has its own folder" test -d "$g/sessions/s/plots-eval/m128-sampled_e0p7_p0p2_i0p1_ja0"
+# a gate network cannot start a nodes model
+train "$g/init" fail --session t --iteration-steps 128 --iter-limit 1 --seed 3 --net-arch 16 \
+    --init-from "$g/sessions/s/models/$prefix/128.zip"
+grep_in "$g/init/stderr" "(--action gate); this network has"
+
 if [ $have_unzip = 1 ]; then
     unzip -l "$models/128.zip" > "$a/listing" 2>&1
     for entry in config.json progress.json policy/pi.0.weight.bin policy/pi.0.bias.bin policy/vf.0.weight.bin \
@@ -377,7 +412,9 @@ expect_error "$out/bad" "--device: 'gpu'" --session x --device gpu
 expect_error "$out/bad" "--render: 'bogus'" --session x --render bogus
 expect_error "$out/bad" "--seed-sweep requires --seed" --session x --seed-sweep
 expect_error "$out/bad" "--net-arch: '0'" --session x --net-arch 0 --seed 1
-expect_error "$out/bad" "--obs-scale: 'z' is not none or bounds" --session x --obs-scale z --seed 1
+expect_error "$out/bad" "--obs-scale: 'z' is not none, bounds, summary or shape" --session x --obs-scale z --seed 1
+expect_error "$out/bad" "--action: 'z' is not nodes or gate" --session x --action z --seed 1
+expect_error "$out/bad" "--wait-cost needs --reward cost" --session x --wait-cost 0.1 --seed 1
 expect_error "$out/bad" "--net-arch: 'x'" --session x --net-arch x --seed 1
 expect_error "$out/bad" "--net-arch: '64,,64'" --session x --net-arch 64,,64 --seed 1
 expect_error "$out/bad" "--net-arch: '1,2,3,4,5'" --session x --net-arch 1,2,3,4,5 --seed 1

@@ -26,7 +26,8 @@
  * zeroed struct (ps_config_default) keeps the golden parity. */
 typedef enum ps_reward_version {
     PS_REWARD_REFERENCE = 0, /* spec 5.3 */
-    PS_REWARD_NEWEST = 1     /* spec 5 delta: backlog pressure, -0.3 tanh drops */
+    PS_REWARD_NEWEST = 1,    /* spec 5 delta: backlog pressure, -0.3 tanh drops */
+    PS_REWARD_COST = 2       /* beyond the prototype: euros saved against baseline_off, waiting priced */
 } ps_reward_version;
 typedef enum ps_price_timing {
     PS_PRICE_TIMING_REFERENCE = 0, /* advance first, bill the new window[0] (spec 7.3) */
@@ -55,6 +56,7 @@ typedef struct ps_contract {
     double logic_high, logic_low; /* logic price levels (250 / -10 in the prototype's code) */
     int hard_reset;              /* ps_hard_reset */
     int hourly_binomial;         /* hourly sampler: scale the drawn count (spec 8.6 delta) */
+    double wait_cost;            /* PS_REWARD_COST: EUR per job and hour a job waits */
 } ps_contract;
 
 typedef struct ps_config {

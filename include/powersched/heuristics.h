@@ -64,4 +64,12 @@ void ps_heuristic_free(ps_heuristic *h);
 /* The action for the next step, from the observation the env wrote last. */
 ps_action ps_heuristic_act(ps_heuristic *h, const float *obs);
 
+/* The gate action encoding (train --action gate): a learned policy decides
+ * only whether the waiting work may start this hour (serve != 0) or is held
+ * back; the nodes follow slurm-suspend when serving and hold otherwise
+ * (idle nodes off at once, nothing powered on), like price-threshold's two
+ * kinds of hours. Work that would reach max_wait starts whatever serve says.
+ * h is a slurm-suspend heuristic; call it every step, as ps_heuristic_act. */
+ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int serve);
+
 #endif

@@ -26,6 +26,8 @@ typedef struct ps_reward_in {
     const float *window;          /* the 24-value price window at reward time (element 0 = billed) */
     int64_t demand_cores;         /* pending sum of nodes x cores before scheduling */
     int64_t overdue_age_core_hours; /* after scheduling: sum max(age - 24, 0) x nodes x cores */
+    /* read by the cost reward only: */
+    double agent_cost, baseline_off_cost; /* EUR billed this step to the agent and to baseline_off */
 } ps_reward_in;
 
 typedef struct ps_reward_out {
@@ -43,7 +45,12 @@ typedef struct ps_reward_out {
  * formulas are the reference's (spec 5.3) unless cfg->contract.reward is
  * PS_REWARD_NEWEST: price gain 3 with taus 20/20/20, blackout +1 or 0, the
  * job-age slot becomes backlog pressure (still weighted by the job-age
- * weight) and the drop term is -0.3 tanh(dropped / 20), unweighted. */
+ * weight) and the drop term is -0.3 tanh(dropped / 20), unweighted.
+ * PS_REWARD_COST (beyond the prototype; the weights are not used), in
+ * euros: what the step saved against baseline_off (price slot), less the
+ * waiting priced at contract.wait_cost EUR per job and hour (job-age slot:
+ * the unprocessed jobs after scheduling) and each dropped job priced as one
+ * that waited max_job_age hours (drop slot). */
 void ps_reward_compute(const ps_config *cfg, const ps_weights *w, double min_price, double max_price,
                        const ps_reward_in *in, ps_reward_out *out);
 

@@ -45,7 +45,7 @@ typedef struct eval_args {
     int n_seeds;
     double months;
     int64_t model;
-    int seed_given;
+    int seed_given, sample;
 } eval_args;
 
 /* Loads the session's checkpoint; fills the model part of the folder name. */
@@ -58,8 +58,10 @@ static int load_model(ps_evaluator *ev, const eval_args *a, const ps_session *s,
                             "reward weights)", s->models_dir, a->session);
     ps_checkpoint_info info;
     if (ps_evaluator_load(ev, env, path, &info, err) != PS_OK) return PS_ERR;
-    snprintf(model_name, size, "%lld", (long long)steps);
-    printf("Model: %s (%lld steps trained)\n", path, (long long)info.num_timesteps);
+    ev->sample = a->sample;
+    snprintf(model_name, size, "%lld%s", (long long)steps, a->sample ? "-sampled" : "");
+    printf("Model: %s (%lld steps trained; %s)\n", path, (long long)info.num_timesteps,
+           a->sample ? "actions sampled from the policy" : "deterministic: the most likely actions");
     return PS_OK;
 }
 
@@ -107,6 +109,7 @@ static int compare(const eval_args *a, ps_compare_spec spec, const ps_scenario *
     spec.heuristic = a->heuristic;
     spec.months = a->months;
     spec.seed = a->sim.seed;
+    spec.sample = a->sample;
     if (ps_session_pick_model(s, a->model, ckpt, sizeof ckpt, NULL) >= 0) spec.model_path = ckpt;
     ps_compare c;
     if (ps_compare_run(sc, &spec, &c, err) != PS_OK) return PS_ERR;
@@ -225,6 +228,8 @@ int cmd_evaluate(int argc, char **argv) {
         {"--policy", OPT_STRING, &a.policy, "P", "model | always-on | random | slurm-suspend | price-threshold | price-aware", 0, 0},
         {"--compare", OPT_STRING, &a.compare, "LIST", "policies on the same timeline: auto (every yardstick, and model when trained), none, or a comma-separated list of always-on, baseline_off, slurm-suspend, price-threshold, price-aware, random, model", 0, 0},
         {"--trace", OPT_STRING, &a.trace, "FILE", "write one CSV row per step (as simulate --trace)", 0, 0},
+        {"--sample-actions", OPT_FLAG, &a.sample, "",
+         "the model samples its actions from the policy (seeded by --seed) instead of taking the most likely", 0, 0},
         {"--seeds", OPT_STRING, &a.seed_list, "LIST", "also run the comparison with each seed: mean and standard deviation (compare_seeds.csv)", 0, 0},
     };
     ps_optset set;

@@ -115,6 +115,10 @@ static int open_trainer(const train_args *a, train_cli *r, ps_env *env, ps_train
                          a->train.iteration_steps, *a->init_from ? a->init_from : NULL, a->train.obs_scale_mode};
     st.ppo.ent_coef = a->train.ent_coef;
     st.ppo.learning_rate = a->train.learning_rate;
+    st.ppo.gamma = a->train.gamma;
+    st.ppo.n_steps = a->train.n_steps;
+    st.ppo.batch_size = a->train.batch_size;
+    st.ppo.action = a->train.action_mode;
     r->learning_rate = st.ppo.learning_rate;
     r->clip_range = st.ppo.clip_range;
     ps_resume res;
@@ -126,8 +130,8 @@ static int open_trainer(const train_args *a, train_cli *r, ps_env *env, ps_train
         printf("New model: the network of %s (net-arch %s; a new optimiser, counters at 0)\n", a->init_from,
                a->train.net_arch);
     else
-        printf("New model: net-arch %s, %lld parameters, observation scaling %s\n", a->train.net_arch,
-               (long long)ps_policy_param_count(&t->policy), a->train.obs_scale);
+        printf("New model: net-arch %s, %lld parameters, observation scaling %s, action encoding %s\n",
+               a->train.net_arch, (long long)ps_policy_param_count(&t->policy), a->train.obs_scale, a->train.action);
     *iters = res.iteration;
     r->run.next_plot_save = res.next_plot_save;
     r->run.plot_every = r->human ? 0 : a->train.iteration_steps;

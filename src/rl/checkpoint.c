@@ -36,7 +36,8 @@ static char *config_json(const ps_trainer *t, const ps_weights *w, const cJSON *
     cJSON_AddItemToObject(root, "net_arch", net);
     cJSON_AddNumberToObject(root, "obs_dim", p->obs_dim);
     cJSON_AddItemToObject(root, "nvec", cJSON_CreateIntArray(p->nvec, 3));
-    if (t->obs_scale == PS_OBS_SCALE_BOUNDS) cJSON_AddStringToObject(root, "obs_scale", "bounds"); /* absent: none */
+    if (t->obs_scale != PS_OBS_SCALE_NONE) /* absent: none, as before the option */
+        cJSON_AddStringToObject(root, "obs_scale", ps_obs_scale_name(t->obs_scale));
     const ps_ppo_config *c = &t->ppo;
     cJSON_AddNumberToObject(ppo, "n_steps", c->n_steps);
     cJSON_AddNumberToObject(ppo, "batch_size", c->batch_size);
@@ -244,11 +245,10 @@ static int parse_config(const json_src *s, const cJSON *cfg, ps_checkpoint_info 
         return PS_ERR;
     info->obs_dim = (int)obs;
     const cJSON *scale = cJSON_GetObjectItemCaseSensitive(cfg, "obs_scale");
-    info->obs_scale = PS_OBS_SCALE_NONE;
-    if (scale && cJSON_IsString(scale) && !strcmp(scale->valuestring, "bounds"))
-        info->obs_scale = PS_OBS_SCALE_BOUNDS;
-    else if (scale && !(cJSON_IsString(scale) && !strcmp(scale->valuestring, "none")))
-        return ps_error_set(s->err, "%s: %s: obs_scale must be \"none\" or \"bounds\"", s->path, s->entry);
+    info->obs_scale = scale ? (cJSON_IsString(scale) ? ps_obs_scale_parse(scale->valuestring) : -1) : PS_OBS_SCALE_NONE;
+    if (info->obs_scale < 0)
+        return ps_error_set(s->err, "%s: %s: obs_scale must be \"none\", \"bounds\", \"summary\" or \"shape\"", s->path,
+                            s->entry);
     for (int k = 0; k < PS_N_WEIGHTS; k++)
         if (read_number(s, w, "weights.", ps_weight_fields[k].name, -MAX_WEIGHT, MAX_WEIGHT, 0,
                         ps_weight_at(&info->weights, k)) != PS_OK)
@@ -407,12 +407,30 @@ static void copy_tensors(const ps_zip_entry *e, int n, ps_trainer *t, int with_m
     }
 }
 
+static const char *const OBS_SCALE_NAMES[] = {"none", "bounds", "summary", "shape"};
+
+const char *ps_obs_scale_name(int mode) {
+    return mode >= 0 && mode < (int)(sizeof OBS_SCALE_NAMES / sizeof *OBS_SCALE_NAMES) ? OBS_SCALE_NAMES[mode] : "?";
+}
+
+int ps_obs_scale_parse(const char *name) {
+    for (int k = 0; k < (int)(sizeof OBS_SCALE_NAMES / sizeof *OBS_SCALE_NAMES); k++)
+        if (!strcmp(name, OBS_SCALE_NAMES[k])) return k;
+    return -1;
+}
+
+static const char *action_text(const int nvec[3]) {
+    return ps_action_encoding(nvec) == PS_ACTION_GATE ? "--action gate" : "--action nodes";
+}
+
 /* The checkpoint's network must be the one built: observations, actions
  * and hidden layers. */
 static int check_shape(const char *path, const ps_checkpoint_info *info, const ps_policy *p, ps_error *err) {
     if (info->obs_dim != p->obs_dim || memcmp(info->nvec, p->nvec, sizeof p->nvec) != 0)
-        return ps_error_set(err, "%s: the model was trained for %d observations and actions [3, %d, 2]; this "
-                            "cluster has %d and [3, %d, 2]", path, info->obs_dim, info->nvec[1], p->obs_dim, p->nvec[1]);
+        return ps_error_set(err, "%s: the model was trained for %d observations and actions [%d, %d, %d] (%s); "
+                            "this network has %d and [%d, %d, %d] (%s)", path, info->obs_dim, info->nvec[0],
+                            info->nvec[1], info->nvec[2], action_text(info->nvec), p->obs_dim, p->nvec[0],
+                            p->nvec[1], p->nvec[2], action_text(p->nvec));
     if (info->n_hidden != p->n_hidden || memcmp(info->hidden, p->hidden, (size_t)p->n_hidden * sizeof *p->hidden)) {
         char have[64], built[64];
         arch_text(info->hidden, info->n_hidden, have, sizeof have);

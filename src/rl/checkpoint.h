@@ -22,6 +22,11 @@
 #define PS_CHECKPOINT_FORMAT "powersched-checkpoint"
 #define PS_CHECKPOINT_VERSION 1
 
+/* The names of the PS_OBS_SCALE_* modes in config.json and --obs-scale:
+ * "none", "bounds", "summary"; parse returns -1 for another name. */
+const char *ps_obs_scale_name(int mode);
+int ps_obs_scale_parse(const char *name);
+
 /* What a checkpoint says about itself besides tensors. */
 typedef struct ps_checkpoint_info {
     int hidden[PS_MAX_HIDDEN], n_hidden;

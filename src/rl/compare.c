@@ -85,7 +85,9 @@ static int make_evaluator(const char *name, const ps_compare_spec *spec, ps_env 
     if (!strcmp(name, "model")) {
         if (!spec->model_path) return ps_error_set(err, "--compare model: no checkpoint to evaluate");
         ps_checkpoint_info info;
-        return ps_evaluator_load(ev, env, spec->model_path, &info, err);
+        int rc = ps_evaluator_load(ev, env, spec->model_path, &info, err);
+        ev->sample = spec->sample;
+        return rc;
     }
     if (!strcmp(name, "random")) {
         ps_evaluator_heuristic(ev, PS_EVAL_RANDOM, spec->seed);

@@ -21,10 +21,11 @@ int ps_evaluator_policy(ps_evaluator *e, const ps_heuristic_config *cfg, const p
 int ps_evaluator_load(ps_evaluator *e, ps_env *env, const char *path, ps_checkpoint_info *info, ps_error *err) {
     memset(e, 0, sizeof *e);
     if (ps_checkpoint_peek(path, info, err) != PS_OK) return PS_ERR;
-    if (info->obs_dim != ps_env_obs_size(env) || info->nvec[1] != env->cfg.max_nodes)
+    ps_ppo_config ppo = ps_ppo_config_default();
+    ppo.action = ps_action_encoding(info->nvec);
+    if (info->obs_dim != ps_env_obs_size(env) || (ppo.action == PS_ACTION_NODES && info->nvec[1] != env->cfg.max_nodes))
         return ps_error_set(err, "%s: the model was trained for %d observations and %d nodes; this cluster has %d "
                             "and %d", path, info->obs_dim, info->nvec[1], ps_env_obs_size(env), env->cfg.max_nodes);
-    ps_ppo_config ppo = ps_ppo_config_default();
     if (ps_trainer_create(&e->t, env, &ppo, info->hidden, info->n_hidden, 0, err) != PS_OK) return PS_ERR;
     if (ps_checkpoint_load(path, &e->t, info, err) != PS_OK) {
         ps_trainer_free(&e->t);
@@ -44,8 +45,9 @@ static int next_action(ps_evaluator *e, const ps_env *env, const float *obs, ps_
     if (e->kind == PS_EVAL_MODEL) {
         int x[3];
         double logp, value;
-        if (ps_policy_act(&e->t.policy, obs, 1, NULL, x, &logp, &value, err) != PS_OK) return PS_ERR;
-        *act = (ps_action){x[0], x[1], x[2]};
+        const float *seen = ps_trainer_policy_obs(&e->t, obs);
+        if (ps_policy_act(&e->t.policy, seen, !e->sample, &e->rng, x, &logp, &value, err) != PS_OK) return PS_ERR;
+        *act = ps_trainer_env_action(&e->t, obs, x);
     } else if (e->kind == PS_EVAL_HEURISTIC) {
         *act = ps_heuristic_act(&e->h, obs);
     } else if (e->kind == PS_EVAL_RANDOM) {
@@ -61,6 +63,7 @@ int ps_evaluator_run(ps_evaluator *e, ps_env *env, double months, uint64_t seed,
     float *obs = calloc((size_t)ps_env_obs_size(env), sizeof *obs);
     if (!obs) return ps_error_set(err, "out of memory");
     ps_env_reset(env, &seed, -1, obs);
+    if (e->kind == PS_EVAL_MODEL && e->sample) ps_rng_seed(&e->rng, seed, PS_STREAM_POLICY);
     int episodes = (int)llround(2 * months), rc = PS_OK;
     for (int ep = 0; ep < episodes && rc == PS_OK; ep++) {
         ps_env_reset(env, NULL, -1, obs);

@@ -13,7 +13,8 @@ typedef enum ps_eval_policy { PS_EVAL_MODEL, PS_EVAL_ALWAYS_ON, PS_EVAL_RANDOM, 
 typedef struct ps_evaluator {
     ps_eval_policy kind;
     ps_trainer t;   /* holds the network (PS_EVAL_MODEL) */
-    ps_rng rng;     /* PS_EVAL_RANDOM's actions */
+    ps_rng rng;     /* PS_EVAL_RANDOM's actions; the model's when sampling */
+    int sample;     /* PS_EVAL_MODEL: sample the policy's actions (seeded by the run) instead of the argmax */
     ps_heuristic h; /* PS_EVAL_HEURISTIC */
 } ps_evaluator;
 

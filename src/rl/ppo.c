@@ -15,7 +15,7 @@ double ps_ppo_clock(void) {
 }
 
 ps_ppo_config ps_ppo_config_default(void) {
-    ps_ppo_config c = {64, 64, 10, 3e-4, 0.99, 0.95, 0.2, 0.0, 0.5, 0.5, 0.9, 0.999, 1e-5};
+    ps_ppo_config c = {64, 64, 10, 3e-4, 0.99, 0.95, 0.2, 0.0, 0.5, 0.5, 0.9, 0.999, 1e-5, 0};
     return c;
 }
 

@@ -16,10 +16,12 @@ typedef struct ps_ppo_config {
     int n_steps, batch_size, n_epochs;
     double learning_rate, gamma, gae_lambda, clip_range, ent_coef, vf_coef, max_grad_norm;
     double adam_beta1, adam_beta2, adam_eps;
+    int action; /* the policy's action encoding, PS_ACTION_* (trainer.h); not PPO's, but fixed with it per model */
 } ps_ppo_config;
 
 /* n_steps 64, batch 64, 10 epochs, lr 3e-4, gamma 0.99, lambda 0.95, clip
- * 0.2, ent_coef 0, vf_coef 0.5, max grad norm 0.5, Adam (0.9, 0.999, 1e-5). */
+ * 0.2, ent_coef 0, vf_coef 0.5, max grad norm 0.5, Adam (0.9, 0.999, 1e-5);
+ * the reference's action encoding. */
 ps_ppo_config ps_ppo_config_default(void);
 
 /* One rollout: what the policy saw, did and was paid (caller-owned arrays). */

@@ -56,6 +56,7 @@ int ps_trainer_resume(ps_trainer *t, ps_env *env, const ps_session *s, const ps_
     if (ps_checkpoint_peek(r->path, &r->info, err) != PS_OK) return PS_ERR;
     ps_ppo_config saved = st->ppo;
     saved.ent_coef = r->info.ent_coef;
+    saved.action = ps_action_encoding(r->info.nvec);
     if (ps_trainer_create(t, env, &saved, r->info.hidden, r->info.n_hidden, st->seed, err) != PS_OK) return PS_ERR;
     if (ps_checkpoint_load(r->path, t, &r->info, err) != PS_OK) return PS_ERR;
     r->iteration = r->steps / st->iteration_steps;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "powersched/session.h"
+#include "checkpoint.h"
 #include "trainer.h"
 
 void ps_train_flags_init(ps_train_flags *f) {
@@ -13,6 +14,10 @@ void ps_train_flags_init(ps_train_flags *f) {
     f->net_arch = "64,64";
     f->obs_scale = "none";
     f->learning_rate = 3e-4; /* spec 12.2 */
+    f->gamma = 0.99;         /* spec 12.2 */
+    f->n_steps = 64;
+    f->batch_size = 64;
+    f->action = "nodes";
     f->device = "auto";
     f->render = "none";
     f->init_from = "";
@@ -25,9 +30,18 @@ void ps_train_flags_options(ps_train_flags *f, ps_optset *set) {
         {"--net-arch", OPT_STRING, &f->net_arch, "A,B", "hidden layer sizes of both networks (new models)", 0, 0},
         {"--obs-scale", OPT_STRING, &f->obs_scale, "MODE",
          "none | bounds: the network reads each input divided by a fixed bound of its field (durations by 170 h, "
-         "prices by 100 EUR/MWh, ...; new models; none is the reference)", 0, 0},
+         "prices by 100 EUR/MWh, ...; new models; none is the reference) | summary: bounds without the queue rows "
+         "and node states (prices, pending summaries, backlog) | shape: summary with the price window as deviations "
+         "from its mean in standard deviations", 0, 0},
         {"--ent-coef", OPT_DOUBLE, &f->ent_coef, "C", "entropy coefficient (new models)", 0, 1e3},
         {"--learning-rate", OPT_DOUBLE, &f->learning_rate, "LR", "Adam's step size (this run; resumed models too)", 1e-9, 1},
+        {"--n-steps", OPT_INT, &f->n_steps, "N", "env steps per rollout, one PPO update each (this run)", 1, 1 << 20},
+        {"--batch-size", OPT_INT, &f->batch_size, "N", "minibatch size of the update's 10 epochs (this run)", 1, 1 << 20},
+        {"--gamma", OPT_DOUBLE, &f->gamma, "G", "discount factor of returns and GAE (this run; resumed models too)", 0, 1},
+        {"--action", OPT_STRING, &f->action, "ENC",
+         "nodes (the reference: off/keep/on x nodes, refill) | gate: the policy only says whether waiting work starts "
+         "this hour or is held; nodes follow slurm-suspend, work due by --max-wait (24 h without it) starts anyway "
+         "(new models)", 0, 0},
         {"--device", OPT_STRING, &f->device, "D", "auto | cpu | cuda (this build: CPU only)", 0, 0},
         {"--render", OPT_STRING, &f->render, "MODE", "none | human (a line per step, a plot per episode)", 0, 0},
         {"--init-from", OPT_STRING, &f->init_from, "SESSION[/STEPS]",
@@ -58,12 +72,15 @@ int ps_parse_net_arch(const char *s, int *hidden, int *n, ps_error *err) {
 
 int ps_train_flags_check(ps_train_flags *f, ps_error *err) {
     if (ps_parse_net_arch(f->net_arch, f->hidden, &f->n_hidden, err) != PS_OK) return PS_ERR;
-    if (!strcmp(f->obs_scale, "none"))
-        f->obs_scale_mode = PS_OBS_SCALE_NONE;
-    else if (!strcmp(f->obs_scale, "bounds"))
-        f->obs_scale_mode = PS_OBS_SCALE_BOUNDS;
+    f->obs_scale_mode = ps_obs_scale_parse(f->obs_scale);
+    if (f->obs_scale_mode < 0)
+        return ps_error_set(err, "--obs-scale: '%s' is not none, bounds, summary or shape", f->obs_scale);
+    if (!strcmp(f->action, "nodes"))
+        f->action_mode = PS_ACTION_NODES;
+    else if (!strcmp(f->action, "gate"))
+        f->action_mode = PS_ACTION_GATE;
     else
-        return ps_error_set(err, "--obs-scale: '%s' is not none or bounds", f->obs_scale);
+        return ps_error_set(err, "--action: '%s' is not nodes or gate", f->action);
     if (strcmp(f->device, "auto") && strcmp(f->device, "cpu") && strcmp(f->device, "cuda"))
         return ps_error_set(err, "--device: '%s' is not auto, cpu or cuda", f->device);
     if (!strcmp(f->device, "cuda"))

@@ -21,12 +21,13 @@
 
 typedef struct ps_train_flags {
     int64_t iteration_steps;
-    const char *net_arch, *device, *render, *obs_scale;
+    const char *net_arch, *device, *render, *obs_scale, *action;
     const char *init_from, *init_from_weights; /* "" when not given */
-    double ent_coef, learning_rate;
-    int no_tensorboard;
+    double ent_coef, learning_rate, gamma;
+    int no_tensorboard, n_steps, batch_size;
     int hidden[PS_MAX_HIDDEN], n_hidden; /* --net-arch, parsed by ps_train_flags_check */
     int obs_scale_mode;                  /* --obs-scale as PS_OBS_SCALE_* (ps_train_flags_check) */
+    int action_mode;                     /* --action as PS_ACTION_* (ps_train_flags_check) */
 } ps_train_flags;
 
 typedef struct ps_run_flags {
@@ -36,7 +37,7 @@ typedef struct ps_run_flags {
 
 void ps_train_flags_init(ps_train_flags *f);
 void ps_train_flags_options(ps_train_flags *f, ps_optset *set);
-/* Parses --net-arch and --obs-scale and checks --device, --render and the --init-from pair. */
+/* Parses --net-arch, --obs-scale and --action and checks --device, --render and the --init-from pair. */
 int ps_train_flags_check(ps_train_flags *f, ps_error *err);
 
 void ps_run_flags_init(ps_run_flags *f);

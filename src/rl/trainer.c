@@ -1,18 +1,40 @@
 /* trainer.c - SB3's OnPolicyAlgorithm.learn / collect_rollouts for one env. */
 #include "trainer.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tensors.h"
+
+/* slurm-suspend's node rules, holding work at most the guard's promise
+ * (24 h without it, as the price heuristics). */
+static int gate_create(ps_heuristic *h, const ps_config *cluster, ps_error *err) {
+    ps_heuristic_config hc = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
+    if (cluster->guard_max_wait > 0) hc.max_wait = cluster->guard_max_wait;
+    return ps_heuristic_create(h, &hc, cluster, err);
+}
+
+int ps_action_encoding(const int nvec[3]) {
+    return nvec[0] == 2 && nvec[1] == 1 && nvec[2] == 1 ? PS_ACTION_GATE : PS_ACTION_NODES;
+}
+
+ps_action ps_trainer_env_action(ps_trainer *t, const float *obs, const int a[3]) {
+    if (t->ppo.action == PS_ACTION_GATE) return ps_heuristic_gate(&t->gate, obs, a[0]);
+    return (ps_action){a[0], a[1], a[2]};
+}
 
 int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, const int *hidden, int n_hidden,
                       uint64_t seed, ps_error *err) {
     memset(t, 0, sizeof *t);
     t->env = env;
     t->ppo = *ppo;
+    int gate = ppo->action == PS_ACTION_GATE;
+    if (ppo->action != PS_ACTION_NODES && !gate) return ps_error_set(err, "unknown action encoding %d", ppo->action);
     int nvec[3] = {3, env->cfg.max_nodes, 2};
+    if (gate) memcpy(nvec, (int[3]){2, 1, 1}, sizeof nvec);
     int D = ps_env_obs_size(env);
+    if (gate && gate_create(&t->gate, &env->cfg, err) != PS_OK) return PS_ERR;
     ps_rng_seed(&t->shuffle_rng, seed, 4);
     ps_rng_seed(&t->action_rng, seed, 5);
     t->gen = at_generator_new(seed);
@@ -44,7 +66,10 @@ int ps_trainer_set_obs_scale(ps_trainer *t, int mode, ps_error *err) {
         t->obs_scale = mode;
         return ps_policy_set_in_scale(&t->policy, NULL, err);
     }
-    if (mode != PS_OBS_SCALE_BOUNDS) return ps_error_set(err, "unknown observation scaling %d", mode);
+    if (mode != PS_OBS_SCALE_BOUNDS && mode != PS_OBS_SCALE_SUMMARY && mode != PS_OBS_SCALE_SHAPE)
+        return ps_error_set(err, "unknown observation scaling %d", mode);
+    float seen = mode == PS_OBS_SCALE_BOUNDS ? 1.0f : 0.0f;
+    float price = mode == PS_OBS_SCALE_SHAPE ? 1.0f : 1.0f / 100;
     const ps_obs_layout *l = &t->env->layout;
     const ps_config *c = &t->env->cfg;
     float *s = malloc((size_t)l->size * sizeof *s);
@@ -52,9 +77,9 @@ int ps_trainer_set_obs_scale(ps_trainer *t, int mode, ps_error *err) {
     for (int d = 0; d < l->size; d++) s[d] = 1.0f;
     static const float queue_bound[4] = {170, 168, 16, 96}; /* duration, age, nodes, cores per node */
     for (int q = 0; q < c->max_queue_size; q++)
-        for (int f = 0; f < 4; f++) s[l->job_queue + 4 * q + f] = 1.0f / queue_bound[f];
-    for (int n = 0; n < c->max_nodes; n++) s[l->nodes + n] = 1.0f / 170;
-    for (int k = 0; k < PS_PRICE_WINDOW; k++) s[l->predicted_prices + k] = 1.0f / 100;
+        for (int f = 0; f < 4; f++) s[l->job_queue + 4 * q + f] = seen / queue_bound[f];
+    for (int n = 0; n < c->max_nodes; n++) s[l->nodes + n] = seen / 170;
+    for (int k = 0; k < PS_PRICE_WINDOW; k++) s[l->predicted_prices + k] = price;
     s[l->backlog_size] = 1.0f / 1000;
     s[l->pending_avg_duration] = 1.0f / 170;
     s[l->pending_core_hours] = (float)(1.0 / ((double)c->max_nodes * c->cores_per_node * 24));
@@ -62,8 +87,24 @@ int ps_trainer_set_obs_scale(ps_trainer *t, int mode, ps_error *err) {
     s[l->pending_max_nodes] = 1.0f / 16;
     int rc = ps_policy_set_in_scale(&t->policy, s, err);
     free(s);
+    if (rc == PS_OK && mode == PS_OBS_SCALE_SHAPE && !t->pobs && !(t->pobs = malloc((size_t)l->size * sizeof *t->pobs)))
+        rc = ps_error_set(err, "out of memory");
     if (rc == PS_OK) t->obs_scale = mode;
     return rc;
+}
+
+const float *ps_trainer_policy_obs(ps_trainer *t, const float *obs) {
+    if (t->obs_scale != PS_OBS_SCALE_SHAPE) return obs;
+    const ps_obs_layout *l = &t->env->layout;
+    memcpy(t->pobs, obs, (size_t)l->size * sizeof *obs);
+    float *p = t->pobs + l->predicted_prices;
+    double mean = 0.0, var = 0.0;
+    for (int k = 0; k < PS_PRICE_WINDOW; k++) mean += p[k];
+    mean /= PS_PRICE_WINDOW;
+    for (int k = 0; k < PS_PRICE_WINDOW; k++) var += (p[k] - mean) * (p[k] - mean);
+    double unit = sqrt(var / PS_PRICE_WINDOW) + 1.0; /* EUR/MWh: a flat window stays near 0 */
+    for (int k = 0; k < PS_PRICE_WINDOW; k++) p[k] = (float)((p[k] - mean) / unit);
+    return t->pobs;
 }
 
 void ps_trainer_free(ps_trainer *t) {
@@ -72,7 +113,9 @@ void ps_trainer_free(ps_trainer *t) {
     ps_train_work_free(&t->work);
     if (t->gen) at_generator_free(t->gen);
     ps_rollout_free(&t->rollout);
+    if (t->ppo.action == PS_ACTION_GATE) ps_heuristic_free(&t->gate);
     free(t->obs);
+    free(t->pobs);
     memset(t, 0, sizeof *t);
 }
 
@@ -81,10 +124,11 @@ static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
     ps_rollout *r = &t->rollout;
     int D = r->obs_dim, a[3];
     double logp, value;
-    if (ps_policy_act(&t->policy, t->obs, 0, &t->action_rng, a, &logp, &value, err) != PS_OK) return PS_ERR;
-    memcpy(r->obs + (size_t)r->n * D, t->obs, (size_t)D * sizeof *t->obs);
+    const float *x = ps_trainer_policy_obs(t, t->obs);
+    if (ps_policy_act(&t->policy, x, 0, &t->action_rng, a, &logp, &value, err) != PS_OK) return PS_ERR;
+    memcpy(r->obs + (size_t)r->n * D, x, (size_t)D * sizeof *x);
     ps_step_info info;
-    ps_action act = {a[0], a[1], a[2]};
+    ps_action act = ps_trainer_env_action(t, t->obs, a);
     if (ps_env_step(t->env, act, t->obs, &info, err) != PS_OK) return PS_ERR;
     double reward = info.reward;
     t->num_timesteps++;
@@ -94,7 +138,8 @@ static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
         /* SB3: a time-limit end bootstraps with the terminal observation; a
          * terminated one (drop-streak flush) has no future value. */
         double terminal_value;
-        if (ps_policy_value(&t->policy, t->obs, &terminal_value, err) != PS_OK) return PS_ERR;
+        if (ps_policy_value(&t->policy, ps_trainer_policy_obs(t, t->obs), &terminal_value, err) != PS_OK)
+            return PS_ERR;
         reward += t->ppo.gamma * terminal_value;
     }
     if (done) {
@@ -128,7 +173,7 @@ int ps_trainer_learn(ps_trainer *t, int64_t steps, const uint64_t *seed, const p
         while (r->n < t->ppo.n_steps)
             if (rollout_step(t, h, err) != PS_OK) return PS_ERR;
         double last_value;
-        if (ps_policy_value(&t->policy, t->obs, &last_value, err) != PS_OK) return PS_ERR;
+        if (ps_policy_value(&t->policy, ps_trainer_policy_obs(t, t->obs), &last_value, err) != PS_OK) return PS_ERR;
         ps_gae(r->rewards, r->values, r->episode_starts, r->n, last_value, t->last_episode_start, t->ppo.gamma,
                t->ppo.gae_lambda, r->advantages, r->returns);
         ps_update_stats st;

@@ -6,7 +6,17 @@
 #define POWERSCHED_RL_TRAINER_H
 
 #include "powersched/env.h"
+#include "powersched/heuristics.h"
 #include "ppo.h"
+
+/* The policy's action encoding (ps_ppo_config.action):
+ * - NODES, the reference's: MultiDiscrete([3, nodes, 2]), the env's action;
+ * - GATE (train --action gate): MultiDiscrete([2, 1, 1]): the policy says
+ *   only whether waiting work starts this hour (1) or is held (0), and
+ *   ps_heuristic_gate turns that into nodes (slurm-suspend's count when
+ *   serving; work due by --max-wait, or 24 h without the guard, starts
+ *   anyway). A checkpoint's nvec says which: [2, 1, 1] is GATE. */
+enum { PS_ACTION_NODES, PS_ACTION_GATE };
 
 /* Called by learn(); any may be NULL. num_timesteps counts the step just
  * taken (an episode's end is logged at the same step as SB3's). on_update's
@@ -28,8 +38,10 @@ typedef struct ps_trainer {
     at_generator gen;           /* weight initialisation */
     ps_rng action_rng;          /* action sampling (torch's RNG in SB3) */
     ps_rng shuffle_rng;         /* minibatch order */
+    ps_heuristic gate;          /* the GATE encoding's node rules (ppo.action == PS_ACTION_GATE) */
     ps_rollout rollout;
     float *obs;                 /* the last observation */
+    float *pobs;                /* what the network reads of it, when that differs (PS_OBS_SCALE_SHAPE) */
     int last_episode_start, started;
     int64_t num_timesteps;      /* env steps taken by learn() so far */
     int64_t n_updates;          /* gradient steps */
@@ -48,8 +60,27 @@ void ps_trainer_free(ps_trainer *t);
  * 170, prices by 100 EUR/MWh, pending core-hours by a day of the cluster,
  * counts by the queue size, the backlog by 1000), so that the first layer's
  * tanh is not saturated by inputs in the thousands. */
-enum { PS_OBS_SCALE_NONE, PS_OBS_SCALE_BOUNDS };
+enum { PS_OBS_SCALE_NONE, PS_OBS_SCALE_BOUNDS, PS_OBS_SCALE_SUMMARY, PS_OBS_SCALE_SHAPE };
 int ps_trainer_set_obs_scale(ps_trainer *t, int mode, ps_error *err);
+/* SUMMARY is BOUNDS with the queue rows and the node states scaled by 0:
+ * the network reads only the price window, the pending summaries and the
+ * backlog size (a small input for --action gate, whose decision needs no
+ * more). SHAPE is SUMMARY with the price window read as its shape: each
+ * price's deviation from the window's mean in units of the window's
+ * standard deviation + 1 EUR/MWh (ps_trainer_policy_obs), so that a
+ * network trained on some months meets the same range of inputs in others.
+ * Their names: checkpoint.h. */
+
+/* The observation the network reads for the env's obs: obs itself, or
+ * (SHAPE) a transformed copy held by t until the next call. */
+const float *ps_trainer_policy_obs(ps_trainer *t, const float *obs);
+
+/* The action encoding of a checkpoint's nvec: GATE for [2, 1, 1]. */
+int ps_action_encoding(const int nvec[3]);
+
+/* The env's action for the policy's action a (what rollouts and evaluation
+ * step the env with); obs is the observation a was chosen on. */
+ps_action ps_trainer_env_action(ps_trainer *t, const float *obs, const int a[3]);
 
 /* Runs rollouts + updates until num_timesteps >= its value at the call +
  * steps (so 100000 steps = 1563 rollouts of 64 = 100032 steps). The first

@@ -46,11 +46,11 @@ static void seed_rngs(ps_env *env, uint64_t seed) {
 }
 
 static int check_contract(const ps_contract *k, ps_error *err) {
-    if (k->reward < PS_REWARD_REFERENCE || k->reward > PS_REWARD_NEWEST || k->flush_after_drop_streak < 0 ||
+    if (k->reward < PS_REWARD_REFERENCE || k->reward > PS_REWARD_COST || k->flush_after_drop_streak < 0 ||
         k->price_timing < 0 || k->price_timing > PS_PRICE_TIMING_DECISION || k->price_history < 0 ||
         k->price_history > PS_PRICE_HISTORY_CONSUMED || k->synthetic_prices < 0 ||
         k->synthetic_prices > PS_SYNTH_LOGIC || k->hard_reset < 0 || k->hard_reset > PS_HARD_RESET_EVAL ||
-        !isfinite(k->logic_high) || !isfinite(k->logic_low))
+        !isfinite(k->logic_high) || !isfinite(k->logic_low) || !(k->wait_cost >= 0 && isfinite(k->wait_cost)))
         return ps_error_set(err, "invalid training contract (reward %d, flush streak %d, price timing %d, history %d, "
                                  "synthetic %d, hard reset %d)", k->reward, k->flush_after_drop_streak,
                             k->price_timing, k->price_history, k->synthetic_prices, k->hard_reset);
@@ -510,9 +510,16 @@ static int baseline_part(ps_env *env, int64_t now, ps_step_info *in, step_acc *a
 static void reward_part(ps_env *env, int64_t now, ps_step_info *in) {
     const ps_config *c = &env->cfg;
     const ps_side *s = &env->agent;
+    in->step_power = ps_power_mwh(c, in->on, in->used_cores);
+    in->step_cost = in->step_power * in->current_price; /* = parts.step_cost, the reference's arithmetic */
+    double extra = ps_extra_energy_mwh(c, in->off, in->switched_on, in->switched_off);
+    if (extra != 0) { /* the reference bills P(on, U) alone; keep its arithmetic then */
+        in->step_power += extra;
+        in->step_cost = in->step_power * in->current_price;
+    }
     ps_reward_in rin = {in->on, in->used, in->idle, in->off, in->used_cores, in->current_price,
                         in->price_ctx, s->n_active + s->bl_len, 0, in->dropped,
-                        env->prices.window, in->demand_cores, 0};
+                        env->prices.window, in->demand_cores, 0, in->step_cost, in->baseline_cost_off};
     if (in->off > 0) rin.max_queue_age = ps_side_max_queue_age(s);
     if (c->contract.reward == PS_REWARD_NEWEST) {
         in->overdue_age_core_hours = ps_side_overdue(s, now, PS_OVERDUE_GRACE_HOURS).age_core_hours;
@@ -520,13 +527,6 @@ static void reward_part(ps_env *env, int64_t now, ps_step_info *in) {
     }
     ps_reward_compute(c, &env->weights, env->prices.min_price, env->prices.max_price, &rin, &in->parts);
     in->reward = in->parts.total;
-    in->step_cost = in->parts.step_cost;
-    in->step_power = ps_power_mwh(c, in->on, in->used_cores);
-    double extra = ps_extra_energy_mwh(c, in->off, in->switched_on, in->switched_off);
-    if (extra != 0) { /* the reference bills P(on, U) alone; keep its arithmetic then */
-        in->step_power += extra;
-        in->step_cost = in->step_power * in->current_price;
-    }
 }
 
 /* Spec 2.6 delta: a run of dropping steps reaching the limit flushes both

@@ -163,12 +163,31 @@ static ps_action price_aware(const ps_heuristic *h, const view *v, const float *
     return slurm_suspend(h, v);
 }
 
-ps_action ps_heuristic_act(ps_heuristic *h, const float *obs) {
+/* What the observation shows, with the memory the policies keep. */
+static view see(ps_heuristic *h, const float *obs) {
     view v;
     memset(&v, 0, sizeof v);
     see_nodes(h, obs, &v);
     see_queue(h, obs, &v);
     v.booting = still_booting(h);
+    return v;
+}
+
+/* Remembers this step's power-ons while they boot; advances the clock. */
+static ps_action remember(ps_heuristic *h, ps_action a) {
+    if (h->cluster.node_boot_hours > 0) /* this slot's ask (node_boot_hours ago) is usable now */
+        h->booting[h->t % h->cluster.node_boot_hours] = a.type == 2 ? a.magnitude + 1 : 0;
+    h->t++;
+    return a;
+}
+
+ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int serve) {
+    view v = see(h, obs);
+    return remember(h, serve || v.oldest < 0 || must_start(h, &v) ? slurm_suspend(h, &v) : hold(h, &v));
+}
+
+ps_action ps_heuristic_act(ps_heuristic *h, const float *obs) {
+    view v = see(h, obs);
     ps_action a = {1, 0, 1};
     /* The price rules read the next hour at window element 1 (element 0 was
      * billed) with the reference's billing; with decision-hour billing the
@@ -181,8 +200,5 @@ ps_action ps_heuristic_act(ps_heuristic *h, const float *obs) {
     case PS_H_PRICE_THRESHOLD: a = price_threshold(h, &v, prices); break;
     case PS_H_PRICE_AWARE: a = price_aware(h, &v, prices); break;
     }
-    if (h->cluster.node_boot_hours > 0) /* this slot's ask (node_boot_hours ago) is usable now */
-        h->booting[h->t % h->cluster.node_boot_hours] = a.type == 2 ? a.magnitude + 1 : 0;
-    h->t++;
-    return a;
+    return remember(h, a);
 }

@@ -162,10 +162,20 @@ static void newest_reward(const ps_config *c, const ps_weights *w, double min_pr
                  w->idle * out->idle + out->drop;
 }
 
+static void cost_reward(const ps_config *c, const ps_reward_in *in, ps_reward_out *out) {
+    double wait = c->contract.wait_cost;
+    out->efficiency = out->idle = 0.0;
+    out->price = in->baseline_off_cost - in->agent_cost;
+    out->job_age = -wait * (double)in->unprocessed;
+    out->drop = -wait * c->max_job_age * (double)in->dropped;
+    out->total = out->price + out->job_age + out->drop;
+}
+
 void ps_reward_compute(const ps_config *c, const ps_weights *w, double min_price, double max_price,
                        const ps_reward_in *in, ps_reward_out *out) {
     out->step_cost = ps_power_mwh(c, in->on, in->used_cores) * in->price;
     out->cheap = out->shortfall = out->overdue = 0.0;
     if (c->contract.reward == PS_REWARD_NEWEST) newest_reward(c, w, min_price, max_price, in, out);
+    else if (c->contract.reward == PS_REWARD_COST) cost_reward(c, in, out);
     else reference_reward(c, w, min_price, max_price, in, out);
 }
