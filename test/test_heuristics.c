@@ -191,21 +191,32 @@ static void test_gate(void) {
     ps_heuristic_config cfg = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
     ps_heuristic h = make(&s, cfg), ref = make(&s, cfg);
     ps_action want = ps_heuristic_act(&ref, s.obs);
-    ps_action got = ps_heuristic_gate(&h, s.obs, 1);
+    int decides = -1;
+    ps_action got = ps_heuristic_gate(&h, s.obs, 1, &decides);
     CHECK(got.type == want.type && got.magnitude == want.magnitude && got.refill == want.refill);
     CHECK_ACTION(got, 2, 1);
-    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0), 0, 2); /* hold: both idle nodes off at once */
-    job(&s, 0, 2, 23, 3, 96);                           /* would reach max_wait 24 next hour */
-    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0), 2, 1);
+    CHECK_INT(decides, 1);
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0, NULL), 0, 2); /* hold: both idle nodes off at once */
+    job(&s, 0, 2, 23, 3, 96);                                 /* would reach max_wait 24 next hour */
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0, &decides), 2, 1);
+    CHECK_INT(decides, 0); /* due: served whatever the policy says */
     ps_heuristic_free(&h);
     cfg.max_wait = 30; /* the guard's promise: not due yet */
     h = make(&s, cfg);
-    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0), 0, 2);
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0, NULL), 0, 2);
     ps_heuristic_free(&h);
     job(&s, 0, 0, 0, 0, 0); /* nothing waiting: slurm-suspend's rule, whose 2 h suspend time keeps them on */
     cfg.suspend_time = 2;
     h = make(&s, cfg);
-    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0), 1, 0);
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0, &decides), 1, 0);
+    CHECK_INT(decides, 0);
+    for (int i = 0; i < 4; i++) node(&s, i, -1); /* all off, work waiting that one node fits */
+    job(&s, 0, 2, 3, 1, 4);
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 0, &decides), 1, 0);
+    CHECK_INT(decides, 1); /* serving would switch one on */
+    for (int i = 0; i < 4; i++) node(&s, i, 5); /* all busy: nothing to switch either way */
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, 1, &decides), 1, 0);
+    CHECK_INT(decides, 0);
     ps_heuristic_free(&h);
     ps_heuristic_free(&ref);
 }

@@ -2129,6 +2129,29 @@ static void test_ppo_update(void) {
     CHECK_INT(st.n_updates, 2);
     CHECK_INT(op.steps, 2);
     CHECK_INT(compare_training(&p, &op, &q, &oq, 1e-6), 0);
+    /* rows whose action decided nothing (--action gate with no work to
+     * hold) get advantage 0: with none deciding and no entropy bonus the
+     * policy stays exactly as it was, the value network still learns */
+    c.ent_coef = 0;
+    ps_policy_free(&p0);
+    tiny_policy(&p0, 3);
+    ps_adam_free(&op);
+    ps_policy_free(&p);
+    tiny_policy(&p, 3);
+    policy_adam(&op, &p, &c, 1);
+    memset(r.decides, 0, (size_t)r.n);
+    fail_on(ps_ppo_update(&p, &op, &work, &c, &r, &shuffle, &st, &err), &err, "ps_ppo_update");
+    int pi_still = 1, vf_moved = 0;
+    for (int i = 0; i < p.n_params; i++) {
+        int vf = i >= ps_vf_layer(&p, 0) && i != ps_action_layer(&p) && i != ps_action_layer(&p) + 1;
+        for (int64_t k = 0; k < p.numel[i]; k++) {
+            if (!vf) pi_still &= p.w[i][k] == p0.w[i][k];
+            if (vf) vf_moved |= p.w[i][k] != p0.w[i][k];
+        }
+    }
+    CHECK(pi_still && vf_moved);
+    CHECK_NEAR(st.policy_loss, 0, 0);
+    memset(r.decides, 1, (size_t)r.n);
     ps_train_work_free(&work);
     ps_adam_free(&op);
     ps_adam_free(&oq);
@@ -2857,9 +2880,9 @@ static void test_gate_action(void) {
     for (int i = 0; i < 4; i++) obs[l->nodes + i] = i < 2 ? 0.0f : -1.0f;
     float *row = obs + l->job_queue;
     row[0] = 2, row[1] = 1, row[2] = 3, row[3] = 4; /* 3 nodes wanted, 2 idle */
-    ps_action serve = ps_trainer_env_action(&g.t, obs, (int[3]){1, 0, 0});
+    ps_action serve = ps_trainer_env_action(&g.t, obs, (int[3]){1, 0, 0}, NULL);
     CHECK(serve.type == 2 && serve.magnitude == 0 && serve.refill == 1);
-    ps_action hold = ps_trainer_env_action(&g.t, obs, (int[3]){0, 0, 0});
+    ps_action hold = ps_trainer_env_action(&g.t, obs, (int[3]){0, 0, 0}, NULL);
     CHECK(hold.type == 0 && hold.magnitude == 1);
     /* trains, and samples both decisions with only one choice in the other heads */
     run_learn(&g, 128, 5);

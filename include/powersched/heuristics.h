@@ -69,7 +69,9 @@ ps_action ps_heuristic_act(ps_heuristic *h, const float *obs);
  * back; the nodes follow slurm-suspend when serving and hold otherwise
  * (idle nodes off at once, nothing powered on), like price-threshold's two
  * kinds of hours. Work that would reach max_wait starts whatever serve says.
- * h is a slurm-suspend heuristic; call it every step, as ps_heuristic_act. */
-ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int serve);
+ * *decides (may be NULL) says whether serve mattered: work waits, is not
+ * due, and the two rules give different actions. h is a slurm-suspend
+ * heuristic; call it every step, as ps_heuristic_act. */
+ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int serve, int *decides);
 
 #endif

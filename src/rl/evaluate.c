@@ -47,7 +47,7 @@ static int next_action(ps_evaluator *e, const ps_env *env, const float *obs, ps_
         double logp, value;
         const float *seen = ps_trainer_policy_obs(&e->t, obs);
         if (ps_policy_act(&e->t.policy, seen, !e->sample, &e->rng, x, &logp, &value, err) != PS_OK) return PS_ERR;
-        *act = ps_trainer_env_action(&e->t, obs, x);
+        *act = ps_trainer_env_action(&e->t, obs, x, NULL);
     } else if (e->kind == PS_EVAL_HEURISTIC) {
         *act = ps_heuristic_act(&e->h, obs);
     } else if (e->kind == PS_EVAL_RANDOM) {

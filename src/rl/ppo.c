@@ -31,11 +31,13 @@ int ps_rollout_init(ps_rollout *r, int cap, int obs_dim, ps_error *err) {
     r->advantages = malloc((size_t)cap * sizeof(double));
     r->returns = malloc((size_t)cap * sizeof(double));
     r->episode_starts = malloc((size_t)cap);
+    r->decides = malloc((size_t)cap);
     if (!r->obs || !r->actions || !r->rewards || !r->values || !r->logp || !r->advantages || !r->returns ||
-        !r->episode_starts) {
+        !r->episode_starts || !r->decides) {
         ps_rollout_free(r);
         return ps_error_set(err, "out of memory for a rollout of %d steps", cap);
     }
+    memset(r->decides, 1, (size_t)cap);
     return PS_OK;
 }
 
@@ -48,6 +50,7 @@ void ps_rollout_free(ps_rollout *r) {
     free(r->advantages);
     free(r->returns);
     free(r->episode_starts);
+    free(r->decides);
     memset(r, 0, sizeof *r);
 }
 
@@ -179,7 +182,8 @@ typedef struct minibatch {
     int B;
     float *obs;
     int64_t *actions;
-    double *old_logp, *adv, *ret;
+    double *old_logp, *adv, *ret, *scratch;
+    uint8_t *decides;
 } minibatch;
 
 static int minibatch_alloc(minibatch *m, int B, int D) {
@@ -189,7 +193,9 @@ static int minibatch_alloc(minibatch *m, int B, int D) {
     m->old_logp = malloc((size_t)B * sizeof(double));
     m->adv = malloc((size_t)B * sizeof(double));
     m->ret = malloc((size_t)B * sizeof(double));
-    return m->obs && m->actions && m->old_logp && m->adv && m->ret ? 0 : -1;
+    m->scratch = malloc((size_t)B * sizeof(double));
+    m->decides = malloc((size_t)B);
+    return m->obs && m->actions && m->old_logp && m->adv && m->ret && m->scratch && m->decides ? 0 : -1;
 }
 
 static void minibatch_free(minibatch *m) {
@@ -198,6 +204,21 @@ static void minibatch_free(minibatch *m) {
     free(m->old_logp);
     free(m->adv);
     free(m->ret);
+    free(m->scratch);
+    free(m->decides);
+}
+
+/* Per-minibatch advantage normalisation over the rows whose action decided
+ * something; the others get 0. Their action had no effect (--action gate
+ * with no work to hold), so their true advantage is 0 and the estimate is
+ * noise the policy would otherwise follow. In the reference encoding every
+ * row decides, and this is SB3's normalisation, bit for bit. */
+static void normalize_deciding(minibatch *m) {
+    int k = 0;
+    for (int i = 0; i < m->B; i++)
+        if (m->decides[i]) m->scratch[k++] = m->adv[i];
+    ps_normalize_advantages(m->scratch, k);
+    for (int i = 0, j = 0; i < m->B; i++) m->adv[i] = m->decides[i] ? m->scratch[j++] : 0.0;
 }
 
 static void minibatch_fill(minibatch *m, const ps_rollout *r, const int *rows) {
@@ -209,8 +230,9 @@ static void minibatch_fill(minibatch *m, const ps_rollout *r, const int *rows) {
         m->old_logp[i] = r->logp[k];
         m->adv[i] = r->advantages[k];
         m->ret[i] = r->returns[k];
+        m->decides[i] = r->decides[k];
     }
-    ps_normalize_advantages(m->adv, m->B);
+    normalize_deciding(m);
 }
 
 /* One gradient step on a minibatch; accumulates its diagnostics (the

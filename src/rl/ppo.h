@@ -31,6 +31,7 @@ typedef struct ps_rollout {
     int64_t *actions;         /* [cap, 3] */
     double *rewards, *values, *logp, *advantages, *returns;
     uint8_t *episode_starts;  /* obs i is the first of an episode */
+    uint8_t *decides;         /* action i changed what the env did (always, but for --action gate) */
 } ps_rollout;
 
 int ps_rollout_init(ps_rollout *r, int cap, int obs_dim, ps_error *err);

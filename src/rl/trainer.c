@@ -19,8 +19,9 @@ int ps_action_encoding(const int nvec[3]) {
     return nvec[0] == 2 && nvec[1] == 1 && nvec[2] == 1 ? PS_ACTION_GATE : PS_ACTION_NODES;
 }
 
-ps_action ps_trainer_env_action(ps_trainer *t, const float *obs, const int a[3]) {
-    if (t->ppo.action == PS_ACTION_GATE) return ps_heuristic_gate(&t->gate, obs, a[0]);
+ps_action ps_trainer_env_action(ps_trainer *t, const float *obs, const int a[3], int *decides) {
+    if (t->ppo.action == PS_ACTION_GATE) return ps_heuristic_gate(&t->gate, obs, a[0], decides);
+    if (decides) *decides = 1;
     return (ps_action){a[0], a[1], a[2]};
 }
 
@@ -128,7 +129,8 @@ static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
     if (ps_policy_act(&t->policy, x, 0, &t->action_rng, a, &logp, &value, err) != PS_OK) return PS_ERR;
     memcpy(r->obs + (size_t)r->n * D, x, (size_t)D * sizeof *x);
     ps_step_info info;
-    ps_action act = ps_trainer_env_action(t, t->obs, a);
+    int decides;
+    ps_action act = ps_trainer_env_action(t, t->obs, a, &decides);
     if (ps_env_step(t->env, act, t->obs, &info, err) != PS_OK) return PS_ERR;
     double reward = info.reward;
     t->num_timesteps++;
@@ -151,6 +153,7 @@ static int rollout_step(ps_trainer *t, const ps_train_hooks *h, ps_error *err) {
     r->values[r->n] = value;
     r->logp[r->n] = logp;
     r->episode_starts[r->n] = (uint8_t)t->last_episode_start;
+    r->decides[r->n] = (uint8_t)decides;
     r->n++;
     t->last_episode_start = done;
     return PS_OK;

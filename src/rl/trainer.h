@@ -79,8 +79,11 @@ const float *ps_trainer_policy_obs(ps_trainer *t, const float *obs);
 int ps_action_encoding(const int nvec[3]);
 
 /* The env's action for the policy's action a (what rollouts and evaluation
- * step the env with); obs is the observation a was chosen on. */
-ps_action ps_trainer_env_action(ps_trainer *t, const float *obs, const int a[3]);
+ * step the env with); obs is the observation a was chosen on. *decides (may
+ * be NULL): whether a mattered (always, but for the GATE encoding: see
+ * ps_heuristic_gate); a rollout's steps that did not decide do not move
+ * the policy (ps_ppo_update gives them advantage 0). */
+ps_action ps_trainer_env_action(ps_trainer *t, const float *obs, const int a[3], int *decides);
 
 /* Runs rollouts + updates until num_timesteps >= its value at the call +
  * steps (so 100000 steps = 1563 rollouts of 64 = 100032 steps). The first

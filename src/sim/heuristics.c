@@ -181,9 +181,16 @@ static ps_action remember(ps_heuristic *h, ps_action a) {
     return a;
 }
 
-ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int serve) {
+static int same_action(ps_action a, ps_action b) {
+    return a.type == b.type && a.refill == b.refill && (a.type == 1 || a.magnitude == b.magnitude);
+}
+
+ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int serve, int *decides) {
     view v = see(h, obs);
-    return remember(h, serve || v.oldest < 0 || must_start(h, &v) ? slurm_suspend(h, &v) : hold(h, &v));
+    ps_action run = slurm_suspend(h, &v), wait = hold(h, &v);
+    int forced = v.oldest < 0 || must_start(h, &v);
+    if (decides) *decides = !forced && !same_action(run, wait);
+    return remember(h, serve || forced ? run : wait);
 }
 
 ps_action ps_heuristic_act(ps_heuristic *h, const float *obs) {
