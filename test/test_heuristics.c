@@ -219,6 +219,19 @@ static void test_gate(void) {
     CHECK_INT(decides, 0);
     ps_heuristic_free(&h);
     ps_heuristic_free(&ref);
+    /* the override encoding's third choice is price-aware's action */
+    scene_init(&s, small());
+    for (int i = 0; i < 4; i++) node(&s, i, -1);
+    job(&s, 0, 2, 0, 1, 96);
+    float *p = s.obs + s.l.predicted_prices;
+    p[6] = p[7] = 10; /* cheaper 5 hours from now: price-aware holds */
+    h = make(&s, ps_heuristic_config_default(PS_H_SLURM_SUSPEND));
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, PS_GATE_PRICE_AWARE, &decides), 1, 0);
+    CHECK_INT(decides, 1);
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, PS_GATE_SERVE, NULL), 2, 1);
+    p[1] = p[2] = 5; /* now the cheapest 2 hours: price-aware serves */
+    CHECK_ACTION(ps_heuristic_gate(&h, s.obs, PS_GATE_PRICE_AWARE, NULL), 2, 1);
+    ps_heuristic_free(&h);
 }
 
 static void test_config(void) {

@@ -2938,6 +2938,21 @@ static void test_gate_action(void) {
     CHECK_INT(resume_into(&res, &spec, &empty, &st, NULL, &r, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "actions [2, 1, 1] (--action gate); this network has 65 and [3, 4, 2] (--action nodes)");
     run_free(&res);
+    /* override: [3, 1, 1], a new model prefers price-aware's choice */
+    run o;
+    o.env = env_new(&spec);
+    c.action = PS_ACTION_OVERRIDE;
+    fail_on(ps_trainer_create(&o.t, o.env, &c, hidden, 2, 5, &err), &err, "ps_trainer_create");
+    CHECK(o.t.policy.nvec[0] == 3 && o.t.policy.nvec[1] == 1 && o.t.policy.nvec[2] == 1);
+    CHECK_INT(ps_action_encoding(o.t.policy.nvec), PS_ACTION_OVERRIDE);
+    const float *bias = o.t.policy.w[ps_action_layer(&o.t.policy) + 1];
+    CHECK(bias[0] == 0 && bias[1] == 0 && bias[2] == OVERRIDE_FOLLOW_BIAS);
+    int follow[3];
+    double lp, v;
+    fail_on(ps_policy_act(&o.t.policy, obs, 1, NULL, follow, &lp, &v, &err), &err, "ps_policy_act");
+    CHECK_INT(follow[0], PS_GATE_PRICE_AWARE);
+    CHECK_NEAR(lp, log(exp(2.0) / (2 + exp(2.0))), 0.02); /* the weights add little to the bias at first */
+    run_free(&o);
     run_free(&g);
     unlink(path);
     remove_session(&s, base);

@@ -64,14 +64,17 @@ void ps_heuristic_free(ps_heuristic *h);
 /* The action for the next step, from the observation the env wrote last. */
 ps_action ps_heuristic_act(ps_heuristic *h, const float *obs);
 
-/* The gate action encoding (train --action gate): a learned policy decides
- * only whether the waiting work may start this hour (serve != 0) or is held
- * back; the nodes follow slurm-suspend when serving and hold otherwise
- * (idle nodes off at once, nothing powered on), like price-threshold's two
- * kinds of hours. Work that would reach max_wait starts whatever serve says.
- * *decides (may be NULL) says whether serve mattered: work waits, is not
- * due, and the two rules give different actions. h is a slurm-suspend
- * heuristic; call it every step, as ps_heuristic_act. */
-ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int serve, int *decides);
+/* The gate action encodings (train --action gate|override): a learned
+ * policy decides only whether the waiting work may start this hour (SERVE)
+ * or is held back (HOLD), or (override) leaves it to price-aware's rule;
+ * the nodes follow slurm-suspend when serving and hold otherwise (idle
+ * nodes off at once, nothing powered on), like price-threshold's two kinds
+ * of hours. Work that would reach max_wait starts whatever the choice.
+ * *decides (may be NULL) says whether the choice mattered: work waits, is
+ * not due, and serving and holding give different actions. h is a
+ * slurm-suspend heuristic (its max_wait, price-aware's too); call it every
+ * step, as ps_heuristic_act. */
+enum { PS_GATE_HOLD, PS_GATE_SERVE, PS_GATE_PRICE_AWARE };
+ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int choice, int *decides);
 
 #endif

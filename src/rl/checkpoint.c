@@ -420,7 +420,8 @@ int ps_obs_scale_parse(const char *name) {
 }
 
 static const char *action_text(const int nvec[3]) {
-    return ps_action_encoding(nvec) == PS_ACTION_GATE ? "--action gate" : "--action nodes";
+    static const char *const names[] = {"--action nodes", "--action gate", "--action override"};
+    return names[ps_action_encoding(nvec)];
 }
 
 /* The checkpoint's network must be the one built: observations, actions

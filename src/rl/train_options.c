@@ -41,7 +41,7 @@ void ps_train_flags_options(ps_train_flags *f, ps_optset *set) {
         {"--action", OPT_STRING, &f->action, "ENC",
          "nodes (the reference: off/keep/on x nodes, refill) | gate: the policy only says whether waiting work starts "
          "this hour or is held; nodes follow slurm-suspend, work due by --max-wait (24 h without it) starts anyway "
-         "(new models)", 0, 0},
+         "| override: hold, serve or price-aware's choice, which a new model starts out preferring (new models)", 0, 0},
         {"--device", OPT_STRING, &f->device, "D", "auto | cpu | cuda (this build: CPU only)", 0, 0},
         {"--render", OPT_STRING, &f->render, "MODE", "none | human (a line per step, a plot per episode)", 0, 0},
         {"--init-from", OPT_STRING, &f->init_from, "SESSION[/STEPS]",
@@ -79,8 +79,10 @@ int ps_train_flags_check(ps_train_flags *f, ps_error *err) {
         f->action_mode = PS_ACTION_NODES;
     else if (!strcmp(f->action, "gate"))
         f->action_mode = PS_ACTION_GATE;
+    else if (!strcmp(f->action, "override"))
+        f->action_mode = PS_ACTION_OVERRIDE;
     else
-        return ps_error_set(err, "--action: '%s' is not nodes or gate", f->action);
+        return ps_error_set(err, "--action: '%s' is not nodes, gate or override", f->action);
     if (strcmp(f->device, "auto") && strcmp(f->device, "cpu") && strcmp(f->device, "cuda"))
         return ps_error_set(err, "--device: '%s' is not auto, cpu or cuda", f->device);
     if (!strcmp(f->device, "cuda"))

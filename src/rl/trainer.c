@@ -16,11 +16,12 @@ static int gate_create(ps_heuristic *h, const ps_config *cluster, ps_error *err)
 }
 
 int ps_action_encoding(const int nvec[3]) {
-    return nvec[0] == 2 && nvec[1] == 1 && nvec[2] == 1 ? PS_ACTION_GATE : PS_ACTION_NODES;
+    if (nvec[1] != 1 || nvec[2] != 1) return PS_ACTION_NODES;
+    return nvec[0] == 2 ? PS_ACTION_GATE : nvec[0] == 3 ? PS_ACTION_OVERRIDE : PS_ACTION_NODES;
 }
 
 ps_action ps_trainer_env_action(ps_trainer *t, const float *obs, const int a[3], int *decides) {
-    if (t->ppo.action == PS_ACTION_GATE) return ps_heuristic_gate(&t->gate, obs, a[0], decides);
+    if (t->ppo.action != PS_ACTION_NODES) return ps_heuristic_gate(&t->gate, obs, a[0], decides);
     if (decides) *decides = 1;
     return (ps_action){a[0], a[1], a[2]};
 }
@@ -30,10 +31,10 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
     memset(t, 0, sizeof *t);
     t->env = env;
     t->ppo = *ppo;
-    int gate = ppo->action == PS_ACTION_GATE;
+    int gate = ppo->action == PS_ACTION_GATE || ppo->action == PS_ACTION_OVERRIDE;
     if (ppo->action != PS_ACTION_NODES && !gate) return ps_error_set(err, "unknown action encoding %d", ppo->action);
     int nvec[3] = {3, env->cfg.max_nodes, 2};
-    if (gate) memcpy(nvec, (int[3]){2, 1, 1}, sizeof nvec);
+    if (gate) memcpy(nvec, (int[3]){ppo->action == PS_ACTION_GATE ? 2 : 3, 1, 1}, sizeof nvec);
     int D = ps_env_obs_size(env);
     if (gate && gate_create(&t->gate, &env->cfg, err) != PS_OK) return PS_ERR;
     ps_rng_seed(&t->shuffle_rng, seed, 4);
@@ -45,6 +46,7 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
         return PS_ERR;
     }
     ps_policy *p = &t->policy;
+    if (ppo->action == PS_ACTION_OVERRIDE) p->w[ps_action_layer(p) + 1][PS_GATE_PRICE_AWARE] = OVERRIDE_FOLLOW_BIAS;
     int rc = ps_adam_create(&t->opt, p->w, p->numel, p->n_params, ppo->learning_rate, ppo->adam_beta1,
                             ppo->adam_beta2, ppo->adam_eps, err);
     for (int net = 0; net < 2 && rc == PS_OK; net++)
@@ -114,7 +116,7 @@ void ps_trainer_free(ps_trainer *t) {
     ps_train_work_free(&t->work);
     if (t->gen) at_generator_free(t->gen);
     ps_rollout_free(&t->rollout);
-    if (t->ppo.action == PS_ACTION_GATE) ps_heuristic_free(&t->gate);
+    if (t->ppo.action != PS_ACTION_NODES) ps_heuristic_free(&t->gate);
     free(t->obs);
     free(t->pobs);
     memset(t, 0, sizeof *t);

@@ -15,8 +15,14 @@
  *   only whether waiting work starts this hour (1) or is held (0), and
  *   ps_heuristic_gate turns that into nodes (slurm-suspend's count when
  *   serving; work due by --max-wait, or 24 h without the guard, starts
- *   anyway). A checkpoint's nvec says which: [2, 1, 1] is GATE. */
-enum { PS_ACTION_NODES, PS_ACTION_GATE };
+ *   anyway);
+ * - OVERRIDE (--action override): MultiDiscrete([3, 1, 1]): hold, serve, or
+ *   price-aware's choice (2), which a new model starts out preferring (its
+ *   logit's bias is OVERRIDE_FOLLOW_BIAS: probability 0.79 against 0.5 + 0.5
+ *   for the others' e^0): the policy learns where to overrule the rule.
+ * A checkpoint's nvec says which: [2, 1, 1] is GATE, [3, 1, 1] OVERRIDE. */
+enum { PS_ACTION_NODES, PS_ACTION_GATE, PS_ACTION_OVERRIDE };
+#define OVERRIDE_FOLLOW_BIAS 2.0f
 
 /* Called by learn(); any may be NULL. num_timesteps counts the step just
  * taken (an episode's end is logged at the same step as SB3's). on_update's
@@ -38,7 +44,7 @@ typedef struct ps_trainer {
     at_generator gen;           /* weight initialisation */
     ps_rng action_rng;          /* action sampling (torch's RNG in SB3) */
     ps_rng shuffle_rng;         /* minibatch order */
-    ps_heuristic gate;          /* the GATE encoding's node rules (ppo.action == PS_ACTION_GATE) */
+    ps_heuristic gate;          /* the GATE and OVERRIDE encodings' node rules */
     ps_rollout rollout;
     float *obs;                 /* the last observation */
     float *pobs;                /* what the network reads of it, when that differs (PS_OBS_SCALE_SHAPE) */
@@ -75,12 +81,13 @@ int ps_trainer_set_obs_scale(ps_trainer *t, int mode, ps_error *err);
  * (SHAPE) a transformed copy held by t until the next call. */
 const float *ps_trainer_policy_obs(ps_trainer *t, const float *obs);
 
-/* The action encoding of a checkpoint's nvec: GATE for [2, 1, 1]. */
+/* The action encoding of a checkpoint's nvec: GATE for [2, 1, 1],
+ * OVERRIDE for [3, 1, 1], else NODES. */
 int ps_action_encoding(const int nvec[3]);
 
 /* The env's action for the policy's action a (what rollouts and evaluation
  * step the env with); obs is the observation a was chosen on. *decides (may
- * be NULL): whether a mattered (always, but for the GATE encoding: see
+ * be NULL): whether a mattered (always, but for the gate encodings: see
  * ps_heuristic_gate); a rollout's steps that did not decide do not move
  * the policy (ps_ppo_update gives them advantage 0). */
 ps_action ps_trainer_env_action(ps_trainer *t, const float *obs, const int a[3], int *decides);

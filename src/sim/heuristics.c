@@ -185,22 +185,27 @@ static int same_action(ps_action a, ps_action b) {
     return a.type == b.type && a.refill == b.refill && (a.type == 1 || a.magnitude == b.magnitude);
 }
 
-ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int serve, int *decides) {
+/* The price rules read the next hour at window element 1 (element 0 was
+ * billed) with the reference's billing; with decision-hour billing the
+ * window starts at the next hour, so they look at it from one earlier. */
+static const float *price_window(const ps_heuristic *h, const float *obs) {
+    int decision = h->cluster.contract.price_timing == PS_PRICE_TIMING_DECISION;
+    return obs + h->layout.predicted_prices - decision;
+}
+
+ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int choice, int *decides) {
     view v = see(h, obs);
     ps_action run = slurm_suspend(h, &v), wait = hold(h, &v);
     int forced = v.oldest < 0 || must_start(h, &v);
     if (decides) *decides = !forced && !same_action(run, wait);
-    return remember(h, serve || forced ? run : wait);
+    if (choice == PS_GATE_PRICE_AWARE) return remember(h, price_aware(h, &v, price_window(h, obs)));
+    return remember(h, choice == PS_GATE_SERVE || forced ? run : wait);
 }
 
 ps_action ps_heuristic_act(ps_heuristic *h, const float *obs) {
     view v = see(h, obs);
     ps_action a = {1, 0, 1};
-    /* The price rules read the next hour at window element 1 (element 0 was
-     * billed) with the reference's billing; with decision-hour billing the
-     * window starts at the next hour, so they look at it from one earlier. */
-    int decision = h->cluster.contract.price_timing == PS_PRICE_TIMING_DECISION;
-    const float *prices = obs + h->layout.predicted_prices - decision;
+    const float *prices = price_window(h, obs);
     switch (h->cfg.kind) {
     case PS_H_ALWAYS_ON: a = (ps_action){2, h->cluster.max_nodes - 1, 1}; break;
     case PS_H_SLURM_SUSPEND: a = slurm_suspend(h, &v); break;
