@@ -23,7 +23,7 @@
 #define PS_CHECKPOINT_VERSION 1
 
 /* The names of the PS_OBS_SCALE_* modes in config.json and --obs-scale:
- * "none", "bounds", "summary"; parse returns -1 for another name. */
+ * "none", "bounds", "summary", "shape"; parse returns -1 for another name. */
 const char *ps_obs_scale_name(int mode);
 int ps_obs_scale_parse(const char *name);
 

@@ -35,8 +35,10 @@ void ps_train_flags_options(ps_train_flags *f, ps_optset *set) {
          "from its mean in standard deviations", 0, 0},
         {"--ent-coef", OPT_DOUBLE, &f->ent_coef, "C", "entropy coefficient (new models)", 0, 1e3},
         {"--learning-rate", OPT_DOUBLE, &f->learning_rate, "LR", "Adam's step size (this run; resumed models too)", 1e-9, 1},
-        {"--n-steps", OPT_INT, &f->n_steps, "N", "env steps per rollout, one PPO update each (this run)", 1, 1 << 20},
-        {"--batch-size", OPT_INT, &f->batch_size, "N", "minibatch size of the update's 10 epochs (this run)", 1, 1 << 20},
+        {"--n-steps", OPT_INT, &f->n_steps, "N",
+         "env steps per rollout, one PPO update each (this run; the rollout holds 41 KB per step)", 1, 16384},
+        {"--batch-size", OPT_INT, &f->batch_size, "N",
+         "minibatch size of the update's 10 epochs (this run; at most the rollout)", 1, 16384},
         {"--gamma", OPT_DOUBLE, &f->gamma, "G", "discount factor of returns and GAE (this run; resumed models too)", 0, 1},
         {"--action", OPT_STRING, &f->action, "ENC",
          "nodes (the reference: off/keep/on x nodes, refill) | gate: the policy only says whether waiting work starts "
