@@ -2946,7 +2946,7 @@ static void test_gate_action(void) {
     CHECK(o.t.policy.nvec[0] == 3 && o.t.policy.nvec[1] == 1 && o.t.policy.nvec[2] == 1);
     CHECK_INT(ps_action_encoding(o.t.policy.nvec), PS_ACTION_OVERRIDE);
     const float *bias = o.t.policy.w[ps_action_layer(&o.t.policy) + 1];
-    CHECK(bias[0] == 0 && bias[1] == 0 && bias[2] == OVERRIDE_FOLLOW_BIAS);
+    CHECK(bias[0] == 0 && bias[1] == 0 && bias[2] == PS_OVERRIDE_FOLLOW_BIAS);
     int follow[3];
     double lp, v;
     fail_on(ps_policy_act(&o.t.policy, obs, 1, NULL, follow, &lp, &v, &err), &err, "ps_policy_act");

@@ -407,31 +407,37 @@ static void copy_tensors(const ps_zip_entry *e, int n, ps_trainer *t, int with_m
     }
 }
 
+/* The option words of the PS_OBS_SCALE_* and PS_ACTION_* modes, by value. */
 static const char *const OBS_SCALE_NAMES[] = {"none", "bounds", "summary", "shape"};
+static const char *const ACTION_NAMES[] = {"nodes", "gate", "override"};
+#define N_NAMES(a) ((int)(sizeof(a) / sizeof *(a)))
 
-const char *ps_obs_scale_name(int mode) {
-    return mode >= 0 && mode < (int)(sizeof OBS_SCALE_NAMES / sizeof *OBS_SCALE_NAMES) ? OBS_SCALE_NAMES[mode] : "?";
-}
-
-int ps_obs_scale_parse(const char *name) {
-    for (int k = 0; k < (int)(sizeof OBS_SCALE_NAMES / sizeof *OBS_SCALE_NAMES); k++)
-        if (!strcmp(name, OBS_SCALE_NAMES[k])) return k;
+static int index_of(const char *const *names, int n, const char *name) {
+    for (int k = 0; k < n; k++)
+        if (!strcmp(name, names[k])) return k;
     return -1;
 }
 
-static const char *action_text(const int nvec[3]) {
-    static const char *const names[] = {"--action nodes", "--action gate", "--action override"};
-    return names[ps_action_encoding(nvec)];
+const char *ps_obs_scale_name(int mode) {
+    return mode >= 0 && mode < N_NAMES(OBS_SCALE_NAMES) ? OBS_SCALE_NAMES[mode] : "?";
 }
+
+int ps_obs_scale_parse(const char *name) { return index_of(OBS_SCALE_NAMES, N_NAMES(OBS_SCALE_NAMES), name); }
+
+const char *ps_action_name(int encoding) {
+    return encoding >= 0 && encoding < N_NAMES(ACTION_NAMES) ? ACTION_NAMES[encoding] : "?";
+}
+
+int ps_action_parse(const char *name) { return index_of(ACTION_NAMES, N_NAMES(ACTION_NAMES), name); }
 
 /* The checkpoint's network must be the one built: observations, actions
  * and hidden layers. */
 static int check_shape(const char *path, const ps_checkpoint_info *info, const ps_policy *p, ps_error *err) {
     if (info->obs_dim != p->obs_dim || memcmp(info->nvec, p->nvec, sizeof p->nvec) != 0)
-        return ps_error_set(err, "%s: the model was trained for %d observations and actions [%d, %d, %d] (%s); "
-                            "this network has %d and [%d, %d, %d] (%s)", path, info->obs_dim, info->nvec[0],
-                            info->nvec[1], info->nvec[2], action_text(info->nvec), p->obs_dim, p->nvec[0],
-                            p->nvec[1], p->nvec[2], action_text(p->nvec));
+        return ps_error_set(err, "%s: the model was trained for %d observations and actions [%d, %d, %d] (--action "
+                            "%s); this network has %d and [%d, %d, %d] (--action %s)", path, info->obs_dim,
+                            info->nvec[0], info->nvec[1], info->nvec[2], ps_action_name(ps_action_encoding(info->nvec)),
+                            p->obs_dim, p->nvec[0], p->nvec[1], p->nvec[2], ps_action_name(ps_action_encoding(p->nvec)));
     if (info->n_hidden != p->n_hidden || memcmp(info->hidden, p->hidden, (size_t)p->n_hidden * sizeof *p->hidden)) {
         char have[64], built[64];
         arch_text(info->hidden, info->n_hidden, have, sizeof have);

@@ -22,10 +22,14 @@
 #define PS_CHECKPOINT_FORMAT "powersched-checkpoint"
 #define PS_CHECKPOINT_VERSION 1
 
-/* The names of the PS_OBS_SCALE_* modes in config.json and --obs-scale:
- * "none", "bounds", "summary", "shape"; parse returns -1 for another name. */
+/* The names of the PS_OBS_SCALE_* modes in config.json and --obs-scale
+ * ("none", "bounds", "summary", "shape") and of the PS_ACTION_* encodings
+ * in --action ("nodes", "gate", "override"); parse returns -1 for another
+ * name. */
 const char *ps_obs_scale_name(int mode);
 int ps_obs_scale_parse(const char *name);
+const char *ps_action_name(int encoding);
+int ps_action_parse(const char *name);
 
 /* What a checkpoint says about itself besides tensors. */
 typedef struct ps_checkpoint_info {

@@ -77,14 +77,8 @@ int ps_train_flags_check(ps_train_flags *f, ps_error *err) {
     f->obs_scale_mode = ps_obs_scale_parse(f->obs_scale);
     if (f->obs_scale_mode < 0)
         return ps_error_set(err, "--obs-scale: '%s' is not none, bounds, summary or shape", f->obs_scale);
-    if (!strcmp(f->action, "nodes"))
-        f->action_mode = PS_ACTION_NODES;
-    else if (!strcmp(f->action, "gate"))
-        f->action_mode = PS_ACTION_GATE;
-    else if (!strcmp(f->action, "override"))
-        f->action_mode = PS_ACTION_OVERRIDE;
-    else
-        return ps_error_set(err, "--action: '%s' is not nodes, gate or override", f->action);
+    f->action_mode = ps_action_parse(f->action);
+    if (f->action_mode < 0) return ps_error_set(err, "--action: '%s' is not nodes, gate or override", f->action);
     if (strcmp(f->device, "auto") && strcmp(f->device, "cpu") && strcmp(f->device, "cuda"))
         return ps_error_set(err, "--device: '%s' is not auto, cpu or cuda", f->device);
     if (!strcmp(f->device, "cuda"))

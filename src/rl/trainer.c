@@ -46,7 +46,8 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
         return PS_ERR;
     }
     ps_policy *p = &t->policy;
-    if (ppo->action == PS_ACTION_OVERRIDE) p->w[ps_action_layer(p) + 1][PS_GATE_PRICE_AWARE] = OVERRIDE_FOLLOW_BIAS;
+    if (ppo->action == PS_ACTION_OVERRIDE) /* a new model starts out following price-aware */
+        p->w[ps_action_layer(p) + 1][PS_GATE_PRICE_AWARE] = PS_OVERRIDE_FOLLOW_BIAS;
     int rc = ps_adam_create(&t->opt, p->w, p->numel, p->n_params, ppo->learning_rate, ppo->adam_beta1,
                             ppo->adam_beta2, ppo->adam_eps, err);
     for (int net = 0; net < 2 && rc == PS_OK; net++)

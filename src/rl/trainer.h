@@ -18,11 +18,11 @@
  *   anyway);
  * - OVERRIDE (--action override): MultiDiscrete([3, 1, 1]): hold, serve, or
  *   price-aware's choice (2), which a new model starts out preferring (its
- *   logit's bias is OVERRIDE_FOLLOW_BIAS: probability 0.79 against 0.5 + 0.5
- *   for the others' e^0): the policy learns where to overrule the rule.
+ *   logit's bias is PS_OVERRIDE_FOLLOW_BIAS, the others' 0: probability
+ *   e^2 / (e^2 + 2) = 0.79): the policy learns where to overrule the rule.
  * A checkpoint's nvec says which: [2, 1, 1] is GATE, [3, 1, 1] OVERRIDE. */
 enum { PS_ACTION_NODES, PS_ACTION_GATE, PS_ACTION_OVERRIDE };
-#define OVERRIDE_FOLLOW_BIAS 2.0f
+#define PS_OVERRIDE_FOLLOW_BIAS 2.0f
 
 /* Called by learn(); any may be NULL. num_timesteps counts the step just
  * taken (an episode's end is logged at the same step as SB3's). on_update's
