@@ -193,6 +193,49 @@ static void test_episode_yardsticks(void) {
     CHECK_NEAR(r->agent_wait_max, 0, 0);
     CHECK_NEAR(r->agent_power_offs, 1, 0);
     CHECK_NEAR(r->agent_power_ons, 1, 0);
+    CHECK(isnan(r->oracle_qos_cost) && isnan(r->workload_oracle_qos_cost)); /* no guard, no bound within it */
+    ps_env_free(&env);
+}
+
+/* The same job under a 3-hour guard: the bound within the wait may start it
+ * in hours 0-3 only (windows over 10, 50, 1, 1, 1, 30: 61, 52, 3, 3; ties
+ * to the earliest), and it counts a job still running when the next
+ * episode begins. */
+static void test_episode_bound_within_wait(void) {
+    ps_config c = tiny();
+    c.episode_hours = 6;
+    c.guard_max_wait = 3;
+    script s = {{{0}}};
+    s.at[0] = (ps_job){3, 0, 1, 96};
+    s.at[5] = (ps_job){4, 0, 1, 96}; /* the last hour: still running when episode 2 starts */
+    const float prices[12] = {99, 10, 50, 1, 1, 1, 30, 99, 5, 5, 5, 5};
+    ps_env_spec spec = ps_env_spec_default();
+    spec.cfg = c;
+    spec.prices = prices;
+    spec.n_prices = 12;
+    spec.oracles = 1;
+    spec.source = (ps_job_source){&SCRIPT_OPS, &s};
+    ps_env env;
+    ps_error err = {{0}};
+    if (ps_env_create(&env, &spec, &err) != PS_OK) {
+        CHECK(0);
+        return;
+    }
+    double kwh = 0.00045 / 96;
+    ps_env_reset(&env, NULL, 0, NULL);
+    ps_step_info in = {0};
+    for (int t = 0; t < 6; t++) in = step(&env, 1, 1);
+    if (in.episode) {
+        CHECK_NEAR(in.episode->oracle_qos_cost, 3 * 96 * kwh * 1, 1e-15);
+        CHECK_NEAR(in.episode->workload_oracle_qos_cost, 3 * 96 * kwh * 1, 1e-15);
+    } else CHECK(0);
+    ps_env_reset(&env, NULL, -1, NULL); /* episode 2 bills 99, 5, 5, 5, 5, 99 */
+    for (int t = 0; t < 6; t++) in = step(&env, 1, 1);
+    /* the 4-hour job started in episode 1's last hour has 3 to run (99 + 5
+     * + 5); the script's jobs come again: the 3-hour one at 5 x 3 (start
+     * 1), the 4-hour one in hour 5 past the end (free) */
+    if (in.episode) CHECK_NEAR(in.episode->workload_oracle_qos_cost, 96 * kwh * (99 + 5 + 5 + 15), 1e-15);
+    else CHECK(0);
     ps_env_free(&env);
 }
 
@@ -306,6 +349,7 @@ static void test_guard(void) {
 int main(void) {
     test_guard();
     test_episode_yardsticks();
+    test_episode_bound_within_wait();
     test_wait_quantiles();
     test_default_model();
     test_switching_energy();

@@ -106,6 +106,70 @@ static void test_recording(void) {
     ps_oracle_free(&o);
 }
 
+/* ------------------------------------------------------ within the wait */
+
+static double within(const double *p, int T, const ps_oracle_job *jobs, int n, int64_t cap, int max_wait,
+                     int64_t expect_unscheduled) {
+    double cost = NAN;
+    int64_t unscheduled = -1;
+    CHECK_INT(ps_oracle_within_wait(p, T, jobs, n, cap, max_wait, 1.0, &cost, &unscheduled), 0);
+    CHECK_INT(unscheduled, expect_unscheduled);
+    return cost;
+}
+
+static void test_within_wait_hand(void) {
+    const double p[5] = {5, 4, 1, 1, 9};
+    const ps_oracle_job one[1] = {{0, 2, 3}};
+    /* starts 0..2: windows 9, 5, 2 */
+    CHECK_NEAR(within(p, 5, one, 1, 10, 2, 0), 3 * 2, 1e-12);
+    CHECK_NEAR(within(p, 5, one, 1, 10, 1, 0), 3 * 5, 1e-12);
+    /* a job arriving at hour 3 may not start before it: 1 + 9, or 9 + free */
+    const ps_oracle_job late[1] = {{3, 2, 1}};
+    CHECK_NEAR(within(p, 5, late, 1, 10, 1, 0), 9, 1e-12);
+    CHECK_NEAR(within(p, 5, late, 1, 10, 2, 0), 0, 0); /* hour 5 on is past the episode: not billed */
+
+    /* a carried job already older than the wait starts at once (age 30,
+     * wait 24); one of age 23 may still wait one hour */
+    const double dear_first[3] = {9, 1, 1};
+    const ps_oracle_job old[1] = {{-30, 1, 1}}, young[1] = {{-23, 1, 1}};
+    CHECK_NEAR(within(dear_first, 3, old, 1, 10, 24, 0), 9, 1e-12);
+    CHECK_NEAR(within(dear_first, 3, young, 1, 10, 24, 0), 1, 1e-12);
+
+    /* capacity: two 6-core jobs on 10 cores cannot share an hour; the one
+     * placed second (same slack: insertion order) takes the next cheapest */
+    const double rising[3] = {1, 5, 9};
+    const ps_oracle_job two[2] = {{0, 1, 6}, {0, 1, 6}};
+    CHECK_NEAR(within(rising, 3, two, 2, 10, 2, 0), 6 * 1 + 6 * 5, 1e-12);
+    /* with a wait of 1 hour and a third job, one finds no room: counted, free */
+    const ps_oracle_job three[3] = {{0, 1, 6}, {0, 1, 6}, {0, 1, 6}};
+    CHECK_NEAR(within(rising, 3, three, 3, 10, 1, 1), 6 * 1 + 6 * 5, 1e-12);
+}
+
+/* The episode's record: the running jobs count only for the bound within
+ * the wait, and start at once; without a wait the bound is NaN. */
+static void test_within_wait_recording(void) {
+    ps_oracle o;
+    ps_oracle_init(&o, 10, 336, 1.0);
+    CHECK_INT(ps_oracle_add_running(&o, 2, 1, 4), 0);
+    const ps_job step0[1] = {{1, 0, 1, 2}};
+    CHECK_INT(ps_oracle_record(&o, 3, step0, 1), 0);
+    CHECK_INT(ps_oracle_record(&o, 2, NULL, 0), 0);
+    CHECK_INT(ps_oracle_record(&o, 7, NULL, 0), 0);
+    ps_oracle_result r;
+    CHECK_INT(ps_oracle_solve(&o, &r), 0);
+    CHECK(isnan(r.qos_cost));
+    CHECK_NEAR(r.contiguous_cost, 2 * 2, 1e-12); /* the arrival alone, in hour 1 */
+    o.max_wait = 5;
+    CHECK_INT(ps_oracle_solve(&o, &r), 0);
+    /* running: 4 cores in hours 0-1 (3 + 2); the arrival: hour 3, past the end, free */
+    CHECK_NEAR(r.qos_cost, 4 * (3 + 2), 1e-12);
+    CHECK_INT(r.qos_unscheduled, 0);
+    CHECK_NEAR(r.contiguous_cost, 2 * 2, 1e-12);
+    ps_oracle_reset(&o);
+    CHECK_INT(o.n_running, 0);
+    ps_oracle_free(&o);
+}
+
 /* ------------------------------------------------------- brute force */
 
 typedef struct instance {
@@ -170,6 +234,8 @@ int main(void) {
     test_liquid();
     test_contiguous_hand();
     test_recording();
+    test_within_wait_hand();
+    test_within_wait_recording();
     test_against_brute_force();
     return check_summary("test_oracle");
 }

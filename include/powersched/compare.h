@@ -27,6 +27,7 @@ typedef struct ps_compare_row {
     double mean_wait, p95_wait, max_wait;
     double power_ons, power_offs;
     double oracle_capture_pct; /* (cost(baseline_off) - cost) / (cost(baseline_off) - contiguous oracle) */
+    double qos_capture_pct;    /* the same against the oracle within the guard's wait (NaN without the guard) */
 } ps_compare_row;
 
 typedef struct ps_compare {
@@ -35,6 +36,7 @@ typedef struct ps_compare {
     double months;
     double oracle_liquid, oracle_contiguous;   /* sums over episodes, workload set */
     double oracle_unscheduled, oracle_spillover;
+    double oracle_qos;                         /* within the guard's wait (oracle.h); NaN without the guard */
     int episodes_skipping;                     /* episodes where the contiguous oracle skipped jobs */
     int liquid_above_contiguous;               /* episodes without skips where liquid > contiguous (never) */
 } ps_compare;

@@ -70,7 +70,9 @@ typedef struct ps_metrics {
     X(baseline_jobs_launched) X(baseline_avg_wait_time_at_launch) X(jobs_flushed)                  \
     X(baseline_jobs_flushed) X(max_drop_streak) X(on_nodes_end) X(used_nodes_end)                  \
     X(pending_jobs_end) X(pending_core_hours_end) X(overdue_jobs_end)                              \
-    X(overdue_age_core_hours_end) X(baseline_pending_jobs_end) X(baseline_overdue_jobs_end)
+    X(overdue_age_core_hours_end) X(baseline_pending_jobs_end) X(baseline_overdue_jobs_end)        \
+    /* the oracle within the QoS guard's wait (oracle.h; NaN without the guard) */                 \
+    X(oracle_qos_cost) X(workload_oracle_qos_cost)
 
 #define PS_EPISODE_FIELD_DECL(name) double name;
 typedef struct ps_episode_record {

@@ -86,6 +86,13 @@ void ps_compare_print(FILE *fp, const ps_compare *c) {
     fprintf(fp, "Oracle bounds of the same work (perfect foresight, no idle power, spec 16): contiguous %.0f EUR, "
                 "liquid %.0f EUR; %.0f jobs unscheduled, %.0f spill-over in the contiguous schedule.\n",
             c->oracle_contiguous, c->oracle_liquid, c->oracle_unscheduled, c->oracle_spillover);
+    if (!isnan(c->oracle_qos)) { /* only with the QoS guard */
+        fprintf(fp, "Bound within the guard's wait (every job starts by then, none skipped; oracle.h): %.0f EUR; "
+                    "share of its gap to baseline_off captured:", c->oracle_qos);
+        for (int i = 0; i < c->n; i++)
+            if (strcmp(c->rows[i].name, "baseline_off")) fprintf(fp, " %s %.1f%%", c->rows[i].name, c->rows[i].qos_capture_pct);
+        fputs("\n", fp);
+    }
     fprintf(fp, "capture%% = (cost(baseline_off) - cost) / (cost(baseline_off) - contiguous oracle). "
                 "Waits in hours (mean, p95, max of completed jobs).\n");
 }
@@ -101,7 +108,7 @@ void ps_compare_print_brief(FILE *fp, const ps_compare *c) {
 
 #define ROW_FIELDS(X)                                                                                         \
     X(cost) X(energy_mwh) X(eur_per_mwh) X(submitted) X(completed) X(dropped) X(completion_pct) X(mean_wait) \
-    X(p95_wait) X(max_wait) X(power_ons) X(power_offs) X(oracle_capture_pct)
+    X(p95_wait) X(max_wait) X(power_ons) X(power_offs) X(oracle_capture_pct) X(qos_capture_pct)
 
 void ps_compare_csv_header(FILE *fp, const char *lead) {
 #define HEAD(x) fprintf(fp, "," #x);
@@ -143,6 +150,7 @@ static char *compare_json(const ps_compare *c) {
     cJSON_AddItemToObject(oracle, "liquid_eur", json_number(c->oracle_liquid));
     cJSON_AddItemToObject(oracle, "unscheduled", json_number(c->oracle_unscheduled));
     cJSON_AddItemToObject(oracle, "spillover", json_number(c->oracle_spillover));
+    cJSON_AddItemToObject(oracle, "within_wait_eur", json_number(c->oracle_qos));
     const ps_compare_row *off = ps_compare_find(c, "baseline_off"), *slurm = ps_compare_find(c, "slurm-suspend");
     for (int i = 0; i < c->n; i++) {
         const ps_compare_row *r = &c->rows[i];

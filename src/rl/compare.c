@@ -71,6 +71,7 @@ static void oracle_sums(const ps_episode_list *eps, ps_compare *c) {
         c->oracle_contiguous += r->workload_oracle_contiguous_cost;
         c->oracle_unscheduled += r->workload_oracle_unscheduled;
         c->oracle_spillover += r->workload_oracle_spillover;
+        c->oracle_qos += r->workload_oracle_qos_cost;
         int skipped = r->workload_oracle_unscheduled + r->workload_oracle_spillover > 0;
         c->episodes_skipping += skipped;
         c->liquid_above_contiguous += !skipped && r->workload_oracle_liquid_cost > r->workload_oracle_contiguous_cost + 1e-9;
@@ -151,9 +152,12 @@ static void order_rows(ps_compare *c, const ps_compare_spec *spec) {
 /* Before order_rows: the policy rows, then the parked reference rows. */
 static void capture(ps_compare *c) {
     double off_cost = c->rows[PS_COMPARE_MAX - 1].cost, gap = off_cost - c->oracle_contiguous;
+    double qos_gap = off_cost - c->oracle_qos;
     for (int i = 0; i < PS_COMPARE_MAX; i++)
-        if (i < c->n || i >= PS_COMPARE_MAX - 2)
+        if (i < c->n || i >= PS_COMPARE_MAX - 2) {
             c->rows[i].oracle_capture_pct = gap != 0 ? (off_cost - c->rows[i].cost) / gap * 100 : NAN;
+            c->rows[i].qos_capture_pct = qos_gap != 0 ? (off_cost - c->rows[i].cost) / qos_gap * 100 : NAN;
+        }
 }
 
 int ps_compare_run(const ps_scenario *sc, const ps_compare_spec *spec, ps_compare *out, ps_error *err) {

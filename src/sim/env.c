@@ -98,6 +98,7 @@ int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
     double core_mwh = c->cost_used_w / 1e6 / c->cores_per_node; /* a fully used node's power, per core */
     ps_oracle_init(&env->oracle_agent, (int64_t)c->max_nodes * c->cores_per_node, c->max_job_age, core_mwh);
     ps_oracle_init(&env->oracle_workload, (int64_t)c->max_nodes * c->cores_per_node, c->max_job_age, core_mwh);
+    env->oracle_agent.max_wait = env->oracle_workload.max_wait = c->guard_max_wait; /* the guard's promise */
     if (!env->obs_rows || !env->agent_waits0 || !env->baseline_waits0) {
         ps_env_free(env);
         return ps_error_set(err, "out of memory");
@@ -177,7 +178,8 @@ void ps_env_set_progress(ps_env *env, int64_t steps) {
 void ps_env_set_oracles(ps_env *env, int on) { env->oracles = on; }
 
 /* The pending jobs of a side at the episode start: queue rows in slot order,
- * then the backlog head to tail (spec 16.3). Out of memory is not an error
+ * then the backlog head to tail (spec 16.3); and its running jobs, which
+ * only the bound within the wait counts. Out of memory is not an error
  * of the step: the oracle remembers it and the record's bounds stay NaN. */
 static void oracle_carry(ps_oracle *o, const ps_side *s, int64_t now) {
     ps_oracle_reset(o);
@@ -188,6 +190,10 @@ static void oracle_carry(ps_oracle *o, const ps_side *s, int64_t now) {
     for (int i = 0; i < s->bl_len; i++) {
         ps_job j = ps_side_backlog_at(s, i, now);
         ps_oracle_add_carried(o, j.age, j.duration, j.nodes, j.cores);
+    }
+    for (int h = 0; h < s->n_running; h++) { /* billed in steps now + 1 .. end - 1 */
+        const ps_running_job *r = &s->run[s->heap[h]];
+        if (r->end - now > 1) ps_oracle_add_running(o, (int)(r->end - now - 1), r->n, r->cores);
     }
 }
 
@@ -209,6 +215,8 @@ static void oracles_finish(ps_env *env, ps_episode_record *r) {
     r->workload_oracle_contiguous_cost = w.contiguous_cost;
     r->workload_oracle_unscheduled = (double)w.unscheduled;
     r->workload_oracle_spillover = (double)w.spillover;
+    r->oracle_qos_cost = a.qos_cost;
+    r->workload_oracle_qos_cost = w.qos_cost;
 }
 
 /* Spec 10 delta: the cluster when the record is made (after a flush: empty)

@@ -117,6 +117,7 @@ void ps_episode_record_build(ps_episode_record *r, int64_t episode, const ps_tot
     r->oracle_liquid_cost = r->oracle_contiguous_cost = r->oracle_unscheduled = r->oracle_spillover = NAN;
     r->oracle_capture_pct = r->workload_oracle_liquid_cost = r->workload_oracle_contiguous_cost = NAN;
     r->workload_oracle_unscheduled = r->workload_oracle_spillover = NAN;
+    r->oracle_qos_cost = r->workload_oracle_qos_cost = NAN;
 }
 
 int64_t ps_wait_count_above(const ps_wait_hist *h, const int64_t *base, int hours) {

@@ -16,11 +16,12 @@ void ps_oracle_init(ps_oracle *o, int64_t capacity, int max_age, double mwh_per_
 void ps_oracle_free(ps_oracle *o) {
     free(o->jobs);
     free(o->prices);
+    free(o->running);
     memset(o, 0, sizeof *o);
 }
 
 void ps_oracle_reset(ps_oracle *o) {
-    o->n_jobs = o->T = o->n_carried = o->lost = 0;
+    o->n_jobs = o->T = o->n_carried = o->n_running = o->lost = 0;
 }
 
 static int push_job(ps_oracle *o, ps_oracle_job j) {
@@ -36,6 +37,15 @@ int ps_oracle_add_carried(ps_oracle *o, int age, int duration, int nodes, int co
     ps_oracle_job j = {-age, duration, nodes * cores};
     if (push_job(o, j) != 0) return -1;
     o->n_carried++;
+    return 0;
+}
+
+int ps_oracle_add_running(ps_oracle *o, int remaining, int nodes, int cores) {
+    if (ps_grow((void **)&o->running, &o->cap_running, o->n_running + 1, sizeof *o->running) != 0) {
+        o->lost = 1;
+        return -1;
+    }
+    o->running[o->n_running++] = (ps_oracle_job){0, remaining, nodes * cores};
     return 0;
 }
 
@@ -114,21 +124,36 @@ static int cmp_pair(const void *a, const void *b) {
     return (l > r) - (l < r);
 }
 
-static uint32_t slack_index(const ps_oracle_job *j, int T, int max_age) {
+/* Where job j may start: spec 16.2's rule (finish inside the episode and
+ * within max_age hours of arrival) or, with max_wait > 0, the QoS rule
+ * (start within max_wait hours of arrival, at once when already older; the
+ * hours are then extended past the episode, see ps_oracle_within_wait). */
+typedef struct window_rule {
+    int max_age, max_wait;
+} window_rule;
+
+static void start_range(const ps_oracle_job *j, int T, window_rule rule, int *t_min, int *t_max) {
     int d = imax(j->duration, 1);
-    int t_min = imax(0, j->arrival), t_max = imin(j->arrival + max_age, T) - d;
+    *t_min = imax(0, j->arrival);
+    if (rule.max_wait > 0) *t_max = imin(imax(j->arrival + rule.max_wait, *t_min), T - d);
+    else *t_max = imin(j->arrival + rule.max_age, T) - d;
+}
+
+static uint32_t slack_index(const ps_oracle_job *j, int T, window_rule rule) {
+    int d = imax(j->duration, 1), t_min, t_max;
+    start_range(j, T, rule, &t_min, &t_max);
     int range = imax(t_max - t_min + 1, 0);
     return range == 0 ? 1u : (uint32_t)range * (uint32_t)(T + 1) + (uint32_t)d;
 }
 
 /* jobs sorted by slack into out[n]; returns 0 or -1 (memory). */
-static int sort_by_slack(const ps_oracle_job *jobs, int n, int T, int max_age, ps_oracle_job *out) {
+static int sort_by_slack(const ps_oracle_job *jobs, int n, int T, window_rule rule, ps_oracle_job *out) {
     size_t P = (size_t)(T + 1) * (size_t)(T + 1);
     uint32_t *idx = malloc((size_t)n * sizeof *idx);
     int *count = calloc(P, sizeof *count), *group_start = malloc((P + 1) * sizeof *group_start);
     slack_pair *pairs = malloc(P * sizeof *pairs);
     int rc = idx && count && group_start && pairs ? 0 : -1;
-    for (int i = 0; rc == 0 && i < n; i++) count[idx[i] = slack_index(&jobs[i], T, max_age)]++;
+    for (int i = 0; rc == 0 && i < n; i++) count[idx[i] = slack_index(&jobs[i], T, rule)]++;
     int np = 0;
     for (size_t k = 0; rc == 0 && k < P; k++)
         if (count[k]) pairs[np++] = (slack_pair){(int)(k / (size_t)(T + 1)), (int)(k % (size_t)(T + 1))};
@@ -223,13 +248,13 @@ static void fill_add(fill *f, int from, int d, int64_t w) {
 }
 
 /* Places job j or counts why it cannot run; returns its cost. */
-static double place(const ps_oracle_job *j, int64_t capacity, int max_age, fill *f, const double *prefix,
+static double place(const ps_oracle_job *j, int64_t capacity, window_rule rule, fill *f, const double *prefix,
                     ps_oracle_result *out) {
     int T = f->T;
-    int d = imax(j->duration, 1);
-    int t_min = imax(0, j->arrival), t_max = imin(j->arrival + max_age, T) - d;
+    int d = imax(j->duration, 1), t_min, t_max;
+    start_range(j, T, rule, &t_min, &t_max);
     if (t_max < t_min) {
-        if (j->arrival + max_age > T) out->spillover++;
+        if (j->arrival + rule.max_age > T) out->spillover++;
         else out->unscheduled++;
         return 0.0;
     }
@@ -248,25 +273,75 @@ static double place(const ps_oracle_job *j, int64_t capacity, int max_age, fill 
     return window * j->width;
 }
 
-int ps_oracle_contiguous(const double *prices, int T, const ps_oracle_job *jobs, int n, int64_t capacity,
-                         int max_age, double mwh_per_core_hour, ps_oracle_result *out) {
-    out->contiguous_cost = 0.0;
-    out->unscheduled = out->spillover = 0;
-    if (T <= 0 || n == 0) return 0;
+/* The least-slack-first greedy over T hours priced prices[0..T-1]; the cost
+ * in price x core-hours into *cost, skipped jobs counted into out. */
+static int greedy(const double *prices, int T, const ps_oracle_job *jobs, int n, int64_t capacity,
+                  window_rule rule, ps_oracle_result *out, double *cost) {
     ps_oracle_job *sorted = malloc((size_t)n * sizeof *sorted);
     double *prefix = malloc((size_t)(T + 1) * sizeof *prefix);
     fill f;
-    if (fill_init(&f, T) != 0 || !sorted || !prefix || sort_by_slack(jobs, n, T, max_age, sorted) != 0) {
+    if (fill_init(&f, T) != 0 || !sorted || !prefix || sort_by_slack(jobs, n, T, rule, sorted) != 0) {
         free(sorted), free(prefix), fill_free(&f);
         return -1;
     }
     prefix[0] = 0.0;
     for (int t = 0; t < T; t++) prefix[t + 1] = prefix[t] + prices[t];
-    double cost = 0.0;
-    for (int k = 0; k < n; k++) cost += place(&sorted[k], capacity, max_age, &f, prefix, out);
-    out->contiguous_cost = cost * mwh_per_core_hour;
+    *cost = 0.0;
+    for (int k = 0; k < n; k++) *cost += place(&sorted[k], capacity, rule, &f, prefix, out);
     free(sorted), free(prefix), fill_free(&f);
     return 0;
+}
+
+int ps_oracle_contiguous(const double *prices, int T, const ps_oracle_job *jobs, int n, int64_t capacity,
+                         int max_age, double mwh_per_core_hour, ps_oracle_result *out) {
+    out->contiguous_cost = 0.0;
+    out->unscheduled = out->spillover = 0;
+    if (T <= 0 || n == 0) return 0;
+    double cost;
+    if (greedy(prices, T, jobs, n, capacity, (window_rule){max_age, 0}, out, &cost) != 0) return -1;
+    out->contiguous_cost = cost * mwh_per_core_hour;
+    return 0;
+}
+
+/* The episode's hours are followed by free ones, as many as the longest
+ * job needs: the simulator bills only the episode's hours too, so a job
+ * running past the end costs its hours inside it, for the oracle as for
+ * the policies. Jobs are never skipped for the episode's end. */
+int ps_oracle_within_wait(const double *prices, int T, const ps_oracle_job *jobs, int n, int64_t capacity,
+                          int max_wait, double mwh_per_core_hour, double *cost, int64_t *unscheduled) {
+    *cost = 0.0;
+    *unscheduled = 0;
+    if (T <= 0 || n == 0) return 0;
+    int longest = 1;
+    for (int i = 0; i < n; i++) longest = imax(longest, jobs[i].duration);
+    if (longest > INT_MAX - T - max_wait) return -1;
+    int hours = T + max_wait + longest;
+    double *p = calloc((size_t)hours, sizeof *p);
+    if (!p) return -1;
+    memcpy(p, prices, (size_t)T * sizeof *p);
+    ps_oracle_result r = {0};
+    int rc = greedy(p, hours, jobs, n, capacity, (window_rule){0, max_wait}, &r, cost);
+    free(p);
+    *cost *= mwh_per_core_hour;
+    *unscheduled = r.unscheduled;
+    return rc;
+}
+
+/* The recorded jobs and the running ones, which start at once: an arrival
+ * more than max_wait hours back. */
+static int solve_within_wait(const ps_oracle *o, ps_oracle_result *out) {
+    int n = o->n_jobs + o->n_running;
+    ps_oracle_job *all = malloc((size_t)(n > 0 ? n : 1) * sizeof *all);
+    if (!all) return -1;
+    memcpy(all, o->jobs, (size_t)o->n_jobs * sizeof *all);
+    for (int i = 0; i < o->n_running; i++) {
+        all[o->n_jobs + i] = o->running[i];
+        all[o->n_jobs + i].arrival = -o->max_wait - 1;
+    }
+    int rc = ps_oracle_within_wait(o->prices, o->T, all, n, o->capacity, o->max_wait, o->mwh_per_core_hour,
+                                   &out->qos_cost, &out->qos_unscheduled);
+    free(all);
+    return rc;
 }
 
 int ps_oracle_solve(const ps_oracle *o, ps_oracle_result *out) {
@@ -277,5 +352,7 @@ int ps_oracle_solve(const ps_oracle *o, ps_oracle_result *out) {
                              out) != 0)
         return -1;
     out->liquid_cost = ps_oracle_liquid(o->prices, o->T, work, o->capacity, o->mwh_per_core_hour);
-    return 0;
+    out->qos_cost = NAN;
+    out->qos_unscheduled = 0;
+    return o->max_wait > 0 ? solve_within_wait(o, out) : 0;
 }
