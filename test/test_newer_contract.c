@@ -626,6 +626,58 @@ static void test_cost_reward_episode(void) {
     ps_env_free(&env);
 }
 
+/* Cost at launch, by hand: the agent switches both nodes off in the first
+ * hour, baseline_off starts the 3-hour 40-core job at once. Its whole run is
+ * billed now, at the next three prices, with a fully used node's power per
+ * core; the rest of its node's power (idle power of 56 unused cores) is
+ * billed by the hour. */
+static void test_cost_at_launch_values(void) {
+    fixed_source src = {{.duration = 3, .nodes = 1, .cores = 40}, 1, 1, 0};
+    ps_env_spec spec = tiny_spec(&src);
+    spec.cfg.contract.reward = PS_REWARD_COST_AT_LAUNCH;
+    ps_env env;
+    if (start_env(&env, &spec) != 0) return;
+    ps_step_info in;
+    step(&env, (ps_action){0, 1, 0}, NULL, &in);
+    const float *w = env.prices.window; /* w[0] was billed in this hour */
+    CHECK_NEAR(in.current_price, w[0], 0);
+    double idle = 150e-6, busy = 450e-6; /* MWh per node-hour */
+    double want = w[0] * idle * (1 - 40.0 / 96) + busy * 40.0 / 96 * ((double)w[0] + w[1] + w[2]);
+    CHECK_NEAR(in.step_cost, 0, 0);
+    CHECK_NEAR(in.reward, want, 1e-12);
+    CHECK(fabs(in.reward - in.baseline_cost_off) > 1e-4); /* the hourly bill differs */
+    ps_env_free(&env);
+}
+
+/* When every job of an episode starts and ends inside it, billing at launch
+ * only moves costs between hours: the episode's rewards add up to the same
+ * saving as the cost reward's, for the same actions. */
+static void test_cost_at_launch_episode(void) {
+    double sums[2] = {0, 0}, saved[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        fixed_source src = {{.duration = 3, .nodes = 1, .cores = 40}, 2, 1, 0};
+        ps_env_spec spec = tiny_spec(&src);
+        spec.cfg.contract.reward = k ? PS_REWARD_COST_AT_LAUNCH : PS_REWARD_COST;
+        ps_env env;
+        if (start_env(&env, &spec) != 0) return;
+        ps_step_info in;
+        for (int h = 0; h < env.cfg.episode_hours; h++) {
+            ps_action a = h < 4 ? (ps_action){0, 1, 1} : KEEP; /* held 4 hours, then run */
+            if (h == 4) a = (ps_action){2, 1, 1};
+            step(&env, a, NULL, &in);
+            sums[k] += in.reward;
+        }
+        CHECK(in.episode != NULL);
+        if (in.episode) saved[k] = in.episode->baseline_cost_off - in.episode->agent_cost;
+        CHECK_NEAR(in.episode ? in.episode->jobs_completed : 0, 2, 0);
+        ps_env_free(&env);
+    }
+    CHECK(fabs(saved[0]) > 1e-4);
+    CHECK_NEAR(saved[1], saved[0], 0);
+    CHECK_NEAR(sums[0], saved[0], 1e-9);
+    CHECK_NEAR(sums[1], saved[1], 1e-9);
+}
+
 static void test_defaults(void) {
     ps_contract c = ps_config_default().contract;
     CHECK_INT(c.reward, PS_REWARD_REFERENCE);
@@ -657,6 +709,10 @@ static void test_defaults(void) {
     CHECK_INT(ps_optset_parse(&set, PS_COUNT(cost), cost, &(int){0}, &err), PS_OK);
     CHECK_INT(ps_sim_flags_to_spec(&f, &spec, NULL, &err), PS_OK);
     CHECK(spec.cfg.contract.reward == PS_REWARD_COST && spec.cfg.contract.wait_cost == 0.5);
+    char *launch[] = {"--reward", "cost-at-launch"};
+    CHECK_INT(ps_optset_parse(&set, PS_COUNT(launch), launch, &(int){0}, &err), PS_OK);
+    CHECK_INT(ps_sim_flags_to_spec(&f, &spec, NULL, &err), PS_OK);
+    CHECK(spec.cfg.contract.reward == PS_REWARD_COST_AT_LAUNCH && spec.cfg.contract.wait_cost == 0.5);
     f.reward = "reference";
     CHECK_INT(ps_sim_flags_to_spec(&f, &spec, NULL, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "--wait-cost needs --reward cost");
@@ -689,6 +745,8 @@ int main(void) {
     test_hourly_binomial();
     test_cost_reward_values();
     test_cost_reward_episode();
+    test_cost_at_launch_values();
+    test_cost_at_launch_episode();
     test_defaults();
     return check_summary("test_newer_contract");
 }

@@ -70,6 +70,12 @@ typedef struct ps_side {
     int run_cap, n_running, n_free;
 
     ps_pending pending;
+
+    /* With log_launches (the cost-at-launch reward), launch() also appends
+     * each job's duration and width (nodes x cores) here; the env empties
+     * it every step. */
+    struct ps_launch_rec { int32_t duration, width; } *launch_log;
+    int n_launch_log, cap_launch_log, log_launches;
 } ps_side;
 
 /* Totals of one completion pass (spec 3.6). */

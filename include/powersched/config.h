@@ -27,7 +27,8 @@
 typedef enum ps_reward_version {
     PS_REWARD_REFERENCE = 0, /* spec 5.3 */
     PS_REWARD_NEWEST = 1,    /* spec 5 delta: backlog pressure, -0.3 tanh drops */
-    PS_REWARD_COST = 2       /* beyond the prototype: euros saved against baseline_off, waiting priced */
+    PS_REWARD_COST = 2,      /* beyond the prototype: euros saved against baseline_off, waiting priced */
+    PS_REWARD_COST_AT_LAUNCH = 3 /* the same, each job's whole energy billed in the hour it starts */
 } ps_reward_version;
 typedef enum ps_price_timing {
     PS_PRICE_TIMING_REFERENCE = 0, /* advance first, bill the new window[0] (spec 7.3) */

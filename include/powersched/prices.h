@@ -42,6 +42,10 @@ void ps_prices_reset(ps_prices *p, long long start);
  * window[0] otherwise). */
 double ps_prices_advance(ps_prices *p);
 
+/* Sum of window[0 .. hours-1] continued past the window with the series
+ * (wrapping) or the synthetic model: what `hours` consecutive hours from
+ * window[0] on cost per MWh. */
+double ps_prices_sum_ahead(const ps_prices *p, int hours);
 /* numpy float32 mean of the window (pairwise float32 sum / 24). */
 float ps_prices_window_mean(const ps_prices *p);
 /* Double mean of the history deque (numpy pairwise order); 0 if empty. */

@@ -63,9 +63,10 @@ static void contract_options(ps_sim_flags *f, ps_optset *set) {
          "reference (spec 5.3) | newest: price gain 3, taus 20, blackout +1/0, backlog pressure in the job-age slot, "
          "drops -0.3 tanh(n/20) unweighted (the newest env's loss_penalty is unknown: assumed the same) | "
          "cost (beyond the prototype; weights unused): EUR saved against baseline_off, less --wait-cost per waiting "
-         "job-hour", 0, 0},
+         "job-hour | cost-at-launch: the same with each job's whole energy billed in the hour it starts, at the "
+         "prices of the hours it will run", 0, 0},
         {"--wait-cost", OPT_DOUBLE, &f->cluster.contract.wait_cost, "EUR",
-         "with --reward cost: EUR per job and hour a job waits (a dropped job: 336 hours)", 0, 1e6},
+         "with --reward cost or cost-at-launch: EUR per job and hour a job waits (a dropped job: 336 hours)", 0, 1e6},
         {"--flush-after-drop-streak", OPT_INT, &f->cluster.contract.flush_after_drop_streak, "N",
          "after N steps in a row with dropped jobs, flush both clusters (jobs lost), reward -200, episode terminated (0: off)",
          0, 1e6},
@@ -159,7 +160,7 @@ static int logic_prices(const char *s, ps_contract *c, int *is_logic, ps_error *
 }
 
 /* The words of the contract options, indexed by their enum values (config.h). */
-static const char *const REWARD_WORDS[] = {"reference", "newest", "cost"};
+static const char *const REWARD_WORDS[] = {"reference", "newest", "cost", "cost-at-launch"};
 static const char *const TIMING_WORDS[] = {"reference", "decision-hour"};
 static const char *const HISTORY_WORDS[] = {"window-end", "consumed"};
 static const char *const HARD_RESET_WORDS[] = {"off", "train", "eval"};
@@ -181,7 +182,8 @@ static int contract_to_spec(const ps_sim_flags *f, ps_config *cfg, const char **
         logic_prices(f->prices, c, &logic, err) != PS_OK)
         return PS_ERR;
 #undef PS_CHOICE
-    if (c->wait_cost > 0 && c->reward != PS_REWARD_COST) return ps_error_set(err, "--wait-cost needs --reward cost");
+    if (c->wait_cost > 0 && c->reward != PS_REWARD_COST && c->reward != PS_REWARD_COST_AT_LAUNCH)
+        return ps_error_set(err, "--wait-cost needs --reward cost or cost-at-launch");
     *prices_path = logic ? "" : f->prices;
     return PS_OK;
 }

@@ -50,6 +50,7 @@ void ps_side_free(ps_side *s) {
     free(s->run);
     free(s->run_free);
     free(s->heap);
+    free(s->launch_log);
     memset(s, 0, sizeof *s);
 }
 
@@ -296,8 +297,16 @@ int ps_side_add_jobs(ps_side *s, const ps_job *jobs, int n, int64_t now) {
 
 /* ------------------------------------------------------------- scheduling */
 
+static int log_launch(ps_side *s, const ps_job *j) {
+    if (ps_grow((void **)&s->launch_log, &s->cap_launch_log, s->n_launch_log + 1, sizeof *s->launch_log) != 0)
+        return -1;
+    s->launch_log[s->n_launch_log++] = (struct ps_launch_rec){j->duration, j->nodes * j->cores};
+    return 0;
+}
+
 static int launch(ps_side *s, int slot, int64_t now, int64_t *next_job_id) {
     ps_job j = s->queue[slot];
+    if (s->log_launches && log_launch(s, &j) != 0) return -1;
     int idx = run_alloc(s);
     if (idx < 0) return -1;
     ps_running_job *r = &s->run[idx];

@@ -46,7 +46,7 @@ static void seed_rngs(ps_env *env, uint64_t seed) {
 }
 
 static int check_contract(const ps_contract *k, ps_error *err) {
-    if (k->reward < PS_REWARD_REFERENCE || k->reward > PS_REWARD_COST || k->flush_after_drop_streak < 0 ||
+    if (k->reward < PS_REWARD_REFERENCE || k->reward > PS_REWARD_COST_AT_LAUNCH || k->flush_after_drop_streak < 0 ||
         k->price_timing < 0 || k->price_timing > PS_PRICE_TIMING_DECISION || k->price_history < 0 ||
         k->price_history > PS_PRICE_HISTORY_CONSUMED || k->synthetic_prices < 0 ||
         k->synthetic_prices > PS_SYNTH_LOGIC || k->hard_reset < 0 || k->hard_reset > PS_HARD_RESET_EVAL ||
@@ -99,6 +99,7 @@ int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
     ps_oracle_init(&env->oracle_agent, (int64_t)c->max_nodes * c->cores_per_node, c->max_job_age, core_mwh);
     ps_oracle_init(&env->oracle_workload, (int64_t)c->max_nodes * c->cores_per_node, c->max_job_age, core_mwh);
     env->oracle_agent.max_wait = env->oracle_workload.max_wait = c->guard_max_wait; /* the guard's promise */
+    env->agent.log_launches = env->baseline.log_launches = c->contract.reward == PS_REWARD_COST_AT_LAUNCH;
     if (!env->obs_rows || !env->agent_waits0 || !env->baseline_waits0) {
         ps_env_free(env);
         return ps_error_set(err, "out of memory");
@@ -514,10 +515,27 @@ static int baseline_part(ps_env *env, int64_t now, ps_step_info *in, step_acc *a
     return PS_OK;
 }
 
+/* The cost-at-launch reward's view of a side's step cost: the busy power of
+ * the cores its running jobs use is taken out of the hour's bill and each
+ * job started this step is billed instead for all the hours it will run, at
+ * their prices (a fully used node's power per core, as the oracles). What
+ * is left per hour is the idle power of powered cores no job uses, and the
+ * switching and off energy. A decision to hold work then shows its price
+ * effect in the hour it is taken, not spread over the days a job runs. */
+static double launch_billed_cost(const ps_env *env, ps_side *s, double step_cost, int64_t used_cores, double price) {
+    const ps_config *c = &env->cfg;
+    double core_mwh = c->cost_used_w / 1e6 / c->cores_per_node;
+    double cost = step_cost - price * core_mwh * (double)used_cores;
+    for (int i = 0; i < s->n_launch_log; i++)
+        cost += core_mwh * s->launch_log[i].width * ps_prices_sum_ahead(&env->prices, s->launch_log[i].duration);
+    s->n_launch_log = 0;
+    return cost;
+}
+
 /* Spec 2.6 step 17: the reward and the agent's energy and cost. */
 static void reward_part(ps_env *env, int64_t now, ps_step_info *in) {
     const ps_config *c = &env->cfg;
-    const ps_side *s = &env->agent;
+    ps_side *s = &env->agent;
     in->step_power = ps_power_mwh(c, in->on, in->used_cores);
     in->step_cost = in->step_power * in->current_price; /* = parts.step_cost, the reference's arithmetic */
     double extra = ps_extra_energy_mwh(c, in->off, in->switched_on, in->switched_off);
@@ -529,6 +547,11 @@ static void reward_part(ps_env *env, int64_t now, ps_step_info *in) {
                         in->price_ctx, s->n_active + s->bl_len, 0, in->dropped,
                         env->prices.window, in->demand_cores, 0, in->step_cost, in->baseline_cost_off};
     if (in->off > 0) rin.max_queue_age = ps_side_max_queue_age(s);
+    if (c->contract.reward == PS_REWARD_COST_AT_LAUNCH) {
+        rin.agent_cost = launch_billed_cost(env, &env->agent, in->step_cost, in->used_cores, in->current_price);
+        rin.baseline_off_cost = launch_billed_cost(env, &env->baseline, in->baseline_cost_off,
+                                                   in->baseline_used_cores, in->current_price);
+    }
     if (c->contract.reward == PS_REWARD_NEWEST) {
         in->overdue_age_core_hours = ps_side_overdue(s, now, PS_OVERDUE_GRACE_HOURS).age_core_hours;
         rin.overdue_age_core_hours = in->overdue_age_core_hours;

@@ -128,6 +128,13 @@ static double price_at(const ps_prices *p, long long i) {
     return (double)p->values[((i % n) + n) % n];
 }
 
+double ps_prices_sum_ahead(const ps_prices *p, int hours) {
+    double sum = 0.0;
+    for (int k = 0; k < hours; k++)
+        sum += k < PS_PRICE_WINDOW ? (double)p->window[k] : price_at(p, p->price_index + k - PS_PRICE_WINDOW);
+    return sum;
+}
+
 void ps_prices_reset(ps_prices *p, long long s) {
     if (p->values) s = ((s % (long long)p->n) + (long long)p->n) % (long long)p->n;
     for (int i = 0; i < PS_PRICE_WINDOW; i++) p->window[i] = (float)price_at(p, s + i);

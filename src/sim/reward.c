@@ -176,6 +176,7 @@ void ps_reward_compute(const ps_config *c, const ps_weights *w, double min_price
     out->step_cost = ps_power_mwh(c, in->on, in->used_cores) * in->price;
     out->cheap = out->shortfall = out->overdue = 0.0;
     if (c->contract.reward == PS_REWARD_NEWEST) newest_reward(c, w, min_price, max_price, in, out);
-    else if (c->contract.reward == PS_REWARD_COST) cost_reward(c, in, out);
+    else if (c->contract.reward == PS_REWARD_COST || c->contract.reward == PS_REWARD_COST_AT_LAUNCH)
+        cost_reward(c, in, out);
     else reference_reward(c, w, min_price, max_price, in, out);
 }
