@@ -626,26 +626,30 @@ static void test_cost_reward_episode(void) {
     ps_env_free(&env);
 }
 
-/* Cost at launch, by hand: the agent switches both nodes off in the first
- * hour, baseline_off starts the 3-hour 40-core job at once. Its whole run is
- * billed now, at the next three prices, with a fully used node's power per
- * core; the rest of its node's power (idle power of 56 unused cores) is
- * billed by the hour. */
+/* Cost at launch, by hand. Hour 1: the agent switches both nodes off, so
+ * the 3-hour 40-core job waits; baseline_off starts it at once and its
+ * node's idle power on the 56 unused cores is the only difference billed.
+ * Hour 2: the agent switches both on and starts the job an hour late; the
+ * reward counts its whole run at the prices from its arrival less from now
+ * (a fully used node's power per core), and the second node's idle hour. */
 static void test_cost_at_launch_values(void) {
     fixed_source src = {{.duration = 3, .nodes = 1, .cores = 40}, 1, 1, 0};
     ps_env_spec spec = tiny_spec(&src);
     spec.cfg.contract.reward = PS_REWARD_COST_AT_LAUNCH;
     ps_env env;
     if (start_env(&env, &spec) != 0) return;
+    double idle = 150e-6, core = 450e-6 / 96; /* MWh per node-hour, per core-hour */
     ps_step_info in;
     step(&env, (ps_action){0, 1, 0}, NULL, &in);
-    const float *w = env.prices.window; /* w[0] was billed in this hour */
-    CHECK_NEAR(in.current_price, w[0], 0);
-    double idle = 150e-6, busy = 450e-6; /* MWh per node-hour */
-    double want = w[0] * idle * (1 - 40.0 / 96) + busy * 40.0 / 96 * ((double)w[0] + w[1] + w[2]);
+    double p1 = in.current_price;
     CHECK_NEAR(in.step_cost, 0, 0);
-    CHECK_NEAR(in.reward, want, 1e-12);
-    CHECK(fabs(in.reward - in.baseline_cost_off) > 1e-4); /* the hourly bill differs */
+    CHECK_NEAR(in.reward, p1 * idle * (1 - 40.0 / 96), 1e-15);
+    step(&env, (ps_action){2, 1, 0}, NULL, &in);
+    CHECK_INT(in.agent_launched, 1);
+    const float *w = env.prices.window; /* w[0] was billed in hour 2 */
+    double gain = core * 40 * ((p1 + w[0] + w[1]) - ((double)w[0] + w[1] + w[2]));
+    CHECK_NEAR(in.reward, -w[0] * idle + gain, 1e-15);
+    CHECK(fabs(gain) > 1e-6);
     ps_env_free(&env);
 }
 

@@ -300,35 +300,39 @@ static int test_real_csv(void) {
     return 0;
 }
 
-/* The sum of the hours ahead reads the window, then the series past it
+/* Sums of hours read the window, the series past it and before it
  * (wrapping), or the synthetic model. */
-static void test_sum_ahead(void) {
+static void test_sum(void) {
     float v[30];
     for (int i = 0; i < 30; i++) v[i] = (float)i; /* price i in row i */
     ps_prices p;
     ps_error err = {{0}};
     CHECK_INT(ps_prices_init(&p, v, 30, &err), PS_OK);
     ps_prices_reset(&p, 20); /* window: rows 20..29, 0..13 */
-    CHECK_NEAR(ps_prices_sum_ahead(&p, 0), 0, 0);
-    CHECK_NEAR(ps_prices_sum_ahead(&p, 3), 20 + 21 + 22, 0);
-    CHECK_NEAR(ps_prices_sum_ahead(&p, 24), (20 + 29) * 5 + 13 * 14 / 2, 0);
-    CHECK_NEAR(ps_prices_sum_ahead(&p, 26), (20 + 29) * 5 + 13 * 14 / 2 + 14 + 15, 0); /* rows 14, 15 */
-    CHECK_NEAR(ps_prices_sum_ahead(&p, 60), 2 * (29 * 30 / 2), 0);                       /* twice round */
+    CHECK_NEAR(ps_prices_sum(&p, 0, 0), 0, 0);
+    CHECK_NEAR(ps_prices_sum(&p, 0, 3), 20 + 21 + 22, 0);
+    CHECK_NEAR(ps_prices_sum(&p, 0, 24), (20 + 29) * 5 + 13 * 14 / 2, 0);
+    CHECK_NEAR(ps_prices_sum(&p, 0, 26), (20 + 29) * 5 + 13 * 14 / 2 + 14 + 15, 0); /* rows 14, 15 */
+    CHECK_NEAR(ps_prices_sum(&p, 0, 60), 2 * (29 * 30 / 2), 0);                       /* twice round */
+    CHECK_NEAR(ps_prices_sum(&p, -2, 3), 18 + 19 + 20, 0);                            /* before the window */
+    CHECK_NEAR(ps_prices_sum(&p, -21, 2), 29 + 0, 0);                                 /* rows -1 and 0 */
     ps_prices_advance(&p); /* window[0] = row 21: the next hour is billed */
-    CHECK_NEAR(ps_prices_sum_ahead(&p, 2), 21 + 22, 0);
-    CHECK_NEAR(ps_prices_sum_ahead(&p, 25), 245 - 20 + 91 + 14 + 15, 0);
+    CHECK_NEAR(ps_prices_sum(&p, 0, 2), 21 + 22, 0);
+    CHECK_NEAR(ps_prices_sum(&p, -1, 2), 20 + 21, 0);
+    CHECK_NEAR(ps_prices_sum(&p, 0, 25), 245 - 20 + 91 + 14 + 15, 0);
     ps_prices q;
     CHECK_INT(ps_prices_init(&q, NULL, 0, &err), PS_OK); /* synthetic, from hour 0 */
     double want = 0;
     for (int t = 0; t < 30; t++) want += (double)(float)ps_prices_synthetic(t);
-    CHECK_NEAR(ps_prices_sum_ahead(&q, 30), want, 1e-9);
+    CHECK_NEAR(ps_prices_sum(&q, 0, 30), want, 1e-9);
+    CHECK_NEAR(ps_prices_sum(&q, -3, 1), (double)(float)ps_prices_synthetic(-3), 0);
 }
 
 int main(int argc, char **argv) {
     shared_dir = argc > 1 ? argv[1] : "../shared";
     test_percentile();
     test_window_billing();
-    test_sum_ahead();
+    test_sum();
     test_history();
     test_synthetic();
     test_csv();

@@ -72,9 +72,9 @@ typedef struct ps_side {
     ps_pending pending;
 
     /* With log_launches (the cost-at-launch reward), launch() also appends
-     * each job's duration and width (nodes x cores) here; the env empties
-     * it every step. */
-    struct ps_launch_rec { int32_t duration, width; } *launch_log;
+     * each job's duration, width (nodes x cores) and age here; the env
+     * empties it every step. */
+    struct ps_launch_rec { int32_t duration, width, age; } *launch_log;
     int n_launch_log, cap_launch_log, log_launches;
 } ps_side;
 

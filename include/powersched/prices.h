@@ -42,10 +42,10 @@ void ps_prices_reset(ps_prices *p, long long start);
  * window[0] otherwise). */
 double ps_prices_advance(ps_prices *p);
 
-/* Sum of window[0 .. hours-1] continued past the window with the series
- * (wrapping) or the synthetic model: what `hours` consecutive hours from
- * window[0] on cost per MWh. */
-double ps_prices_sum_ahead(const ps_prices *p, int hours);
+/* Sum of the prices of `hours` consecutive hours from window[from] on;
+ * from < 0 reaches back before the window, and the series continues past
+ * it (wrapping), or the synthetic model does. */
+double ps_prices_sum(const ps_prices *p, int from, int hours);
 /* numpy float32 mean of the window (pairwise float32 sum / 24). */
 float ps_prices_window_mean(const ps_prices *p);
 /* Double mean of the history deque (numpy pairwise order); 0 if empty. */

@@ -51,8 +51,9 @@ typedef struct ps_reward_out {
  * waiting priced at contract.wait_cost EUR per job and hour (job-age slot:
  * the unprocessed jobs after scheduling) and each dropped job priced as one
  * that waited max_job_age hours (drop slot). PS_REWARD_COST_AT_LAUNCH is
- * the same formula; the env passes costs that bill each job's whole energy
- * in the hour it starts (env.c, launch_billed_cost). */
+ * the same formula on other costs (env.c, launch_timing_gain): each side's
+ * idle power of unused cores by the hour, and for every job the agent
+ * starts, its whole run priced from its arrival less from now. */
 void ps_reward_compute(const ps_config *cfg, const ps_weights *w, double min_price, double max_price,
                        const ps_reward_in *in, ps_reward_out *out);
 

@@ -63,8 +63,9 @@ static void contract_options(ps_sim_flags *f, ps_optset *set) {
          "reference (spec 5.3) | newest: price gain 3, taus 20, blackout +1/0, backlog pressure in the job-age slot, "
          "drops -0.3 tanh(n/20) unweighted (the newest env's loss_penalty is unknown: assumed the same) | "
          "cost (beyond the prototype; weights unused): EUR saved against baseline_off, less --wait-cost per waiting "
-         "job-hour | cost-at-launch: the same with each job's whole energy billed in the hour it starts, at the "
-         "prices of the hours it will run", 0, 0},
+         "job-hour | cost-at-launch: the same, but each job the agent starts is billed in that hour for its whole run "
+         "against the same run started on arrival (baseline_off's schedule); the idle power of unused cores stays hourly",
+         0, 0},
         {"--wait-cost", OPT_DOUBLE, &f->cluster.contract.wait_cost, "EUR",
          "with --reward cost or cost-at-launch: EUR per job and hour a job waits (a dropped job: 336 hours)", 0, 1e6},
         {"--flush-after-drop-streak", OPT_INT, &f->cluster.contract.flush_after_drop_streak, "N",

@@ -300,7 +300,7 @@ int ps_side_add_jobs(ps_side *s, const ps_job *jobs, int n, int64_t now) {
 static int log_launch(ps_side *s, const ps_job *j) {
     if (ps_grow((void **)&s->launch_log, &s->cap_launch_log, s->n_launch_log + 1, sizeof *s->launch_log) != 0)
         return -1;
-    s->launch_log[s->n_launch_log++] = (struct ps_launch_rec){j->duration, j->nodes * j->cores};
+    s->launch_log[s->n_launch_log++] = (struct ps_launch_rec){j->duration, j->nodes * j->cores, j->age};
     return 0;
 }
 

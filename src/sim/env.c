@@ -99,7 +99,7 @@ int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
     ps_oracle_init(&env->oracle_agent, (int64_t)c->max_nodes * c->cores_per_node, c->max_job_age, core_mwh);
     ps_oracle_init(&env->oracle_workload, (int64_t)c->max_nodes * c->cores_per_node, c->max_job_age, core_mwh);
     env->oracle_agent.max_wait = env->oracle_workload.max_wait = c->guard_max_wait; /* the guard's promise */
-    env->agent.log_launches = env->baseline.log_launches = c->contract.reward == PS_REWARD_COST_AT_LAUNCH;
+    env->agent.log_launches = c->contract.reward == PS_REWARD_COST_AT_LAUNCH;
     if (!env->obs_rows || !env->agent_waits0 || !env->baseline_waits0) {
         ps_env_free(env);
         return ps_error_set(err, "out of memory");
@@ -515,27 +515,36 @@ static int baseline_part(ps_env *env, int64_t now, ps_step_info *in, step_acc *a
     return PS_OK;
 }
 
-/* The cost-at-launch reward's view of a side's step cost: the busy power of
- * the cores its running jobs use is taken out of the hour's bill and each
- * job started this step is billed instead for all the hours it will run, at
- * their prices (a fully used node's power per core, as the oracles). What
- * is left per hour is the idle power of powered cores no job uses, and the
- * switching and off energy. A decision to hold work then shows its price
- * effect in the hour it is taken, not spread over the days a job runs. */
-static double launch_billed_cost(const ps_env *env, ps_side *s, double step_cost, int64_t used_cores, double price) {
+/* The cost-at-launch reward. A side's hourly bill less the busy power of
+ * the cores its jobs use (a fully used node's power per core, as the
+ * oracles): what is left is the idle power of powered cores no job uses,
+ * and switching and off energy. */
+static double unused_power_cost(const ps_env *env, double step_cost, int64_t used_cores, double price) {
     const ps_config *c = &env->cfg;
-    double core_mwh = c->cost_used_w / 1e6 / c->cores_per_node;
-    double cost = step_cost - price * core_mwh * (double)used_cores;
-    for (int i = 0; i < s->n_launch_log; i++)
-        cost += core_mwh * s->launch_log[i].width * ps_prices_sum_ahead(&env->prices, s->launch_log[i].duration);
+    return step_cost - price * c->cost_used_w / 1e6 / c->cores_per_node * (double)used_cores;
+}
+
+/* What the jobs the agent started this step saved by waiting: each one's
+ * whole run at the prices from its arrival (baseline_off's schedule starts
+ * work on arrival) less the same run from now, so the effect of holding
+ * work lands in the hour it starts, not spread over the days it runs. */
+static double launch_timing_gain(ps_env *env) {
+    const ps_config *c = &env->cfg;
+    ps_side *s = &env->agent;
+    double core_mwh = c->cost_used_w / 1e6 / c->cores_per_node, gain = 0.0;
+    for (int i = 0; i < s->n_launch_log; i++) {
+        const struct ps_launch_rec *r = &s->launch_log[i];
+        gain += core_mwh * r->width *
+                (ps_prices_sum(&env->prices, -r->age, r->duration) - ps_prices_sum(&env->prices, 0, r->duration));
+    }
     s->n_launch_log = 0;
-    return cost;
+    return gain;
 }
 
 /* Spec 2.6 step 17: the reward and the agent's energy and cost. */
 static void reward_part(ps_env *env, int64_t now, ps_step_info *in) {
     const ps_config *c = &env->cfg;
-    ps_side *s = &env->agent;
+    const ps_side *s = &env->agent;
     in->step_power = ps_power_mwh(c, in->on, in->used_cores);
     in->step_cost = in->step_power * in->current_price; /* = parts.step_cost, the reference's arithmetic */
     double extra = ps_extra_energy_mwh(c, in->off, in->switched_on, in->switched_off);
@@ -548,9 +557,10 @@ static void reward_part(ps_env *env, int64_t now, ps_step_info *in) {
                         env->prices.window, in->demand_cores, 0, in->step_cost, in->baseline_cost_off};
     if (in->off > 0) rin.max_queue_age = ps_side_max_queue_age(s);
     if (c->contract.reward == PS_REWARD_COST_AT_LAUNCH) {
-        rin.agent_cost = launch_billed_cost(env, &env->agent, in->step_cost, in->used_cores, in->current_price);
-        rin.baseline_off_cost = launch_billed_cost(env, &env->baseline, in->baseline_cost_off,
-                                                   in->baseline_used_cores, in->current_price);
+        rin.agent_cost = unused_power_cost(env, in->step_cost, in->used_cores, in->current_price) -
+                         launch_timing_gain(env);
+        rin.baseline_off_cost = unused_power_cost(env, in->baseline_cost_off, in->baseline_used_cores,
+                                                  in->current_price);
     }
     if (c->contract.reward == PS_REWARD_NEWEST) {
         in->overdue_age_core_hours = ps_side_overdue(s, now, PS_OVERDUE_GRACE_HOURS).age_core_hours;

@@ -128,10 +128,11 @@ static double price_at(const ps_prices *p, long long i) {
     return (double)p->values[((i % n) + n) % n];
 }
 
-double ps_prices_sum_ahead(const ps_prices *p, int hours) {
+double ps_prices_sum(const ps_prices *p, int from, int hours) {
+    /* window[k] is price_at(price_index - PS_PRICE_WINDOW + k), before the window too */
+    long long first = p->price_index - PS_PRICE_WINDOW + from;
     double sum = 0.0;
-    for (int k = 0; k < hours; k++)
-        sum += k < PS_PRICE_WINDOW ? (double)p->window[k] : price_at(p, p->price_index + k - PS_PRICE_WINDOW);
+    for (int k = 0; k < hours; k++) sum += price_at(p, first + k);
     return sum;
 }
 
