@@ -57,6 +57,10 @@ static int check_contract(const ps_contract *k, ps_error *err) {
     return PS_OK;
 }
 
+/* A fully used node's power per core for one hour, in MWh: the oracles'
+ * energy and the cost-at-launch reward's price of a job's run. */
+static double busy_mwh_per_core(const ps_config *c) { return c->cost_used_w / 1e6 / c->cores_per_node; }
+
 int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
     memset(env, 0, sizeof *env);
     env->source = spec->source;
@@ -95,7 +99,7 @@ int ps_env_create(ps_env *env, const ps_env_spec *spec, ps_error *err) {
     env->agent_waits0 = calloc((size_t)env->agent.waits.max + 1, sizeof *env->agent_waits0);
     env->baseline_waits0 = calloc((size_t)env->baseline.waits.max + 1, sizeof *env->baseline_waits0);
     env->oracles = spec->oracles;
-    double core_mwh = c->cost_used_w / 1e6 / c->cores_per_node; /* a fully used node's power, per core */
+    double core_mwh = busy_mwh_per_core(c);
     ps_oracle_init(&env->oracle_agent, (int64_t)c->max_nodes * c->cores_per_node, c->max_job_age, core_mwh);
     ps_oracle_init(&env->oracle_workload, (int64_t)c->max_nodes * c->cores_per_node, c->max_job_age, core_mwh);
     env->oracle_agent.max_wait = env->oracle_workload.max_wait = c->guard_max_wait; /* the guard's promise */
@@ -521,7 +525,7 @@ static int baseline_part(ps_env *env, int64_t now, ps_step_info *in, step_acc *a
  * and switching and off energy. */
 static double unused_power_cost(const ps_env *env, double step_cost, int64_t used_cores, double price) {
     const ps_config *c = &env->cfg;
-    return step_cost - price * c->cost_used_w / 1e6 / c->cores_per_node * (double)used_cores;
+    return step_cost - price * busy_mwh_per_core(c) * (double)used_cores;
 }
 
 /* What the jobs the agent started this step saved by waiting: each one's
@@ -531,7 +535,7 @@ static double unused_power_cost(const ps_env *env, double step_cost, int64_t use
 static double launch_timing_gain(ps_env *env) {
     const ps_config *c = &env->cfg;
     ps_side *s = &env->agent;
-    double core_mwh = c->cost_used_w / 1e6 / c->cores_per_node, gain = 0.0;
+    double core_mwh = busy_mwh_per_core(c), gain = 0.0;
     for (int i = 0; i < s->n_launch_log; i++) {
         const struct ps_launch_rec *r = &s->launch_log[i];
         gain += core_mwh * r->width *
