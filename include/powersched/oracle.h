@@ -20,9 +20,10 @@
  *   (at once if already older) and none is skipped; the jobs running at the
  *   episode start are billed for their remaining hours (spec 16 leaves them
  *   out); hours past the episode are free, as they are to the simulator's
- *   billing of the policies. A strict bound, which exploits that end: on
+ *   billing of the policies. A lower bound while capacity does not bind
+ *   (each job then gets its cheapest window), which exploits that end: on
  *   the public data about half of its saving is work pushed past the end
- *   (README, "Agent quality"). The yardstick of
+ *   (README, "Yardsticks"). The yardstick of
  *   price timing under the guard's promise: spec 16.2's bound lets jobs wait
  *   up to 336 h and skips those that cannot finish inside the episode (long
  *   jobs arriving late in it cost nothing there), so it lies far below what
