@@ -150,6 +150,18 @@ static void test_bad_model(void) {
     CHECK_INT(ps_env_create(&env, &spec, &err), PS_ERR);
 }
 
+/* An env over hand-made prices with the oracle bounds on. */
+static int make_priced(ps_env *env, ps_config c, script *s, const float *prices, size_t n) {
+    ps_env_spec spec = ps_env_spec_default();
+    spec.cfg = c;
+    spec.prices = prices;
+    spec.n_prices = n;
+    spec.oracles = 1;
+    spec.source = (ps_job_source){&SCRIPT_OPS, s};
+    ps_error err = {{0}};
+    return ps_env_create(env, &spec, &err);
+}
+
 /* One 3-hour full-node job in a 6-hour episode over hand-made prices: the
  * oracles put it in the cheapest 3 hours; waits and switches are recorded. */
 static void test_episode_yardsticks(void) {
@@ -158,15 +170,8 @@ static void test_episode_yardsticks(void) {
     script s = {{{0}}};
     s.at[0] = (ps_job){3, 0, 1, 96};
     const float prices[8] = {99, 10, 50, 1, 1, 1, 30, 99}; /* step k bills prices[k] */
-    ps_env_spec spec = ps_env_spec_default();
-    spec.cfg = c;
-    spec.prices = prices;
-    spec.n_prices = 8;
-    spec.oracles = 1;
-    spec.source = (ps_job_source){&SCRIPT_OPS, &s};
     ps_env env;
-    ps_error err = {{0}};
-    if (ps_env_create(&env, &spec, &err) != PS_OK) {
+    if (make_priced(&env, c, &s, prices, 8) != PS_OK) {
         CHECK(0);
         return;
     }
@@ -209,15 +214,8 @@ static void test_episode_bound_within_wait(void) {
     s.at[0] = (ps_job){3, 0, 1, 96};
     s.at[5] = (ps_job){4, 0, 1, 96}; /* the last hour: still running when episode 2 starts */
     const float prices[12] = {99, 10, 50, 1, 1, 1, 30, 99, 5, 5, 5, 5};
-    ps_env_spec spec = ps_env_spec_default();
-    spec.cfg = c;
-    spec.prices = prices;
-    spec.n_prices = 12;
-    spec.oracles = 1;
-    spec.source = (ps_job_source){&SCRIPT_OPS, &s};
     ps_env env;
-    ps_error err = {{0}};
-    if (ps_env_create(&env, &spec, &err) != PS_OK) {
+    if (make_priced(&env, c, &s, prices, 12) != PS_OK) {
         CHECK(0);
         return;
     }
