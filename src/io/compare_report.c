@@ -114,7 +114,8 @@ void ps_compare_csv_header(FILE *fp, const char *lead) {
 #define HEAD(x) fprintf(fp, "," #x);
     fprintf(fp, "%s%spolicy", lead, *lead ? "," : "");
     ROW_FIELDS(HEAD)
-    fprintf(fp, ",savings_vs_baseline_off_pct,savings_vs_slurm_suspend_pct,oracle_contiguous_eur,oracle_liquid_eur\n");
+    fprintf(fp, ",savings_vs_baseline_off_pct,savings_vs_slurm_suspend_pct,oracle_contiguous_eur,oracle_liquid_eur,"
+                "oracle_qos_eur\n");
 #undef HEAD
 }
 
@@ -125,8 +126,8 @@ void ps_compare_csv_rows(FILE *fp, const char *lead, const ps_compare *c) {
         const ps_compare_row *r = &c->rows[i];
         fprintf(fp, "%s%s%s", lead, *lead ? "," : "", r->name);
         ROW_FIELDS(VAL)
-        fprintf(fp, ",%.10g,%.10g,%.10g,%.10g\n", saving_pct(r, off), saving_pct(r, slurm), c->oracle_contiguous,
-                c->oracle_liquid);
+        fprintf(fp, ",%.10g,%.10g,%.10g,%.10g,%.10g\n", saving_pct(r, off), saving_pct(r, slurm),
+                c->oracle_contiguous, c->oracle_liquid, c->oracle_qos);
     }
 #undef VAL
 }

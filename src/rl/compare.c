@@ -150,13 +150,17 @@ static void order_rows(ps_compare *c, const ps_compare_spec *spec) {
 }
 
 /* Before order_rows: the policy rows, then the parked reference rows. */
+/* The share of the gap between baseline_off and a bound that cost captured. */
+static double capture_pct(double off_cost, double cost, double bound) {
+    return off_cost != bound ? (off_cost - cost) / (off_cost - bound) * 100 : NAN;
+}
+
 static void capture(ps_compare *c) {
-    double off_cost = c->rows[PS_COMPARE_MAX - 1].cost, gap = off_cost - c->oracle_contiguous;
-    double qos_gap = off_cost - c->oracle_qos;
+    double off_cost = c->rows[PS_COMPARE_MAX - 1].cost;
     for (int i = 0; i < PS_COMPARE_MAX; i++)
         if (i < c->n || i >= PS_COMPARE_MAX - 2) {
-            c->rows[i].oracle_capture_pct = gap != 0 ? (off_cost - c->rows[i].cost) / gap * 100 : NAN;
-            c->rows[i].qos_capture_pct = qos_gap != 0 ? (off_cost - c->rows[i].cost) / qos_gap * 100 : NAN;
+            c->rows[i].oracle_capture_pct = capture_pct(off_cost, c->rows[i].cost, c->oracle_contiguous);
+            c->rows[i].qos_capture_pct = capture_pct(off_cost, c->rows[i].cost, c->oracle_qos);
         }
 }
 
