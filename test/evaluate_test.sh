@@ -63,6 +63,11 @@ check test -f "$mdir/episodes.csv"
 awk -F, 'NR > 1 { print $4 "," $5 "," $6 }' model_trace.csv > model_actions.csv
 "$ps" simulate --policy actions:model_actions.csv --episodes 2 $data --oracle --episodes-csv sim_model.csv > /dev/null 2>&1
 check cmp -s "$mdir/episodes.csv" sim_model.csv
+# An ensemble of the model with itself votes as the model alone, in its own folder.
+"$ps" evaluate-savings --session m --eval-months 1 --compare none --ensemble m,sessions/m/models/e0.7_p0.2_i0.1_a0.0_d0.0/128.zip \
+    $data > ens.out 2>&1 || fail "evaluate --ensemble: $(tail -3 ens.out)"
+check grep -q '^Ensemble of 3 models' ens.out
+check cmp -s "$mdir/episodes.csv" sessions/m/plots-eval/m128-ensemble3_e0p7_p0p2_i0p1_ja0_in-*/episodes.csv
 # The model joins the comparison; it trained on every price row, so it is warned about.
 check test "$(wc -l < "$mdir/compare.csv")" -eq 7
 check grep -q '^model ' model.out
@@ -118,6 +123,9 @@ expect_error 1 'no checkpoint in sessions/empty/models/e0.7_p0.2_i0.1_a0.0_d0.0'
 expect_error 1 'no checkpoint in sessions/m/models/e0.5_p0.2_i0.1_a0.0_d0.0' "$ps" evaluate-savings --session m --efficiency-weight 0.5 $data
 expect_error 2 '--eval-months: 0 is outside' "$ps" evaluate-savings --session m --eval-months 0 $data
 expect_error 2 "--policy: 'greedy' is not model" "$ps" evaluate-savings --session m --policy greedy $data
+expect_error 2 '--ensemble nosuch: no checkpoint in sessions/nosuch/models/e0.7_p0.2_i0.1_a0.0_d0.0' \
+    "$ps" evaluate-savings --session m --ensemble m,nosuch $data
+expect_error 2 '--ensemble needs --policy model' "$ps" evaluate-savings --session m --policy price-aware --ensemble m $data
 ck=sessions/m/models/e0.7_p0.2_i0.1_a0.0_d0.0/128.zip
 cp "$ck" good.zip
 size=$(wc -c < "$ck")

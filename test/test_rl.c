@@ -2960,6 +2960,86 @@ static void test_gate_action(void) {
     release();
 }
 
+/* An override network whose choice has probabilities p whatever it sees:
+ * the action layer's weights 0, its biases the log-probabilities. */
+static void fix_choice(ps_trainer *t, const double p[3]) {
+    ps_policy *pol = &t->policy;
+    int a = ps_action_layer(pol);
+    memset(pol->w[a], 0, (size_t)pol->numel[a] * sizeof(float));
+    for (int k = 0; k < 3; k++) pol->w[a + 1][k] = (float)log(p[k]);
+}
+
+/* One evaluation episode of the checkpoint at path with members. */
+static ps_episode_record vote_episode(const ps_scenario_spec *spec, const char *path, const char *const *members,
+                                      int n) {
+    ps_evaluator e;
+    ps_checkpoint_info info;
+    ps_error err;
+    ps_env *env = env_new(spec);
+    fail_on(ps_evaluator_load_ensemble(&e, env, path, members, n, &info, &err), &err, "ps_evaluator_load_ensemble");
+    ps_episode_list eps = {0};
+    fail_on(ps_evaluator_run(&e, env, 0.5, 3, NULL, &eps, &err), &err, "ps_evaluator_run");
+    ps_episode_record r = eps.v[0];
+    ps_episode_list_free(&eps);
+    ps_evaluator_free(&e);
+    env_delete(env);
+    return r;
+}
+
+/* evaluate-savings --ensemble: each categorical takes the action of highest
+ * mean probability over the members. Members holding (0.55, 0.4, 0.05) and
+ * following price-aware (0.05, 0.4, 0.55) vote (0.3, 0.4, 0.3): serving,
+ * which neither takes alone. */
+static void test_ensemble_vote(void) {
+    ps_scenario_spec spec = tiny_spec(3, 21);
+    spec.cfg.guard_max_wait = 6;
+    const int hidden[1] = {8};
+    ps_weights w = ps_weights_default();
+    ps_error err;
+    ps_ppo_config c = ps_ppo_config_default();
+    c.action = PS_ACTION_OVERRIDE;
+    const double probs[4][3] = {{0.55, 0.4, 0.05}, {0.05, 0.4, 0.55}, {0.01, 0.98, 0.01}, {0.98, 0.01, 0.01}};
+    const char *paths[4] = {tmp_path("ens_hold.zip"), tmp_path("ens_follow.zip"), tmp_path("ens_serve.zip")};
+    run r[4];
+    for (int i = 0; i < 4; i++) {
+        if (i == 3) c.action = PS_ACTION_GATE;
+        r[i].env = env_new(&spec);
+        fail_on(ps_trainer_create(&r[i].t, r[i].env, &c, hidden, 1, 5, &err), &err, "ps_trainer_create");
+        fix_choice(&r[i].t, probs[i]);
+        if (i == 3) paths[3] = tmp_path("ens_gate.zip");
+        fail_on(ps_checkpoint_save(paths[i], &r[i].t, 64, 1, &w, NULL, &err), &err, "ps_checkpoint_save");
+    }
+    /* each head's probabilities, whatever the observation */
+    float obs[65] = {0};
+    obs[r[0].env->layout.job_queue] = 3;
+    double got[5];
+    fail_on(ps_policy_probs(&r[0].t.policy, obs, got, &err), &err, "ps_policy_probs");
+    for (int k = 0; k < 3; k++) CHECK_NEAR(got[k], probs[0][k], 1e-6);
+    CHECK(got[3] == 1.0 && got[4] == 1.0); /* the one-choice heads */
+    ps_episode_record hold = vote_episode(&spec, paths[0], NULL, 0);
+    ps_episode_record serve = vote_episode(&spec, paths[2], NULL, 0);
+    CHECK(memcmp(&hold, &serve, sizeof hold) != 0); /* serving differs from holding here */
+    ps_episode_record vote = vote_episode(&spec, paths[0], &paths[1], 1);
+    CHECK(memcmp(&vote, &serve, sizeof vote) == 0);
+    vote = vote_episode(&spec, paths[1], &paths[0], 1);
+    CHECK(memcmp(&vote, &serve, sizeof vote) == 0);
+    vote = vote_episode(&spec, paths[0], (const char *[]){paths[0], paths[0]}, 2); /* one model thrice: itself */
+    CHECK(memcmp(&vote, &hold, sizeof vote) == 0);
+    /* another encoding is refused, naming both; nothing stays loaded */
+    ps_evaluator e;
+    ps_checkpoint_info info;
+    ps_env *env = env_new(&spec);
+    CHECK_INT(ps_evaluator_load_ensemble(&e, env, paths[0], &paths[3], 1, &info, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "ens_gate.zip: its actions are [2, 1, 1]; the ensemble's first model's are [3, 1, 1]");
+    CHECK(e.n_members == 0 && e.members == NULL);
+    env_delete(env);
+    for (int i = 0; i < 4; i++) {
+        run_free(&r[i]);
+        unlink(paths[i]);
+    }
+    release();
+}
+
 static void test_resume(void) {
     ps_scenario_spec spec = tiny_spec(3, 21);
     ps_weights w = ps_weights_default();
@@ -3183,6 +3263,7 @@ int main(int argc, char **argv) {
         {"init_from", test_init_from},
         {"obs_scale", test_obs_scale},
         {"gate_action", test_gate_action},
+        {"ensemble_vote", test_ensemble_vote},
         {"train_flags", test_train_flags},
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

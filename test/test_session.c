@@ -141,24 +141,28 @@ static void test_find_checkpoint(void) {
         snprintf(file, sizeof file, "%s/%s", models, stray[i]);
         CHECK_INT(ps_atomic_write_text(file, "x", &err), PS_OK);
     }
-    CHECK_INT(ps_session_find_checkpoint(dir, "src/seed_3", prefix, path, sizeof path, &err), PS_OK);
+    CHECK_INT(ps_session_find_checkpoint(dir, "--init-from", "src/seed_3", prefix, path, sizeof path, &err), PS_OK);
     snprintf(file, sizeof file, "%s/1024.zip", models);
     CHECK(!strcmp(path, file)); /* the latest by number, not by name */
-    CHECK_INT(ps_session_find_checkpoint(dir, "src/seed_3/256", prefix, path, sizeof path, &err), PS_OK);
+    CHECK_INT(ps_session_find_checkpoint(dir, "--init-from", "src/seed_3/256", prefix, path, sizeof path, &err), PS_OK);
     snprintf(file, sizeof file, "%s/256.zip", models);
     CHECK(!strcmp(path, file));
-    CHECK_INT(ps_session_find_checkpoint(dir, file, "ignored", path, sizeof path, &err), PS_OK); /* a .zip path */
+    CHECK_INT(ps_session_find_checkpoint(dir, "--init-from", file, "ignored", path, sizeof path, &err), PS_OK); /* a .zip path */
     CHECK(!strcmp(path, file));
-    CHECK_INT(ps_session_find_checkpoint(dir, "src/seed_3/512", prefix, path, sizeof path, &err), PS_ERR);
+    CHECK_INT(ps_session_find_checkpoint(dir, "--init-from", "src/seed_3/512", prefix, path, sizeof path, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "/512.zip does not exist (the latest is 1024.zip)");
-    CHECK_INT(ps_session_find_checkpoint(dir, "src/seed_3", "e1.0_p0.0_i0.0_a0.0_d0.0", path, sizeof path, &err),
+    CHECK_INT(ps_session_find_checkpoint(dir, "--init-from", "src/seed_3", "e1.0_p0.0_i0.0_a0.0_d0.0", path, sizeof path, &err),
               PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "no checkpoint in ");
     CHECK_STR_CONTAINS(err.msg, "/src/seed_3/models/e1.0_p0.0_i0.0_a0.0_d0.0 (the source's weights folder: "
                                 "--init-from-weights PREFIX)");
-    CHECK_INT(ps_session_find_checkpoint(dir, "/256", prefix, path, sizeof path, &err), PS_ERR);
+    CHECK_INT(ps_session_find_checkpoint(dir, "--ensemble", "src/seed_3", "e1.0_p0.0_i0.0_a0.0_d0.0", path, sizeof path, &err),
+              PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "--ensemble src/seed_3: no checkpoint in ");
+    CHECK_STR_CONTAINS(err.msg, "(the evaluated session's weights folder)");
+    CHECK_INT(ps_session_find_checkpoint(dir, "--init-from", "/256", prefix, path, sizeof path, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "names no session");
-    CHECK_INT(ps_session_find_checkpoint(dir, "gone.zip", prefix, path, sizeof path, &err), PS_ERR);
+    CHECK_INT(ps_session_find_checkpoint(dir, "--init-from", "gone.zip", prefix, path, sizeof path, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "--init-from gone.zip: No such file");
     snprintf(file, sizeof file, "rm -rf '%s'", dir);
     CHECK_INT(system(file), 0);

@@ -67,11 +67,12 @@ void ps_session_model_path(const ps_session *s, int64_t steps, char *path, size_
  * models folder holds no checkpoint. */
 int64_t ps_session_pick_model(const ps_session *s, int64_t want, char *path, size_t size, FILE *warn);
 
-/* The checkpoint --init-from names: "SESSION[/STEPS]" under base (SESSION may
- * be NAME/seed_SEED), in its models folder of the weights prefix `prefix`,
- * the latest or STEPS.zip (which must exist); or a path ending in .zip.
- * Fills path; errors name the folder looked in. */
-int ps_session_find_checkpoint(const char *base, const char *spec, const char *prefix, char *path, size_t size,
-                               ps_error *err);
+/* The checkpoint a flag (train --init-from, evaluate-savings --ensemble)
+ * names: "SESSION[/STEPS]" under base (SESSION may be NAME/seed_SEED), in
+ * its models folder of the weights prefix `prefix`, the latest or STEPS.zip
+ * (which must exist); or a path ending in .zip. Fills path; errors name the
+ * flag and the folder looked in. */
+int ps_session_find_checkpoint(const char *base, const char *flag, const char *spec, const char *prefix, char *path,
+                               size_t size, ps_error *err);
 
 #endif

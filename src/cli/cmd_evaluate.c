@@ -21,6 +21,7 @@
 #include "train_options.h"
 
 #define CMD "evaluate-savings"
+#define ENSEMBLE_MAX 32
 
 static const char USAGE[] =
     "usage: powersched evaluate-savings --session NAME [--eval-months N] [--model STEPS] [options]\n\n"
@@ -35,13 +36,17 @@ static const char USAGE[] =
     "Outputs go to <output-dir>/NAME/plots-eval/m<steps>_e.._p.._i.._ja..[_in-CRC]/ (NAME/seed_SEED/\n"
     "with --seed-sweep, as train); _in-CRC names the input files' checksums and price rows, so\n"
     "evaluations on other inputs do not overwrite each other. Inputs that differ from the model's\n"
-    "(config.json) are warned about.\n";
+    "(config.json) are warned about. --ensemble adds other models that vote with the session's\n"
+    "(the mean of their action probabilities); the folder name then ends in -ensembleN.\n";
 
 typedef struct eval_args {
     ps_sim_flags sim;
     ps_run_flags run;
     ps_heuristic_config heuristic;
-    const char *session, *policy, *trace, *compare, *seed_list;
+    const char *session, *policy, *trace, *compare, *seed_list, *ensemble;
+    char members[ENSEMBLE_MAX][4400]; /* the checkpoints --ensemble names */
+    const char *member_paths[ENSEMBLE_MAX];
+    int n_members;
     uint64_t seeds[PS_COMPARE_MAX_SEEDS];
     int n_seeds;
     double months;
@@ -58,11 +63,38 @@ static int load_model(ps_evaluator *ev, const eval_args *a, const ps_session *s,
         return ps_error_set(err, "no checkpoint in %s (train first: powersched train --session %s, with the same "
                             "reward weights)", s->models_dir, a->session);
     ps_checkpoint_info info;
-    if (ps_evaluator_load(ev, env, path, &info, err) != PS_OK) return PS_ERR;
+    if (ps_evaluator_load_ensemble(ev, env, path, a->member_paths, a->n_members, &info, err) != PS_OK) return PS_ERR;
     ev->sample = a->sample;
-    snprintf(model_name, size, "%lld%s", (long long)steps, a->sample ? "-sampled" : "");
+    char ensemble[32] = "";
+    if (a->n_members) snprintf(ensemble, sizeof ensemble, "-ensemble%d", a->n_members + 1);
+    snprintf(model_name, size, "%lld%s%s", (long long)steps, ensemble, a->sample ? "-sampled" : "");
     printf("Model: %s (%lld steps trained; %s)\n", path, (long long)info.num_timesteps,
            a->sample ? "actions sampled from the policy" : "deterministic: the most likely actions");
+    for (int i = 0; i < a->n_members; i++) printf("  votes with %s\n", a->members[i]);
+    if (a->n_members) printf("Ensemble of %d models: each step takes the action of highest mean probability%s\n",
+                             a->n_members + 1, a->sample ? " (sampled from the mean)" : "");
+    return PS_OK;
+}
+
+/* --ensemble's checkpoints, each SESSION[/STEPS] (this run's weights folder)
+ * or a .zip path; needs a model to vote with. */
+static int ensemble_list(eval_args *a, ps_error *err) {
+    if (!*a->ensemble) return PS_OK;
+    if (strcmp(a->policy, "model")) return ps_error_set(err, "--ensemble needs --policy model");
+    char prefix[160], item[4400];
+    ps_weights_prefix(&a->sim.weights, prefix, sizeof prefix);
+    for (const char *p = a->ensemble; *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= sizeof item) return ps_error_set(err, "--ensemble: an empty or too long entry in '%s'", a->ensemble);
+        if (a->n_members == ENSEMBLE_MAX - 1) return ps_error_set(err, "--ensemble: at most %d models", ENSEMBLE_MAX - 1);
+        snprintf(item, sizeof item, "%.*s", (int)len, p);
+        char *path = a->members[a->n_members];
+        if (ps_session_find_checkpoint(a->run.output_dir, "--ensemble", item, prefix, path, sizeof a->members[0], err) !=
+            PS_OK)
+            return PS_ERR;
+        a->member_paths[a->n_members++] = path;
+        p += len + (p[len] == ',');
+    }
     return PS_OK;
 }
 
@@ -112,6 +144,8 @@ static int compare(const eval_args *a, ps_compare_spec spec, const ps_scenario *
     spec.seed = a->sim.seed;
     spec.sample = a->sample;
     if (ps_session_pick_model(s, a->model, ckpt, sizeof ckpt, NULL) >= 0) spec.model_path = ckpt;
+    spec.members = a->member_paths;
+    spec.n_members = a->n_members;
     ps_compare c;
     if (ps_compare_run(sc, &spec, &c, err) != PS_OK) return PS_ERR;
     ps_compare_print(stdout, &c);
@@ -161,7 +195,8 @@ static int evaluate(eval_args *a, ps_error *err) {
     if (*a->seed_list &&
         ps_compare_parse_seeds(a->seed_list, a->seeds, PS_COMPARE_MAX_SEEDS, &a->n_seeds, err) != PS_OK)
         return 2;
-    if (ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK || ps_session_check_name(a->session, err) != PS_OK)
+    if (ps_run_flags_check(&a->run, a->seed_given, err) != PS_OK || ps_session_check_name(a->session, err) != PS_OK ||
+        ensemble_list(a, err) != PS_OK)
         return 2;
     ps_session s;
     ps_session_paths(&s, a->run.output_dir, a->session, a->run.seed_sweep ? &a->sim.seed : NULL, &a->sim.weights);
@@ -219,7 +254,7 @@ static int evaluate(eval_args *a, ps_error *err) {
 
 int cmd_evaluate(int argc, char **argv) {
     eval_args a = {.session = "default", .policy = "model", .trace = "", .compare = "auto", .seed_list = "",
-                   .months = 12, .model = -1};
+                   .ensemble = "", .months = 12, .model = -1};
     ps_sim_flags_init(&a.sim);
     a.heuristic = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
     ps_run_flags_init(&a.run);
@@ -231,6 +266,9 @@ int cmd_evaluate(int argc, char **argv) {
         {"--trace", OPT_STRING, &a.trace, "FILE", "write one CSV row per step (as simulate --trace)", 0, 0},
         {"--sample-actions", OPT_FLAG, &a.sample, "",
          "the model samples its actions from the policy (seeded by --seed) instead of taking the most likely", 0, 0},
+        {"--ensemble", OPT_STRING, &a.ensemble, "LIST",
+         "other models that vote with the session's, comma-separated: SESSION[/STEPS] (this run's weights folder) or a "
+         ".zip; each step takes the action of highest mean probability", 0, 0},
         {"--seeds", OPT_STRING, &a.seed_list, "LIST", "also run the comparison with each seed: mean and standard deviation (compare_seeds.csv)", 0, 0},
     };
     ps_optset set;

@@ -179,7 +179,7 @@ static int check_args(train_args *a, ps_error *err) {
     char prefix[160];
     ps_weights_prefix(&a->sim.weights, prefix, sizeof prefix);
     const char *from = *a->train.init_from_weights ? a->train.init_from_weights : prefix;
-    return *a->train.init_from ? ps_session_find_checkpoint(a->run.output_dir, a->train.init_from, from, a->init_from,
+    return *a->train.init_from ? ps_session_find_checkpoint(a->run.output_dir, "--init-from", a->train.init_from, from, a->init_from,
                                                             sizeof a->init_from, err)
                                : PS_OK;
 }

@@ -140,11 +140,11 @@ int64_t ps_session_pick_model(const ps_session *s, int64_t want, char *path, siz
     return pick;
 }
 
-int ps_session_find_checkpoint(const char *base, const char *spec, const char *prefix, char *path, size_t size,
-                               ps_error *err) {
+int ps_session_find_checkpoint(const char *base, const char *flag, const char *spec, const char *prefix, char *path,
+                               size_t size, ps_error *err) {
     size_t len = strlen(spec);
     if (len > 4 && !strcmp(spec + len - 4, ".zip")) {
-        if (access(spec, R_OK) != 0) return ps_error_set(err, "--init-from %s: %s", spec, strerror(errno));
+        if (access(spec, R_OK) != 0) return ps_error_set(err, "%s %s: %s", flag, spec, strerror(errno));
         snprintf(path, size, "%s", spec);
         return PS_OK;
     }
@@ -152,16 +152,17 @@ int ps_session_find_checkpoint(const char *base, const char *spec, const char *p
     int with_steps = slash && slash[1] && strspn(slash + 1, "0123456789") == strlen(slash + 1);
     int64_t want = with_steps ? strtoll(slash + 1, NULL, 10) : -1;
     int name_len = with_steps ? (int)(slash - spec) : (int)len;
-    if (name_len == 0) return ps_error_set(err, "--init-from '%s' names no session", spec);
+    if (name_len == 0) return ps_error_set(err, "%s '%s' names no session", flag, spec);
     ps_session s;
     memset(&s, 0, sizeof s);
     snprintf(s.models_dir, sizeof s.models_dir, "%s/%.*s/models/%s", base, name_len, spec, prefix);
     int64_t got = ps_session_pick_model(&s, want, path, size, NULL);
     if (got < 0)
-        return ps_error_set(err, "--init-from %s: no checkpoint in %s (the source's weights folder: "
-                            "--init-from-weights PREFIX)", spec, s.models_dir);
+        return ps_error_set(err, "%s %s: no checkpoint in %s (%s)", flag, spec, s.models_dir,
+                            strcmp(flag, "--init-from") ? "the evaluated session's weights folder"
+                                                        : "the source's weights folder: --init-from-weights PREFIX");
     if (want >= 0 && got != want)
-        return ps_error_set(err, "--init-from %s: %s/%lld.zip does not exist (the latest is %lld.zip)", spec,
+        return ps_error_set(err, "%s %s: %s/%lld.zip does not exist (the latest is %lld.zip)", flag, spec,
                             s.models_dir, (long long)want, (long long)got);
     return PS_OK;
 }

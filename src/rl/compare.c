@@ -86,7 +86,7 @@ static int make_evaluator(const char *name, const ps_compare_spec *spec, ps_env 
     if (!strcmp(name, "model")) {
         if (!spec->model_path) return ps_error_set(err, "--compare model: no checkpoint to evaluate");
         ps_checkpoint_info info;
-        int rc = ps_evaluator_load(ev, env, spec->model_path, &info, err);
+        int rc = ps_evaluator_load_ensemble(ev, env, spec->model_path, spec->members, spec->n_members, &info, err);
         ev->sample = spec->sample;
         return rc;
     }

@@ -14,6 +14,8 @@ typedef struct ps_compare_spec {
     int n;
     ps_heuristic_config heuristic; /* suspend time, floor, percentile, max wait (kind is set per row) */
     const char *model_path;        /* checkpoint for "model" */
+    const char *const *members;    /* further checkpoints voting with it (ps_evaluator_add_member) */
+    int n_members;
     int sample;                    /* "model" samples its actions (ps_evaluator.sample) */
     double months;
     uint64_t seed;

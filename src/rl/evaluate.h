@@ -16,6 +16,11 @@ typedef struct ps_evaluator {
     ps_rng rng;     /* PS_EVAL_RANDOM's actions; the model's when sampling */
     int sample;     /* PS_EVAL_MODEL: sample the policy's actions (seeded by the run) instead of the argmax */
     ps_heuristic h; /* PS_EVAL_HEURISTIC */
+    /* PS_EVAL_MODEL as an ensemble: the other members (owned) and the
+     * scratch of their vote (2 x n_logits). */
+    ps_trainer *members;
+    int n_members;
+    double *vote;
 } ps_evaluator;
 
 /* Called after every step and after every episode (either may be NULL). */
@@ -31,6 +36,17 @@ void ps_evaluator_heuristic(ps_evaluator *e, ps_eval_policy kind, uint64_t seed)
 int ps_evaluator_policy(ps_evaluator *e, const ps_heuristic_config *cfg, const ps_config *cluster, ps_error *err);
 /* Loads the checkpoint at path for an env of this shape. */
 int ps_evaluator_load(ps_evaluator *e, ps_env *env, const char *path, ps_checkpoint_info *info, ps_error *err);
+/* Makes a loaded model an ensemble with the checkpoint at path (train
+ * --seed runs of one configuration, say): every step each categorical takes
+ * the action with the highest mean probability over the members (with
+ * sample, one drawn from that mean), and the first model's gate acts on it.
+ * The member must have the first's action encoding; its --obs-scale is its
+ * own. */
+int ps_evaluator_add_member(ps_evaluator *e, ps_env *env, const char *path, ps_error *err);
+/* ps_evaluator_load of path, then each of members[0..n) added (n may be 0);
+ * nothing stays loaded on failure. */
+int ps_evaluator_load_ensemble(ps_evaluator *e, ps_env *env, const char *path, const char *const *members, int n,
+                               ps_checkpoint_info *info, ps_error *err);
 void ps_evaluator_free(ps_evaluator *e);
 
 /* Resets env with seed, then runs round(2 * months) episodes (a reset before

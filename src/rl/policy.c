@@ -382,6 +382,20 @@ int ps_policy_act(ps_policy *p, const float *obs, int deterministic, ps_rng *rng
     return PS_OK;
 }
 
+int ps_policy_probs(ps_policy *p, const float *obs, double *probs, ps_error *err) {
+    float logits[PS_MAX_LOGITS];
+    double value;
+    if (p->n_logits > PS_MAX_LOGITS) return ps_error_set(err, "%d logits: more than %d", p->n_logits, PS_MAX_LOGITS);
+    if (c_forward(p, obs, logits, &value, err) != PS_OK) return PS_ERR;
+    for (int c = 0, off = 0; c < 3; off += p->nvec[c++]) {
+        double mx = logits[off], sum = 0;
+        for (int k = 1; k < p->nvec[c]; k++) mx = logits[off + k] > mx ? logits[off + k] : mx;
+        for (int k = 0; k < p->nvec[c]; k++) sum += probs[off + k] = exp(logits[off + k] - mx);
+        for (int k = 0; k < p->nvec[c]; k++) probs[off + k] /= sum;
+    }
+    return PS_OK;
+}
+
 int ps_policy_value(ps_policy *p, const float *obs, double *value, ps_error *err) {
     float logits[PS_MAX_LOGITS];
     if (p->n_logits > PS_MAX_LOGITS) return ps_error_set(err, "%d logits: more than %d", p->n_logits, PS_MAX_LOGITS);

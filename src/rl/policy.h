@@ -86,6 +86,9 @@ int64_t ps_policy_param_count(const ps_policy *p);
  * forward runs in C on the parameters' values (hidden sizes up to 4096). */
 int ps_policy_act(ps_policy *p, const float *obs, int deterministic, ps_rng *rng, int action[3], double *logp,
                   double *value, ps_error *err);
+/* Each categorical's probabilities for one observation (n_logits values,
+ * head by head, each summing to 1): an ensemble's vote. */
+int ps_policy_probs(ps_policy *p, const float *obs, double *probs, ps_error *err);
 /* Value estimate of one observation (truncation bootstrap, last value). */
 int ps_policy_value(ps_policy *p, const float *obs, double *value, ps_error *err);
 /* ps_policy_act as shim operations in InferenceMode, sampling with torch's
