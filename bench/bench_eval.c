@@ -27,7 +27,7 @@ static int evaluate(const ps_scenario_spec *spec, double *seconds, ps_error *err
             int a[3];
             double logp, value;
             rc = ps_policy_act(&t.policy, obs, 1, NULL, a, &logp, &value, err);
-            if (rc == PS_OK) rc = ps_env_step(&env, (ps_action){a[0], a[1], a[2]}, obs, NULL, err);
+            if (rc == PS_OK) rc = ps_env_step(&env, (ps_action){a[0], a[1], a[2], 0}, obs, NULL, err);
         }
     }
     free(obs);

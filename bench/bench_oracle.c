@@ -19,7 +19,7 @@
 static int record_episode(ps_env *env, ps_error *err) {
     ps_env_set_oracles(env, 1);
     ps_env_reset(env, NULL, -1, NULL);
-    ps_action on = {2, env->cfg.max_nodes - 1, 1};
+    ps_action on = {2, env->cfg.max_nodes - 1, 1, 0};
     for (int h = 0; h < env->cfg.episode_hours - 1; h++)
         if (ps_env_step(env, on, NULL, NULL, err) != PS_OK) return PS_ERR;
     return PS_OK;

@@ -31,9 +31,9 @@ cut -d, -f2 scale/summary.csv | sed -n '2,4p' | tr '\n' ' ' | grep -q '^0.500000
 check grep -q '"points"' scale/summary.json
 check grep -q '"per_episode"' scale/summary.json
 check test -f scale/trendlines_sampling.gp
-# The yardsticks at every point: 6 policies x 6 points, and their savings printed.
+# The yardsticks at every point: 7 policies x 6 points, and their savings printed.
 check test "$(grep -c '^exact_replay_aggregate,1,price-aware,' scale/compare.csv)" -eq 1
-check test "$(($(wc -l < scale/compare.csv) - 1))" -eq 36
+check test "$(($(wc -l < scale/compare.csv) - 1))" -eq 42
 check grep -q 'saving vs baseline_off: always-on' scale.out
 # --output-dir: the session is looked up there, as train put it
 mkdir -p od && mv sessions od/runs

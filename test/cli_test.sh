@@ -38,7 +38,7 @@ expect 2 '--seed needs a value' "$ps" simulate --seed
 expect 2 "--seed: '-3' is not a non-negative integer" "$ps" simulate --seed -3
 expect 2 '--jobs-exact-replay requires --jobs' "$ps" simulate --jobs-exact-replay
 expect 2 '--jobs-exact-replay-aggregate requires --jobs-exact-replay' "$ps" simulate --jobs x --jobs-exact-replay-aggregate
-expect 2 "--policy: 'greedy' is not always-on, random, slurm-suspend, price-threshold, price-aware or actions:FILE" "$ps" simulate --policy greedy
+expect 2 "--policy: 'greedy' is not always-on, random, slurm-suspend, price-threshold, price-aware, job-timing or actions:FILE" "$ps" simulate --policy greedy
 expect 2 'takes no value' "$ps" sanity --check-determinism=yes
 
 # --- workload generator flags (spec 9.5) and source precedence (spec 2.4)
@@ -130,9 +130,9 @@ expect 1 "baddur.txt:1: '01:xx:00' is not a" "$ps" simulate --job-durations "$ou
 
 # --- actions files
 printf '0,0,0\n3,0,0\n' > "$out/badaction.csv"
-expect 2 'badaction.csv:2: action \[3, 0, 0\] out of range' "$ps" simulate --policy "actions:$out/badaction.csv"
+expect 2 'badaction.csv:2: action \[3, 0, 0, 0\] out of range' "$ps" simulate --policy "actions:$out/badaction.csv"
 printf '0,0\n' > "$out/twoaction.csv"
-expect 2 "twoaction.csv:1: expected three integers" "$ps" simulate --policy "actions:$out/twoaction.csv"
+expect 2 "twoaction.csv:1: expected three or four integers" "$ps" simulate --policy "actions:$out/twoaction.csv"
 printf '1,0,1\n' > "$out/oneaction.csv"
 expect 1 'oneaction.csv has 1 actions; 1 episode(s) need 336' "$ps" simulate --policy "actions:$out/oneaction.csv" --trace "$out/never.csv"
 n=$((n + 1))

@@ -47,7 +47,7 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? 100 * a / b : 0
 above() { awk -v x="$1" -v l="$2" 'BEGIN { exit !(x > l) }'; }
 
 # 2. The demo's evaluation, policy by policy.
-for pol in always-on slurm-suspend price-threshold price-aware; do
+for pol in always-on slurm-suspend price-threshold price-aware job-timing; do
     n=$((n + 1))
     f=$out/$pol.out
     # shellcheck disable=SC2086

@@ -38,7 +38,8 @@ check grep -q '  Episode 2: Agent Cost=' heur.out
 # The yardsticks on the same timeline: every heuristic row, oracle bounds.
 check grep -q '=== POLICIES ON ONE TIMELINE' heur.out
 check grep -q '^price-aware ' heur.out
-check test "$(wc -l < "$dir/compare.csv")" -eq 6
+check grep -q '^job-timing ' heur.out
+check test "$(wc -l < "$dir/compare.csv")" -eq 7
 check grep -q '"oracle_contiguous_cost"' "$dir/summary.json"
 check grep -q 'ORACLE BOUNDS OF THE SAME WORK' heur.out
 # A heuristic as the evaluated policy; no comparison with --compare none.
@@ -51,7 +52,7 @@ expect_fail "$ps" evaluate-savings --session h --policy always-on --seeds 1,x --
 # Several seeds: mean and standard deviation, and one CSV row per seed and policy.
 "$ps" evaluate-savings --session h --policy always-on --seeds 0,1 --eval-months 1 $data > seeds.out 2>&1 || fail "evaluate --seeds: $(tail -3 seeds.out)"
 check grep -q 'POLICIES OVER 2 SEEDS' seeds.out
-check test "$(wc -l < "$dir/compare_seeds.csv")" -eq 11
+check test "$(wc -l < "$dir/compare_seeds.csv")" -eq 13
 expect_fail "$ps" evaluate-savings --session h --policy always-on --compare always-on,oracle --eval-months 1 $data
 
 # A tiny trained model.
@@ -63,13 +64,26 @@ check test -f "$mdir/episodes.csv"
 awk -F, 'NR > 1 { print $4 "," $5 "," $6 }' model_trace.csv > model_actions.csv
 "$ps" simulate --policy actions:model_actions.csv --episodes 2 $data --oracle --episodes-csv sim_model.csv > /dev/null 2>&1
 check cmp -s "$mdir/episodes.csv" sim_model.csv
+# job-timing's actions are timed: its trace (a_timed, the last column) replays to the same
+# episodes, and without that column to others (the rule held jobs).
+jt="--max-wait 6 --hold-price 0 --episodes 2 $data"
+"$ps" simulate --policy job-timing $jt --trace jt_trace.csv --episodes-csv jt.csv > jt.out 2>&1 || fail "simulate job-timing: $(tail -3 jt.out)"
+check test "$(head -1 jt_trace.csv | awk -F, '{ print $NF }')" = a_timed
+awk -F, 'NR > 1 { print $4 "," $5 "," $6 "," $NF }' jt_trace.csv > jt_actions.csv
+awk -F, 'NR > 1 { print $4 "," $5 "," $6 }' jt_trace.csv > jt_untimed.csv
+"$ps" simulate --policy actions:jt_actions.csv $jt --episodes-csv jt_replay.csv > /dev/null 2>&1
+check cmp -s jt.csv jt_replay.csv
+"$ps" simulate --policy actions:jt_untimed.csv $jt --episodes-csv jt_untimed_replay.csv > /dev/null 2>&1
+check test -s jt_untimed_replay.csv
+n=$((n + 1))
+! cmp -s jt.csv jt_untimed_replay.csv || fail "job-timing replayed without a_timed gave the same episodes"
 # An ensemble of the model with itself votes as the model alone, in its own folder.
 "$ps" evaluate-savings --session m --eval-months 1 --compare none --ensemble m,sessions/m/models/e0.7_p0.2_i0.1_a0.0_d0.0/128.zip \
     $data > ens.out 2>&1 || fail "evaluate --ensemble: $(tail -3 ens.out)"
 check grep -q '^Ensemble of 3 models' ens.out
 check cmp -s "$mdir/episodes.csv" sessions/m/plots-eval/m128-ensemble3_e0p7_p0p2_i0p1_ja0_in-*/episodes.csv
 # The model joins the comparison; it trained on every price row, so it is warned about.
-check test "$(wc -l < "$mdir/compare.csv")" -eq 7
+check test "$(wc -l < "$mdir/compare.csv")" -eq 8
 check grep -q '^model ' model.out
 check grep -q 'overlap the rows the model trained on (all)' model.out
 # summary.json names the inputs (size, CRC-32); other prices: a warning and another folder.

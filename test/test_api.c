@@ -42,7 +42,7 @@ static void compare_step(ps_vec *v, ps_env *ref, const int32_t *a, float *obs, f
         ps_error err;
         /* each env its own buffer: an env rewrites only the rows it changed */
         float *mine = ref_obs + (size_t)i * D;
-        CHECK_INT(ps_env_step(&ref[i], (ps_action){a[3 * i], a[3 * i + 1], a[3 * i + 2]}, mine, &in, &err), PS_OK);
+        CHECK_INT(ps_env_step(&ref[i], (ps_action){a[3 * i], a[3 * i + 1], a[3 * i + 2], 0}, mine, &in, &err), PS_OK);
         CHECK((float)in.reward == rewards[i]);
         CHECK_INT(term[i], 0);
         CHECK_INT(trunc[i], in.truncated != 0);

@@ -187,7 +187,7 @@ static void test_env_scale(void) {
     int bad = 0, errors = 0;
     int64_t sub1 = 0;
     for (int t = 0; t < 200; t++) {
-        ps_action a = {2, 3, 1};
+        ps_action a = {2, 3, 1, 0};
         errors += ps_env_step(&e1, a, NULL, &i1, &err) != PS_OK;
         errors += ps_env_step(&e2, a, NULL, &i2, &err) != PS_OK;
         errors += ps_env_step(&e0, a, NULL, &i0, &err) != PS_OK;

@@ -48,7 +48,7 @@ int main(void) {
     /* Without refill the agent schedules once: the 2 queued jobs. The baseline
      * loops refill + schedule until the backlog is empty: all 6. */
     if (make_env(&env, log) != 0) return 1;
-    CHECK(ps_env_step(&env, (ps_action){1, 0, 0}, NULL, &in, &err) == PS_OK);
+    CHECK(ps_env_step(&env, (ps_action){1, 0, 0, 0}, NULL, &in, &err) == PS_OK);
     CHECK_INT(in.new_jobs, 6);
     CHECK_INT(in.agent_launched, 2);
     CHECK_INT(env.agent.bl_len, 4);
@@ -60,7 +60,7 @@ int main(void) {
 
     /* With refill the agent gets exactly one more pass: 2 + 2 jobs. */
     if (make_env(&env, log) != 0) return 1;
-    CHECK(ps_env_step(&env, (ps_action){1, 0, 1}, NULL, &in, &err) == PS_OK);
+    CHECK(ps_env_step(&env, (ps_action){1, 0, 1, 0}, NULL, &in, &err) == PS_OK);
     CHECK_INT(in.agent_launched, 4);
     CHECK_INT(env.agent.bl_len, 2);
     CHECK_INT(in.used_cores, 4);
@@ -71,7 +71,7 @@ int main(void) {
     write_log(log, "1 u p 2025-01-01T00:01:00 a b 1800 3 3\n2 u p 2025-01-01T00:02:00 a b 1800 3 3\n"
                    "3 u p 2025-01-01T00:03:00 a b 1800 1 1\n4 u p 2025-01-01T00:04:00 a b 1800 1 1\n");
     if (make_env(&env, log) != 0) return 1;
-    CHECK(ps_env_step(&env, (ps_action){1, 0, 1}, NULL, &in, &err) == PS_OK);
+    CHECK(ps_env_step(&env, (ps_action){1, 0, 1, 0}, NULL, &in, &err) == PS_OK);
     CHECK_INT(env.baseline.n_running, 0);
     CHECK_INT(env.baseline.bl_len, 2);
     CHECK_INT(env.baseline.n_active, 2);

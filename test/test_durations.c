@@ -193,7 +193,7 @@ static void test_env_durations(void) {
     int outside = 0, jobs = 0;
     ps_step_info in;
     for (int t = 0; t < 50; t++) {
-        ps_action a = {1, 0, 1};
+        ps_action a = {1, 0, 1, 0};
         CHECK_INT(ps_env_step(&env, a, NULL, &in, &err), PS_OK);
         for (int i = 0; i < env.new_jobs.n; i++) outside += prob(&d, env.new_jobs.v[i].duration) == 0;
         jobs += env.new_jobs.n;

@@ -46,7 +46,7 @@ static int make(ps_env *env, ps_config c, script *s) {
 static ps_step_info step(ps_env *env, int type, int magnitude) {
     ps_step_info in;
     ps_error err = {{0}};
-    ps_action a = {type, magnitude - 1, 0};
+    ps_action a = {type, magnitude - 1, 0, 0};
     CHECK_INT(ps_env_step(env, a, NULL, &in, &err), PS_OK);
     return in;
 }
@@ -160,6 +160,60 @@ static int make_priced(ps_env *env, ps_config c, script *s, const float *prices,
     spec.source = (ps_job_source){&SCRIPT_OPS, s};
     ps_error err = {{0}};
     return ps_env_create(env, &spec, &err);
+}
+
+/* ps_action.timed: the env holds the jobs job_timing.h's rule holds, judged
+ * on the window the action was decided on, with the guard's promise (24 h
+ * without it) as the slack and --hold-price as the price on waiting. One
+ * 1-hour job arrives in step 1; steps 1, 2, 3 bill 90, 10, 1, then 50. */
+static void test_timed_scheduling(void) {
+    float prices[48];
+    for (int i = 0; i < 48; i++) prices[i] = 50;
+    prices[1] = 90, prices[2] = 10, prices[3] = 1;
+    const struct {
+        int timed, guard;
+        double hold_price;
+        int launched_in; /* the step that starts the job */
+    } cases[] = {
+        {0, 0, 0, 1},   /* untimed: at once */
+        {1, 0, 0, 3},   /* held for 10 (-80), then for 1 (-9) */
+        {1, 0, 9.5, 2}, /* -80 + 9.5 holds; -9 + 9.5 does not */
+        {1, 0, 81, 1},  /* -80 + 81: not worth the hour */
+        {1, 1, 0, 2},   /* the guard's 1-hour promise: due in step 2 */
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        ps_config c = tiny();
+        c.guard_max_wait = cases[k].guard;
+        c.hold_price = cases[k].hold_price;
+        script s = {{{0}}};
+        s.at[0] = (ps_job){1, 0, 1, 96};
+        ps_env env;
+        if (make_priced(&env, c, &s, prices, 48) != PS_OK) {
+            CHECK(0);
+            return;
+        }
+        ps_env_reset(&env, NULL, 0, NULL);
+        int launched_in = 0;
+        for (int t = 1; t <= 4; t++) {
+            ps_step_info in;
+            ps_error err = {{0}};
+            CHECK_INT(ps_env_step(&env, (ps_action){2, 1, 0, cases[k].timed}, NULL, &in, &err), PS_OK);
+            if (in.agent_launched) {
+                CHECK_INT(launched_in, 0);
+                launched_in = t;
+                CHECK_NEAR(in.current_price, prices[t], 0);
+            }
+        }
+        CHECK_INT(launched_in, cases[k].launched_in);
+        ps_env_free(&env);
+    }
+    ps_env env;
+    script s = {{{0}}};
+    ps_error err = {{0}};
+    CHECK_INT(make(&env, tiny(), &s), PS_OK);
+    CHECK_INT(ps_env_step(&env, (ps_action){1, 0, 0, 2}, NULL, NULL, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "timed 0..1");
+    ps_env_free(&env);
 }
 
 /* One 3-hour full-node job in a 6-hour episode over hand-made prices: the
@@ -346,6 +400,7 @@ static void test_guard(void) {
 
 int main(void) {
     test_guard();
+    test_timed_scheduling();
     test_episode_yardsticks();
     test_episode_bound_within_wait();
     test_wait_quantiles();

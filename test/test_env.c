@@ -20,7 +20,7 @@ static const char *fixture(const char *name) {
 }
 
 static ps_action act(int type, int magnitude, int refill) {
-    ps_action a = {type, magnitude, refill};
+    ps_action a = {type, magnitude, refill, 0};
     return a;
 }
 
@@ -812,7 +812,7 @@ static void test_price_rows(void) {
     int outside = 0;
     for (int t = 0; t < 200; t++) { /* wraps inside the selection */
         ps_step_info in;
-        CHECK_INT(ps_env_step(&env, (ps_action){1, 0, 0}, NULL, &in, &err), PS_OK);
+        CHECK_INT(ps_env_step(&env, (ps_action){1, 0, 0, 0}, NULL, &in, &err), PS_OK);
         outside += in.current_price < 60 || in.current_price > 99;
     }
     CHECK_INT(outside, 0);

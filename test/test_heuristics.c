@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "powersched/heuristics.h"
+#include "powersched/job_timing.h"
 
 static ps_config small(void) {
     ps_config c = ps_config_default();
@@ -231,6 +232,80 @@ static void test_gate(void) {
     CHECK_ACTION(ps_heuristic_gate(&h, s.obs, PS_GATE_SERVE, NULL), 2, 1);
     p[1] = p[2] = 5; /* now the cheapest 2 hours: price-aware serves */
     CHECK_ACTION(ps_heuristic_gate(&h, s.obs, PS_GATE_PRICE_AWARE, NULL), 2, 1);
+    CHECK_INT(ps_heuristic_timing_holds(&h, s.obs), 0); /* now is the cheapest hour for its 2 hours */
+    ps_action a = ps_heuristic_gate(&h, s.obs, PS_GATE_JOB_TIMING, NULL);
+    CHECK_ACTION(a, 2, 1); /* override-timing's fourth choice: job-timing's action, timed */
+    CHECK_INT(a.timed, 1);
+    p[1] = p[2] = 50, p[3] = 5; /* an hour later is cheaper by 45 EUR/MWh */
+    CHECK_INT(ps_heuristic_timing_holds(&h, s.obs), 1);
+    ps_heuristic_free(&h);
+}
+
+/* job_timing.h's rule by hand: a start s hours later skips the window's
+ * hours now .. now+s-1 and runs s more from now+d on (mod 24). */
+static void test_job_timing_rule(void) {
+    float w[PS_PRICE_WINDOW];
+    for (int i = 0; i < PS_PRICE_WINDOW; i++) w[i] = 50;
+    CHECK_INT(ps_job_timing_hold(w, 1, 1, 23, 0), 0); /* flat: nothing to gain */
+    w[1] = 90, w[2] = 10;                              /* now dear, the next hour cheap */
+    CHECK_INT(ps_job_timing_hold(w, 1, 1, 23, 0), 1);  /* s = 1: 10 - 90 */
+    CHECK_INT(ps_job_timing_hold(w, 1, 25, 23, 0), 1); /* 25 h: as 1 h (its last hour is 10 too) */
+    CHECK_INT(ps_job_timing_hold(w, 1, 24, 23, 0), 0); /* whole days: the same hours whenever it starts */
+    CHECK_INT(ps_job_timing_hold(w, 1, 1, 0, 0), 0);   /* no slack */
+    CHECK_INT(ps_job_timing_hold(w, 1, 0, 23, 0), 0);  /* no job */
+    /* the price on waiting: -80 at s = 1, then -80 + 40 at s = 2 (w[3] - w[2]) */
+    CHECK_INT(ps_job_timing_hold(w, 1, 1, 23, 79.9), 1);
+    CHECK_INT(ps_job_timing_hold(w, 1, 1, 23, 80), 0);
+    /* a 2-hour job: s = 1 moves hour 1 (90) to hour 3 (50): -40 */
+    CHECK_INT(ps_job_timing_hold(w, 1, 2, 23, 39.9), 1);
+    CHECK_INT(ps_job_timing_hold(w, 1, 2, 23, 40), 0);
+    /* the slack limits the start: a cheap hour 5 h from now */
+    for (int i = 0; i < PS_PRICE_WINDOW; i++) w[i] = 50;
+    w[6] = 10;
+    CHECK_INT(ps_job_timing_hold(w, 1, 1, 4, 0), 0);
+    CHECK_INT(ps_job_timing_hold(w, 1, 1, 5, 0), 1);
+    /* decision-hour billing: the hour decided is element 0 */
+    CHECK_INT(ps_job_timing_hold(w, 0, 1, 6, 0), 1);
+    CHECK_INT(ps_job_timing_hold(w, 0, 1, 5, 0), 0);
+    /* starts stay in the window: hour 0 comes back only as the end of a run */
+    for (int i = 0; i < PS_PRICE_WINDOW; i++) w[i] = 50;
+    w[0] = 10;
+    CHECK_INT(ps_job_timing_hold(w, 1, 1, 30, 0), 0);
+    CHECK_INT(ps_job_timing_hold(w, 1, 2, 30, 0), 1); /* s = 22: hours 23 and 24 (= 0) */
+}
+
+/* job-timing: the nodes follow slurm-suspend for the jobs the rule serves;
+ * idle nodes the served work does not need go off at once while a job is
+ * held; every action is timed, so the env holds the same jobs. */
+static void test_job_timing(void) {
+    scene s;
+    ps_config c = small();
+    c.hold_price = 0;
+    scene_init(&s, c);
+    for (int i = 0; i < 4; i++) node(&s, i, i < 2 ? 0 : -1);
+    float *p = s.obs + s.l.predicted_prices;
+    p[1] = 90, p[2] = 10;
+    job(&s, 0, 1, 0, 1, 96);  /* 1 hour: cheaper next hour, held */
+    job(&s, 1, 24, 0, 1, 96); /* a day: never held */
+    ps_heuristic_config cfg = ps_heuristic_config_default(PS_H_JOB_TIMING);
+    cfg.suspend_time = 2; /* slurm-suspend alone would keep idle nodes 2 hours */
+    ps_heuristic h = make(&s, cfg);
+    ps_action a = ps_heuristic_act(&h, s.obs);
+    CHECK_ACTION(a, 0, 1); /* one node for the day job, the other idle one off at once */
+    CHECK_INT(a.timed, 1);
+    job(&s, 1, 0, 0, 0, 0); /* only the held job: both idle nodes off */
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 0, 2);
+    job(&s, 0, 1, 23, 1, 96); /* 23 h old: no slack left (24 h promise), served */
+    job(&s, 1, 24, 0, 3, 96); /* and a 3-node job: one more node than the 2 idle */
+    a = ps_heuristic_act(&h, s.obs);
+    CHECK_ACTION(a, 2, 2);
+    CHECK_INT(a.timed, 1);
+    ps_heuristic_free(&h);
+    s.c.hold_price = 80; /* the 80 EUR/MWh gain is not worth an hour */
+    job(&s, 0, 1, 0, 1, 96);
+    job(&s, 1, 0, 0, 0, 0);
+    h = make(&s, cfg);
+    CHECK_ACTION(ps_heuristic_act(&h, s.obs), 1, 0); /* served: slurm-suspend keeps the spare idle node 2 hours */
     ps_heuristic_free(&h);
 }
 
@@ -249,6 +324,8 @@ static void test_config(void) {
     CHECK_INT(ps_heuristic_parse("price-aware", &k), 0);
     CHECK_INT(k, PS_H_PRICE_AWARE);
     CHECK_INT(ps_heuristic_parse("model", &k), -1);
+    CHECK_INT(ps_heuristic_parse("job-timing", &k), 0);
+    CHECK_INT(k, PS_H_JOB_TIMING);
 }
 
 int main(void) {
@@ -257,6 +334,8 @@ int main(void) {
     test_always_on();
     test_price_threshold();
     test_price_aware();
+    test_job_timing_rule();
+    test_job_timing();
     test_decision_hour();
     test_gate();
     test_config();

@@ -71,7 +71,7 @@ static void step(ps_env *env, ps_action a, float *obs, ps_step_info *in) {
     }
 }
 
-static const ps_action KEEP = {1, 0, 0};
+static const ps_action KEEP = {1, 0, 0, 0};
 
 /* Expected values of episode record fields, by column name. */
 typedef struct want {
@@ -613,7 +613,7 @@ static void test_cost_reward_episode(void) {
     double sum = 0.0;
     ps_step_info in;
     for (int h = 0; h < env.cfg.episode_hours; h++) {
-        ps_action a = h % 5 == 0 ? (ps_action){0, 0, 1} : h % 5 == 2 ? (ps_action){2, 1, 1} : KEEP;
+        ps_action a = h % 5 == 0 ? (ps_action){0, 0, 1, 0} : h % 5 == 2 ? (ps_action){2, 1, 1, 0} : KEEP;
         step(&env, a, NULL, &in);
         sum += in.reward;
     }
@@ -640,11 +640,11 @@ static void test_cost_at_launch_values(void) {
     if (start_env(&env, &spec) != 0) return;
     double idle = 150e-6, core = 450e-6 / 96; /* MWh per node-hour, per core-hour */
     ps_step_info in;
-    step(&env, (ps_action){0, 1, 0}, NULL, &in);
+    step(&env, (ps_action){0, 1, 0, 0}, NULL, &in);
     double p1 = in.current_price;
     CHECK_NEAR(in.step_cost, 0, 0);
     CHECK_NEAR(in.reward, p1 * idle * (1 - 40.0 / 96), 1e-15);
-    step(&env, (ps_action){2, 1, 0}, NULL, &in);
+    step(&env, (ps_action){2, 1, 0, 0}, NULL, &in);
     CHECK_INT(in.agent_launched, 1);
     const float *w = env.prices.window; /* w[0] was billed in hour 2 */
     double gain = core * 40 * ((p1 + w[0] + w[1]) - ((double)w[0] + w[1] + w[2]));
@@ -666,8 +666,8 @@ static void test_cost_at_launch_episode(void) {
         if (start_env(&env, &spec) != 0) return;
         ps_step_info in;
         for (int h = 0; h < env.cfg.episode_hours; h++) {
-            ps_action a = h < 4 ? (ps_action){0, 1, 1} : KEEP; /* held 4 hours, then run */
-            if (h == 4) a = (ps_action){2, 1, 1};
+            ps_action a = h < 4 ? (ps_action){0, 1, 1, 0} : KEEP; /* held 4 hours, then run */
+            if (h == 4) a = (ps_action){2, 1, 1, 0};
             step(&env, a, NULL, &in);
             sums[k] += in.reward;
         }

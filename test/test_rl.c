@@ -2228,7 +2228,7 @@ static void test_rewards_known(void) {
     ps_env_reset(env, NULL, -1, obs);
     ps_step_info in;
     ps_error err;
-    ps_action on = {2, 3, 0}, off = {0, 3, 0}, keep = {1, 0, 1};
+    ps_action on = {2, 3, 0, 0}, off = {0, 3, 0, 0}, keep = {1, 0, 1, 0};
     double all_on = 0.7 * tanh(-3.5) - 0.1;
     CHECK_NEAR(all_on, -0.798725, 1e-6);
     for (int i = 0; i < 3; i++) {
@@ -2304,7 +2304,7 @@ static double eval_policy(ps_policy *p, const ps_scenario_spec *spec, int steps,
         ps_error err;
         ps_step_info in;
         fail_on(ps_policy_act(p, obs, deterministic, &r, a, &lp, &v, &err), &err, "ps_policy_act");
-        ps_action act = {a[0], a[1], a[2]};
+        ps_action act = {a[0], a[1], a[2], 0};
         fail_on(ps_env_step(env, act, obs, &in, &err), &err, "ps_env_step");
         sum += in.reward;
         *all_off_steps += in.on == 0;
@@ -2324,7 +2324,7 @@ static double eval_fixed(const ps_scenario_spec *spec, int steps, int policy /* 
     for (int i = 0; i < steps; i++) {
         ps_error err;
         ps_step_info in;
-        ps_action act = {2, env->cfg.max_nodes - 1, 0};
+        ps_action act = {2, env->cfg.max_nodes - 1, 0, 0};
         if (policy == 0) act = ps_action_random(&r, &env->cfg);
         fail_on(ps_env_step(env, act, obs, &in, &err), &err, "ps_env_step");
         sum += in.reward;
@@ -2952,6 +2952,21 @@ static void test_gate_action(void) {
     fail_on(ps_policy_act(&o.t.policy, obs, 1, NULL, follow, &lp, &v, &err), &err, "ps_policy_act");
     CHECK_INT(follow[0], PS_GATE_PRICE_AWARE);
     CHECK_NEAR(lp, log(exp(2.0) / (2 + exp(2.0))), 0.02); /* the weights add little to the bias at first */
+    run_free(&o);
+    /* override-timing: [4, 1, 1], a new model prefers job-timing's choice */
+    c.action = PS_ACTION_OVERRIDE_TIMING;
+    o.env = env_new(&spec);
+    fail_on(ps_trainer_create(&o.t, o.env, &c, hidden, 2, 5, &err), &err, "ps_trainer_create");
+    CHECK(o.t.policy.nvec[0] == 4 && o.t.policy.nvec[1] == 1 && o.t.policy.nvec[2] == 1);
+    CHECK_INT(ps_action_encoding(o.t.policy.nvec), PS_ACTION_OVERRIDE_TIMING);
+    bias = o.t.policy.w[ps_action_layer(&o.t.policy) + 1];
+    CHECK(bias[0] == 0 && bias[1] == 0 && bias[2] == 0 && bias[3] == PS_OVERRIDE_FOLLOW_BIAS);
+    fail_on(ps_policy_act(&o.t.policy, obs, 1, NULL, follow, &lp, &v, &err), &err, "ps_policy_act");
+    CHECK_INT(follow[0], PS_GATE_JOB_TIMING);
+    CHECK_NEAR(lp, log(exp(2.0) / (3 + exp(2.0))), 0.02);
+    CHECK_INT(ps_trainer_env_action(&o.t, obs, follow, NULL).timed, 1);
+    CHECK_INT(ps_trainer_env_action(&o.t, obs, (int[3]){PS_GATE_PRICE_AWARE, 0, 0}, NULL).timed, 0);
+    CHECK(!strcmp(ps_action_name(PS_ACTION_OVERRIDE_TIMING), "override-timing"));
     run_free(&o);
     run_free(&g);
     unlink(path);

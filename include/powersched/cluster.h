@@ -104,6 +104,14 @@ int ps_side_add_jobs(ps_side *s, const ps_job *jobs, int n, int64_t now);
  * last refill filled (every other job already failed with more free cores).
  * Job ids come from *next_job_id (shared by both sides, spec 6.4). */
 int ps_side_schedule(ps_side *s, int64_t now, int only_fresh, int64_t *next_job_id);
+/* The jobs a policy keeps waiting this step (ps_action.timed): held(ctx, j)
+ * is 1 for a job that must not start now. */
+typedef struct ps_hold {
+    int (*held)(const void *ctx, const ps_job *j);
+    const void *ctx;
+} ps_hold;
+/* ps_side_schedule passing over the jobs hold holds (NULL: none). */
+int ps_side_schedule_held(ps_side *s, int64_t now, int only_fresh, const ps_hold *hold, int64_t *next_job_id);
 /* Spec 4: type 0 off / 1 keep / 2 on, up to magnitude nodes; returns changes. */
 int ps_side_adjust_nodes(ps_side *s, int action_type, int magnitude);
 

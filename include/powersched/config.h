@@ -78,6 +78,7 @@ typedef struct ps_config {
     double node_shutdown_kwh;  /* energy of one power-off */
     int node_boot_hours;       /* a node switched on is usable this many steps later */
     int guard_max_wait;        /* > 0: the QoS guard's promise in hours (env.h); 0 = off */
+    double hold_price;         /* timed scheduling: EUR/MWh a held job must save per hour it waits (job_timing.h) */
     int episode_hours;         /* 336 */
     ps_contract contract;      /* newer-version options; all 0 = the reference */
 } ps_config;

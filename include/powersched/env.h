@@ -43,9 +43,14 @@ typedef struct ps_env_spec {
 ps_env_spec ps_env_spec_default(void);
 
 /* [action_type, magnitude, do_refill]: type 0 off / 1 keep / 2 on,
- * magnitude+1 nodes (0..max_nodes-1), refill 0/1 (spec 2.3). */
+ * magnitude+1 nodes (0..max_nodes-1), refill 0/1 (spec 2.3). timed (beyond
+ * the reference, 0 in it): 1 starts only the waiting jobs the job-timing
+ * rule (job_timing.h) does not hold, judged on the price window of the last
+ * observation, each with its slack to the guard's promise (24 h without
+ * the guard) less the boot time; jobs due under the guard start regardless. */
 typedef struct ps_action {
     int type, magnitude, refill;
+    int timed;
 } ps_action;
 
 /* A uniformly random action (the action space's sample()). */
@@ -94,6 +99,7 @@ typedef struct ps_env {
     ps_weights weights;
     ps_obs_layout layout;
     ps_prices prices;
+    float seen_prices[PS_PRICE_WINDOW]; /* the window the step's action was decided on */
     ps_side agent, baseline;
     ps_job_source source;
     ps_rng rng;      /* the env stream (reference: np_random) */

@@ -18,6 +18,13 @@
  *   cheaper for the work's typical duration (the mean price over that many
  *   hours of the window); otherwise it holds like price-threshold's expensive
  *   hours.
+ * - job-timing (beyond the yardsticks of issue 11's first rounds): each
+ *   waiting job starts at its own cheapest hour within its slack and the
+ *   window, by job_timing.h's rule (the window repeated day after day
+ *   beyond its end), which the env applies to every job it could start
+ *   (ps_action.timed, arrivals of the step included); the nodes follow
+ *   slurm-suspend for the jobs served, and idle nodes go off at once while
+ *   jobs are held.
  * Every policy always refills the queue from the backlog. */
 #ifndef POWERSCHED_HEURISTICS_H
 #define POWERSCHED_HEURISTICS_H
@@ -30,7 +37,8 @@ typedef enum ps_heuristic_kind {
     PS_H_ALWAYS_ON,
     PS_H_SLURM_SUSPEND,
     PS_H_PRICE_THRESHOLD,
-    PS_H_PRICE_AWARE
+    PS_H_PRICE_AWARE,
+    PS_H_JOB_TIMING
 } ps_heuristic_kind;
 
 typedef struct ps_heuristic_config {
@@ -44,7 +52,8 @@ typedef struct ps_heuristic_config {
 /* suspend 1 h, no floor, 30th percentile, 24 h. */
 ps_heuristic_config ps_heuristic_config_default(ps_heuristic_kind kind);
 
-/* "always-on", "slurm-suspend", "price-threshold", "price-aware" -> kind;
+/* "always-on", "slurm-suspend", "price-threshold", "price-aware",
+ * "job-timing" -> kind;
  * -1 for another name. */
 int ps_heuristic_parse(const char *name, ps_heuristic_kind *kind);
 
@@ -70,11 +79,15 @@ ps_action ps_heuristic_act(ps_heuristic *h, const float *obs);
  * the nodes follow slurm-suspend when serving and hold otherwise (idle
  * nodes off at once, nothing powered on), like price-threshold's two kinds
  * of hours. Work that would reach max_wait starts whatever the choice.
+ * JOB_TIMING (override-timing) is job-timing's action (timed).
  * *decides (may be NULL) says whether the choice mattered: work waits, is
  * not due, and serving and holding give different actions. h is a
  * slurm-suspend heuristic (its max_wait, price-aware's too); call it every
  * step, as ps_heuristic_act. */
-enum { PS_GATE_HOLD, PS_GATE_SERVE, PS_GATE_PRICE_AWARE };
+enum { PS_GATE_HOLD, PS_GATE_SERVE, PS_GATE_PRICE_AWARE, PS_GATE_JOB_TIMING };
 ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int choice, int *decides);
+/* How many waiting jobs of obs job-timing's rule holds now (the JOB_TIMING
+ * choice then matters even where *decides says the others do not). */
+int ps_heuristic_timing_holds(const ps_heuristic *h, const float *obs);
 
 #endif

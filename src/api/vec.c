@@ -177,7 +177,7 @@ int ps_vec_step(ps_vec *v, const int32_t *actions, float *obs, float *rewards, u
         float *o = obs ? obs + (size_t)i * v->obs_size : NULL;
         ps_step_info info;
         ps_error err;
-        if (ps_env_step(&v->envs[i], (ps_action){a[0], a[1], a[2]}, o, &info, &err) != PS_OK)
+        if (ps_env_step(&v->envs[i], (ps_action){a[0], a[1], a[2], 0}, o, &info, &err) != PS_OK)
             return vec_fail(v, "env %d: %s", i, err.msg);
         if (rewards) rewards[i] = (float)info.reward;
         if (terminals) terminals[i] = (uint8_t)(info.terminated != 0); /* only a drop-streak flush terminates */

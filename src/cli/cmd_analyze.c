@@ -144,7 +144,7 @@ static int analyze(analyze_args *a, ps_error *err) {
     char names[512];
     if (strcmp(a->compare_list, "none") &&
         ps_compare_parse(strcmp(a->compare_list, "auto") ? a->compare_list
-                                                         : "always-on,baseline_off,slurm-suspend,price-threshold,price-aware,model",
+                                                         : "always-on,baseline_off,slurm-suspend,price-threshold,price-aware,job-timing,model",
                          names, sizeof names, a->compare.policies, &a->compare.n, err) != PS_OK)
         return 2;
     a->compare.model_path = ckpt;

@@ -63,7 +63,8 @@ static void check_spaces(checker *ck, const ps_env *env) {
 }
 
 static void check_actions(checker *ck, ps_env *env, float *obs) {
-    const ps_action bad[] = {{3, 0, 0}, {-1, 0, 0}, {0, env->cfg.max_nodes, 0}, {0, -1, 0}, {0, 0, 2}, {0, 0, -1}};
+    const ps_action bad[] = {{3, 0, 0, 0}, {-1, 0, 0, 0}, {0, env->cfg.max_nodes, 0, 0}, {0, -1, 0, 0}, {0, 0, 2, 0},
+                             {0, 0, -1, 0}, {1, 0, 0, 2}};
     int64_t before = env->current_step;
     int rejected = 0;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

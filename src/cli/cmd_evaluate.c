@@ -127,7 +127,7 @@ static void on_episode(void *user, const ps_env *env, const ps_episode_record *r
 static int compare_list(const eval_args *a, char *buf, size_t size, ps_compare_spec *spec, ps_error *err) {
     memset(spec, 0, sizeof *spec);
     if (!strcmp(a->compare, "none")) return PS_OK;
-    const char *yardsticks = "always-on,baseline_off,slurm-suspend,price-threshold,price-aware";
+    const char *yardsticks = "always-on,baseline_off,slurm-suspend,price-threshold,price-aware,job-timing";
     char list[512];
     snprintf(list, sizeof list, "%s%s", strcmp(a->compare, "auto") ? a->compare : yardsticks,
              !strcmp(a->compare, "auto") && !strcmp(a->policy, "model") ? ",model" : "");
@@ -186,8 +186,8 @@ static int evaluate(eval_args *a, ps_error *err) {
     ps_heuristic_kind kind;
     int heuristic = ps_heuristic_parse(a->policy, &kind) == 0 && kind != PS_H_ALWAYS_ON;
     if (strcmp(a->policy, "model") && strcmp(a->policy, "always-on") && strcmp(a->policy, "random") && !heuristic)
-        return ps_error_set(err, "--policy: '%s' is not model, always-on, random, slurm-suspend, price-threshold or "
-                                 "price-aware", a->policy), 2;
+        return ps_error_set(err, "--policy: '%s' is not model, always-on, random, slurm-suspend, price-threshold, "
+                                 "price-aware or job-timing", a->policy), 2;
     a->heuristic.kind = heuristic ? kind : a->heuristic.kind;
     ps_compare_spec cmp;
     char names[512];
@@ -261,8 +261,8 @@ int cmd_evaluate(int argc, char **argv) {
     const ps_option own[] = {
         {"--session", OPT_STRING, &a.session, "NAME", "session folder under the output folder", 0, 0},
         {"--model", OPT_I64, &a.model, "STEPS", "checkpoint STEPS.zip (-1: the latest)", -1, 1e15},
-        {"--policy", OPT_STRING, &a.policy, "P", "model | always-on | random | slurm-suspend | price-threshold | price-aware", 0, 0},
-        {"--compare", OPT_STRING, &a.compare, "LIST", "policies on the same timeline: auto (every yardstick, and model when trained), none, or a comma-separated list of always-on, baseline_off, slurm-suspend, price-threshold, price-aware, random, model", 0, 0},
+        {"--policy", OPT_STRING, &a.policy, "P", "model | always-on | random | slurm-suspend | price-threshold | price-aware | job-timing", 0, 0},
+        {"--compare", OPT_STRING, &a.compare, "LIST", "policies on the same timeline: auto (every yardstick, and model when trained), none, or a comma-separated list of always-on, baseline_off, slurm-suspend, price-threshold, price-aware, job-timing, random, model", 0, 0},
         {"--trace", OPT_STRING, &a.trace, "FILE", "write one CSV row per step (as simulate --trace)", 0, 0},
         {"--sample-actions", OPT_FLAG, &a.sample, "",
          "the model samples its actions from the policy (seeded by --seed) instead of taking the most likely", 0, 0},

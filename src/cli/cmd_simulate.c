@@ -83,7 +83,7 @@ int cmd_simulate(int argc, char **argv) {
     ps_sim_flags_init(&a.sim);
     a.heuristic = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
     const ps_option own[] = {
-        {"--policy", OPT_STRING, &a.policy, "P", "always-on | random | slurm-suspend | price-threshold | price-aware | actions:FILE (CSV 'type,magnitude,refill' per step)", 0, 0},
+        {"--policy", OPT_STRING, &a.policy, "P", "always-on | random | slurm-suspend | price-threshold | price-aware | job-timing | actions:FILE (CSV 'type,magnitude,refill' per step)", 0, 0},
         {"--episodes", OPT_INT, &a.episodes, "N", "episodes of 336 hours to simulate", 1, 1e6},
         {"--trace", OPT_STRING, &a.trace, "FILE", "write one CSV row per step (golden trace columns)", 0, 0},
         {"--episodes-csv", OPT_STRING, &a.episodes_csv, "FILE", "write one CSV row per episode (the episode record)", 0, 0},

@@ -11,8 +11,8 @@
 #include "powersched/io.h"
 #include "powersched/plot.h"
 
-static const char *KNOWN[] = {"always-on",   "baseline_off", "slurm-suspend", "price-threshold",
-                              "price-aware", "random",       "model"};
+static const char *KNOWN[] = {"always-on",  "baseline_off", "slurm-suspend", "price-threshold", "price-aware",
+                              "job-timing", "random",       "model"};
 
 static int known(const char *name) {
     for (size_t k = 0; k < sizeof KNOWN / sizeof KNOWN[0]; k++)
@@ -35,7 +35,7 @@ int ps_compare_parse(const char *list, char *buf, size_t size, const char *names
         t = trim(t);
         if (!known(t))
             return ps_error_set(err, "--compare: '%s' is not always-on, baseline_off, slurm-suspend, price-threshold, "
-                                     "price-aware, random or model", t);
+                                     "price-aware, job-timing, random or model", t);
         for (int i = 0; i < *n; i++)
             if (!strcmp(names[i], t)) return ps_error_set(err, "--compare: '%s' is listed twice", t);
         if (*n == PS_COMPARE_MAX) return ps_error_set(err, "--compare: more than %d policies", PS_COMPARE_MAX);

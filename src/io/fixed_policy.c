@@ -22,35 +22,41 @@ static int push_action(ps_fixed_policy *p, ps_action a, long *cap) {
     return 0;
 }
 
-/* Three comma-separated integers; -1 if the text is not exactly that (a
- * value past int's range is not wrapped: it is out of range). */
-static int parse_action(const char *s, long v[3]) {
-    for (int k = 0; k < 3; k++) {
+/* Three or four comma-separated integers (the fourth, timed, is 0 when
+ * absent); -1 if the text is not exactly that (a value past int's range is
+ * not wrapped: it is out of range). */
+static int parse_action(const char *s, long v[4]) {
+    v[3] = 0;
+    for (int k = 0; k < 4; k++) {
         char *end;
         errno = 0;
         v[k] = strtol(s, &end, 10);
         if (end == s || errno == ERANGE || v[k] > INT_MAX || v[k] < INT_MIN) return -1;
         s = end + strspn(end, " \t");
-        if (k < 2 && *s++ != ',') return -1;
+        if (k == 2 && *s == '\0') return 0;
+        if (k < 3 && *s++ != ',') return -1;
     }
     return *s == '\0' ? 0 : -1;
 }
 
-/* One "type,magnitude,refill" row per step; blank and '#' lines skipped. */
+/* One "type,magnitude,refill[,timed]" row per step (simulate --trace's
+ * a_type, a_mag, a_refill, a_timed); blank and '#' lines skipped. */
 static int load_actions(ps_fixed_policy *p, const char *path, const ps_config *cfg, ps_error *err) {
     ps_lines in;
     if (ps_lines_open(&in, path, "actions file", PS_MAX_ACTIONS_BYTES, err) != PS_OK) return PS_ERR;
-    long cap = 0, v[3];
+    long cap = 0, v[4];
     int rc = PS_OK, got;
     while (rc == PS_OK && (got = ps_lines_next(&in, err)) == 1) {
         char *s = in.text + strspn(in.text, " \t");
         if (*s == '#' || *s == '\0') continue;
         if (parse_action(s, v) != 0)
-            rc = ps_error_set(err, "%s:%ld: expected three integers 'type,magnitude,refill'", path, in.line);
-        else if (v[0] < 0 || v[0] > 2 || v[1] < 0 || v[1] >= cfg->max_nodes || v[2] < 0 || v[2] > 1)
-            rc = ps_error_set(err, "%s:%ld: action [%ld, %ld, %ld] out of range (type 0..2, magnitude 0..%d, "
-                              "refill 0..1)", path, in.line, v[0], v[1], v[2], cfg->max_nodes - 1);
-        else if (push_action(p, (ps_action){(int)v[0], (int)v[1], (int)v[2]}, &cap) != 0)
+            rc = ps_error_set(err, "%s:%ld: expected three or four integers 'type,magnitude,refill[,timed]'", path,
+                              in.line);
+        else if (v[0] < 0 || v[0] > 2 || v[1] < 0 || v[1] >= cfg->max_nodes || v[2] < 0 || v[2] > 1 || v[3] < 0 ||
+                 v[3] > 1)
+            rc = ps_error_set(err, "%s:%ld: action [%ld, %ld, %ld, %ld] out of range (type 0..2, magnitude 0..%d, "
+                              "refill 0..1, timed 0..1)", path, in.line, v[0], v[1], v[2], v[3], cfg->max_nodes - 1);
+        else if (push_action(p, (ps_action){(int)v[0], (int)v[1], (int)v[2], (int)v[3]}, &cap) != 0)
             rc = ps_error_set(err, "%s: out of memory", path);
     }
     if (got < 0) rc = PS_ERR;
@@ -74,7 +80,7 @@ int ps_fixed_policy_init(ps_fixed_policy *p, const char *spec, const ps_heuristi
         return ps_heuristic_create(&p->h, &c, cfg, err);
     } else
         return ps_error_set(err, "--policy: '%s' is not always-on, random, slurm-suspend, price-threshold, "
-                                 "price-aware or actions:FILE", spec);
+                                 "price-aware, job-timing or actions:FILE", spec);
     return PS_OK;
 }
 
@@ -93,5 +99,5 @@ ps_action ps_fixed_policy_next(ps_fixed_policy *p, const ps_config *cfg, long st
     case PS_FIXED_HEURISTIC: return ps_heuristic_act(&p->h, obs);
     case PS_FIXED_ALWAYS_ON: break;
     }
-    return (ps_action){2, cfg->max_nodes - 1, 1}; /* all nodes on, refill: the baseline's schedule */
+    return (ps_action){2, cfg->max_nodes - 1, 1, 0}; /* all nodes on, refill: the baseline's schedule */
 }

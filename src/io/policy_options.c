@@ -1,6 +1,8 @@
 /* policy_options.c - the hand-written policies' option group. */
 #include "powersched/policy_options.h"
 
+#include "powersched/job_timing.h"
+
 void ps_heuristic_options(ps_heuristic_config *c, ps_optset *set) {
     const ps_option opts[] = {
         {"--suspend-time", OPT_INT, &c->suspend_time, "H", "slurm-suspend & co: hours idle before a node is powered off (Slurm's SuspendTime)", 0, 8760},
@@ -11,5 +13,5 @@ void ps_heuristic_options(ps_heuristic_config *c, ps_optset *set) {
 }
 
 void ps_heuristic_max_wait(ps_heuristic_config *c, int guard_max_wait) {
-    c->max_wait = guard_max_wait > 0 ? guard_max_wait : 24;
+    c->max_wait = guard_max_wait > 0 ? guard_max_wait : PS_JOB_TIMING_MAX_WAIT;
 }

@@ -51,6 +51,9 @@ static void service_options(ps_config *c, ps_optset *set) {
         {"--max-wait", OPT_INT, &c->guard_max_wait, "H",
          "QoS guard: when a job would wait longer than H hours, nodes for the waiting work are switched on and the backlog pulled, whatever the policy says (0: off)",
          0, 336},
+        {"--hold-price", OPT_DOUBLE, &c->hold_price, "P",
+         "policy job-timing: a job is held only when starting it later saves more than P EUR/MWh per hour of its wait (0: any saving; default 8)",
+         0, 1e4},
     };
     ps_optset_add(set, PS_GROUP_SERVICE, opts, PS_COUNT(opts));
 }
@@ -211,6 +214,7 @@ int ps_sim_flags_to_spec(ps_sim_flags *f, ps_scenario_spec *spec, FILE *warn, ps
     spec->cfg.node_shutdown_kwh = f->cluster.node_shutdown_kwh;
     spec->cfg.node_boot_hours = f->cluster.node_boot_hours;
     spec->cfg.guard_max_wait = f->cluster.guard_max_wait;
+    spec->cfg.hold_price = f->cluster.hold_price;
     if (contract_to_spec(f, &spec->cfg, &spec->prices_path, &spec->price_options.fill_gaps, err) != PS_OK) return PS_ERR;
     spec->price_options.column = f->price_column;
     if (*f->price_rows && parse_rows(f->price_rows, &spec->price_first, &spec->price_last, err) != PS_OK) return PS_ERR;

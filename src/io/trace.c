@@ -73,7 +73,7 @@ static int64_t sum_i32(const int32_t *v, size_t n) {
     X(crc_b_cores, U, ps_crc32_i32(bs->cores, (size_t)nn))                                       \
     X(crc_b_queue, U, ps_crc32_i32(&bs->queue[0].duration, 4 * (size_t)q))                        \
     X(crc_b_backlog, U, crc_backlog(bs, e->current_step)) X(terminated, I, 0)                     \
-    X(truncated, I, in->truncated) X(num_idle_nodes, I, in->idle)
+    X(truncated, I, in->truncated) X(num_idle_nodes, I, in->idle) X(a_timed, I, a.timed)
 
 void ps_trace_header(FILE *fp) {
     const char *sep = "";

@@ -122,7 +122,7 @@ static int next_action(ps_evaluator *e, const ps_env *env, const float *obs, ps_
     } else if (e->kind == PS_EVAL_RANDOM) {
         *act = ps_action_random(&e->rng, &env->cfg);
     } else {
-        *act = (ps_action){2, env->cfg.max_nodes - 1, 1}; /* all on, refill: the baseline's schedule */
+        *act = (ps_action){2, env->cfg.max_nodes - 1, 1, 0}; /* all on, refill: the baseline's schedule */
     }
     return PS_OK;
 }

@@ -17,13 +17,23 @@ static int gate_create(ps_heuristic *h, const ps_config *cluster, ps_error *err)
 
 int ps_action_encoding(const int nvec[3]) {
     if (nvec[1] != 1 || nvec[2] != 1) return PS_ACTION_NODES;
-    return nvec[0] == 2 ? PS_ACTION_GATE : nvec[0] == 3 ? PS_ACTION_OVERRIDE : PS_ACTION_NODES;
+    switch (nvec[0]) {
+    case 2: return PS_ACTION_GATE;
+    case 3: return PS_ACTION_OVERRIDE;
+    case 4: return PS_ACTION_OVERRIDE_TIMING;
+    default: return PS_ACTION_NODES;
+    }
 }
 
 ps_action ps_trainer_env_action(ps_trainer *t, const float *obs, const int a[3], int *decides) {
-    if (t->ppo.action != PS_ACTION_NODES) return ps_heuristic_gate(&t->gate, obs, a[0], decides);
+    if (t->ppo.action != PS_ACTION_NODES) {
+        ps_action act = ps_heuristic_gate(&t->gate, obs, a[0], decides);
+        if (t->ppo.action == PS_ACTION_OVERRIDE_TIMING && decides && !*decides)
+            *decides = ps_heuristic_timing_holds(&t->gate, obs) > 0;
+        return act;
+    }
     if (decides) *decides = 1;
-    return (ps_action){a[0], a[1], a[2]};
+    return (ps_action){a[0], a[1], a[2], 0};
 }
 
 int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, const int *hidden, int n_hidden,
@@ -31,10 +41,11 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
     memset(t, 0, sizeof *t);
     t->env = env;
     t->ppo = *ppo;
-    int gate = ppo->action == PS_ACTION_GATE || ppo->action == PS_ACTION_OVERRIDE;
+    int gate = ppo->action == PS_ACTION_GATE || ppo->action == PS_ACTION_OVERRIDE ||
+               ppo->action == PS_ACTION_OVERRIDE_TIMING;
     if (ppo->action != PS_ACTION_NODES && !gate) return ps_error_set(err, "unknown action encoding %d", ppo->action);
     int nvec[3] = {3, env->cfg.max_nodes, 2};
-    if (gate) memcpy(nvec, (int[3]){ppo->action == PS_ACTION_GATE ? 2 : 3, 1, 1}, sizeof nvec);
+    if (gate) memcpy(nvec, (int[3]){ppo->action + 1, 1, 1}, sizeof nvec); /* 2, 3 or 4 choices */
     int D = ps_env_obs_size(env);
     if (gate && gate_create(&t->gate, &env->cfg, err) != PS_OK) return PS_ERR;
     ps_rng_seed(&t->shuffle_rng, seed, 4);
@@ -48,6 +59,8 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
     ps_policy *p = &t->policy;
     if (ppo->action == PS_ACTION_OVERRIDE) /* a new model starts out following price-aware */
         p->w[ps_action_layer(p) + 1][PS_GATE_PRICE_AWARE] = PS_OVERRIDE_FOLLOW_BIAS;
+    if (ppo->action == PS_ACTION_OVERRIDE_TIMING) /* ... or job-timing */
+        p->w[ps_action_layer(p) + 1][PS_GATE_JOB_TIMING] = PS_OVERRIDE_FOLLOW_BIAS;
     int rc = ps_adam_create(&t->opt, p->w, p->numel, p->n_params, ppo->learning_rate, ppo->adam_beta1,
                             ppo->adam_beta2, ppo->adam_eps, err);
     for (int net = 0; net < 2 && rc == PS_OK; net++)

@@ -20,8 +20,12 @@
  *   price-aware's choice (2), which a new model starts out preferring (its
  *   logit's bias is PS_OVERRIDE_FOLLOW_BIAS, the others' 0: probability
  *   e^2 / (e^2 + 2) = 0.79): the policy learns where to overrule the rule.
- * A checkpoint's nvec says which: [2, 1, 1] is GATE, [3, 1, 1] OVERRIDE. */
-enum { PS_ACTION_NODES, PS_ACTION_GATE, PS_ACTION_OVERRIDE };
+ * - OVERRIDE_TIMING (--action override-timing): MultiDiscrete([4, 1, 1]):
+ *   the same with a fourth choice, job-timing's action (heuristics.h), which
+ *   a new model starts out preferring (e^2 / (e^2 + 3) = 0.71).
+ * A checkpoint's nvec says which: [2, 1, 1] is GATE, [3, 1, 1] OVERRIDE,
+ * [4, 1, 1] OVERRIDE_TIMING. */
+enum { PS_ACTION_NODES, PS_ACTION_GATE, PS_ACTION_OVERRIDE, PS_ACTION_OVERRIDE_TIMING };
 #define PS_OVERRIDE_FOLLOW_BIAS 2.0f
 
 /* Called by learn(); any may be NULL. num_timesteps counts the step just

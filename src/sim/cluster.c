@@ -332,13 +332,17 @@ static int launch(ps_side *s, int slot, int64_t now, int64_t *next_job_id) {
 }
 
 int ps_side_schedule(ps_side *s, int64_t now, int only_fresh, int64_t *next_job_id) {
+    return ps_side_schedule_held(s, now, only_fresh, NULL, next_job_id);
+}
+
+int ps_side_schedule_held(ps_side *s, int64_t now, int only_fresh, const ps_hold *hold, int64_t *next_job_id) {
     int launched = 0, cpn = s->cfg->cores_per_node;
     const uint64_t *mask = only_fresh ? s->fresh : NULL;
     FOR_ACTIVE_SLOTS(s, mask, slot, {
         const ps_job *j = &s->queue[slot];
         /* First-fit: enough powered nodes with >= c free cores (spec 3.5). */
         if (j->cores <= cpn && j->cores >= 0 && j->nodes <= PS_MAX_NODES_PER_JOB_LIMIT &&
-            s->cnt_ge[j->cores] >= j->nodes) {
+            s->cnt_ge[j->cores] >= j->nodes && !(hold && hold->held(hold->ctx, j))) {
             if (launch(s, slot, now, next_job_id) != 0) return -1;
             launched++;
         }

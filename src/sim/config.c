@@ -21,6 +21,9 @@ ps_config ps_config_default(void) {
         .cost_idle_w = 150,
         .cost_used_w = 450,
         .episode_hours = 336,
+        /* job-timing's price on waiting: on the public data's training rows
+         * (2023 prices 0..6551) its jobs then wait as long as price-aware's */
+        .hold_price = 8.0,
         /* used only with PS_SYNTH_LOGIC: the levels of the prototype's code */
         .contract = {.logic_high = 250.0, .logic_low = -10.0},
     };

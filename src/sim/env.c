@@ -1,5 +1,6 @@
 /* env.c - construction, reset and the exact step order of spec 2.6. */
 #include "powersched/env.h"
+#include "powersched/job_timing.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -434,7 +435,7 @@ static ps_action guard(const ps_env *env, ps_action a, int64_t now, int *changed
         int64_t more = need - idle - s->n_booting, off = c->max_nodes - s->on;
         if (more > off) more = off;
         if (g.type == 0) g.type = 1; /* nothing goes off while a job is due */
-        if (more > 0 && !(g.type == 2 && g.magnitude + 1 >= more)) g = (ps_action){2, (int)more - 1, g.refill};
+        if (more > 0 && !(g.type == 2 && g.magnitude + 1 >= more)) g = (ps_action){2, (int)more - 1, g.refill, g.timed};
     }
     *changed = g.type != a.type || g.magnitude != a.magnitude || g.refill != a.refill;
     return g;
@@ -442,7 +443,17 @@ static ps_action guard(const ps_env *env, ps_action a, int64_t now, int *changed
 
 static int valid_action(const ps_env *env, ps_action a) {
     return a.type >= 0 && a.type <= 2 && a.magnitude >= 0 && a.magnitude < env->cfg.max_nodes &&
-           (a.refill == 0 || a.refill == 1);
+           (a.refill == 0 || a.refill == 1) && (a.timed == 0 || a.timed == 1);
+}
+
+/* ps_action.timed: the job-timing rule on the window the action was
+ * decided on; the hour decided is window[1] (window[0] with decision-hour
+ * billing, whose window starts at the billed hour). */
+static int timing_holds(const void *ctx, const ps_job *j) {
+    const ps_env *env = ctx;
+    const ps_config *c = &env->cfg;
+    int promise = (c->guard_max_wait > 0 ? c->guard_max_wait : PS_JOB_TIMING_MAX_WAIT) - c->node_boot_hours;
+    return ps_job_timing_hold(env->seen_prices, env->prices.decision_hour ? 0 : 1, j->duration, promise - j->age, c->hold_price);
 }
 
 static void new_job_sums(const ps_joblist *l, ps_step_info *in) {
@@ -487,13 +498,15 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     in->dropped = dropped + acc->rejected;
     /* with the guard, due jobs are placed first, on the nodes it switched on for them */
     int launched = env->cfg.guard_max_wait > 0 ? ps_side_schedule_due(s, now, guard_due(&env->cfg), &env->next_job_id) : 0;
+    ps_hold timing = {timing_holds, env};
+    const ps_hold *hold = a.timed ? &timing : NULL;
     if (launched >= 0) {
-        int first = ps_side_schedule(s, now, 0, &env->next_job_id);
+        int first = ps_side_schedule_held(s, now, 0, hold, &env->next_job_id);
         launched = first < 0 ? -1 : launched + first;
     }
     if (launched >= 0 && a.refill == 1 && s->bl_len > 0) {
         if (ps_side_refill(s, now) > 0) {
-            int more = ps_side_schedule(s, now, 1, &env->next_job_id);
+            int more = ps_side_schedule_held(s, now, 1, hold, &env->next_job_id);
             launched = more < 0 ? -1 : launched + more;
         }
     }
@@ -599,6 +612,7 @@ static int64_t begin_step(ps_env *env, ps_step_info *in) {
     m->current_hour++;
     m->total_time_hours++;
     if (m->current_hour == 1) env->current_episode++;
+    memcpy(env->seen_prices, env->prices.window, sizeof env->seen_prices); /* what the last observation showed */
     if (env->prices.decision_hour) in->current_price = (double)env->prices.window[0];
     else in->current_price = ps_prices_advance(&env->prices);
     return now;
@@ -606,8 +620,8 @@ static int64_t begin_step(ps_env *env, ps_step_info *in) {
 
 int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_error *err) {
     if (!valid_action(env, a))
-        return ps_error_set(err, "invalid action [%d, %d, %d]: expected type 0..2, magnitude 0..%d, refill 0..1",
-                            a.type, a.magnitude, a.refill, env->cfg.max_nodes - 1);
+        return ps_error_set(err, "invalid action [%d, %d, %d] (timed %d): expected type 0..2, magnitude 0..%d, "
+                            "refill 0..1, timed 0..1", a.type, a.magnitude, a.refill, a.timed, env->cfg.max_nodes - 1);
     ps_step_info local, *in = info ? info : &local;
     memset(in, 0, sizeof *in);
     step_acc acc;

@@ -1,11 +1,13 @@
 /* heuristics.c - the hand-written policies of heuristics.h. */
 #include "powersched/heuristics.h"
 
+#include "powersched/job_timing.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *NAMES[] = {"always-on", "slurm-suspend", "price-threshold", "price-aware"};
+static const char *NAMES[] = {"always-on", "slurm-suspend", "price-threshold", "price-aware", "job-timing"};
 
 ps_heuristic_config ps_heuristic_config_default(ps_heuristic_kind kind) {
     ps_heuristic_config c = {kind, 1, 0, 30.0, 24};
@@ -107,13 +109,13 @@ static int64_t nodes_for_work(const ps_heuristic *h, const view *v) {
 static ps_action power_for_work(const ps_heuristic *h, const view *v) {
     int64_t need = nodes_for_work(h, v) - v->idle - v->booting;
     int can = v->off - v->booting;
-    if (need > 0 && can > 0) return (ps_action){2, (need < can ? (int)need : can) - 1, 1};
-    return (ps_action){1, 0, 1};
+    if (need > 0 && can > 0) return (ps_action){2, (need < can ? (int)need : can) - 1, 1, 0};
+    return (ps_action){1, 0, 1, 0};
 }
 
 static ps_action suspend(const ps_heuristic *h, int eligible, int on) {
     int room = on - h->cfg.min_on, n = eligible < room ? eligible : room;
-    return n > 0 ? (ps_action){0, n - 1, 1} : (ps_action){1, 0, 1};
+    return n > 0 ? (ps_action){0, n - 1, 1, 0} : (ps_action){1, 0, 1, 0};
 }
 
 static ps_action slurm_suspend(const ps_heuristic *h, const view *v) {
@@ -163,6 +165,48 @@ static ps_action price_aware(const ps_heuristic *h, const view *v, const float *
     return slurm_suspend(h, v);
 }
 
+/* The queue's part of the view over the jobs the job-timing rule starts
+ * now (each a hour older when the env schedules it); returns how many it
+ * holds. */
+static int see_served(const ps_heuristic *h, const float *obs, view *v) {
+    int decision = h->cluster.contract.price_timing == PS_PRICE_TIMING_DECISION, held = 0;
+    int promise = h->cfg.max_wait - h->cluster.node_boot_hours;
+    const float *q = obs + h->layout.job_queue, *prices = obs + h->layout.predicted_prices;
+    v->waiting_cores = v->widest = 0;
+    v->waiting_core_hours = 0;
+    v->oldest = -1;
+    for (int s = 0; s < h->cluster.max_queue_size; s++, q += 4) {
+        if (q[0] <= 0.0f) continue;
+        if (ps_job_timing_hold(prices, decision ? 0 : 1, (int)q[0], promise - ((int)q[1] + 1),
+                               h->cluster.hold_price)) {
+            held++;
+            continue;
+        }
+        double cores = (double)q[2] * q[3];
+        v->waiting_cores += (int64_t)cores;
+        if ((int)q[2] > v->widest) v->widest = (int)q[2];
+        v->waiting_core_hours += cores * q[0];
+        if ((int)q[1] > v->oldest) v->oldest = (int)q[1];
+    }
+    return held;
+}
+
+/* Each job at its own cheapest start (job_timing.h), the env told to hold
+ * the others (timed); the nodes follow slurm-suspend for the jobs served,
+ * and while some are held, idle nodes they do not need go off at once, as
+ * price-aware's holding hours. */
+static ps_action job_timing(const ps_heuristic *h, const float *obs, const view *v) {
+    view served = *v;
+    int held = see_served(h, obs, &served);
+    ps_action a = power_for_work(h, &served);
+    if (a.type != 2) {
+        int64_t spare = served.idle - nodes_for_work(h, &served);
+        a = held ? suspend(h, spare > 0 ? (int)spare : 0, served.on) : slurm_suspend(h, &served);
+    }
+    a.timed = 1;
+    return a;
+}
+
 /* What the observation shows, with the memory the policies keep. */
 static view see(ps_heuristic *h, const float *obs) {
     view v;
@@ -193,24 +237,32 @@ static const float *price_window(const ps_heuristic *h, const float *obs) {
     return obs + h->layout.predicted_prices - decision;
 }
 
+int ps_heuristic_timing_holds(const ps_heuristic *h, const float *obs) {
+    view v;
+    memset(&v, 0, sizeof v);
+    return see_served(h, obs, &v);
+}
+
 ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int choice, int *decides) {
     view v = see(h, obs);
     ps_action run = slurm_suspend(h, &v), wait = hold(h, &v);
     int forced = v.oldest < 0 || must_start(h, &v);
     if (decides) *decides = !forced && !same_action(run, wait);
     if (choice == PS_GATE_PRICE_AWARE) return remember(h, price_aware(h, &v, price_window(h, obs)));
+    if (choice == PS_GATE_JOB_TIMING) return remember(h, job_timing(h, obs, &v));
     return remember(h, choice == PS_GATE_SERVE || forced ? run : wait);
 }
 
 ps_action ps_heuristic_act(ps_heuristic *h, const float *obs) {
     view v = see(h, obs);
-    ps_action a = {1, 0, 1};
+    ps_action a = {1, 0, 1, 0};
     const float *prices = price_window(h, obs);
     switch (h->cfg.kind) {
-    case PS_H_ALWAYS_ON: a = (ps_action){2, h->cluster.max_nodes - 1, 1}; break;
+    case PS_H_ALWAYS_ON: a = (ps_action){2, h->cluster.max_nodes - 1, 1, 0}; break;
     case PS_H_SLURM_SUSPEND: a = slurm_suspend(h, &v); break;
     case PS_H_PRICE_THRESHOLD: a = price_threshold(h, &v, prices); break;
     case PS_H_PRICE_AWARE: a = price_aware(h, &v, prices); break;
+    case PS_H_JOB_TIMING: a = job_timing(h, obs, &v); break;
     }
     return remember(h, a);
 }
