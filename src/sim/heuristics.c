@@ -72,17 +72,20 @@ static void see_nodes(ps_heuristic *h, const float *obs, view *v) {
     v->on = h->cluster.max_nodes - v->off;
 }
 
+/* Counts one waiting job (an observation row) into the queue's part. */
+static void see_job(view *v, const float *q) {
+    double cores = (double)q[2] * q[3];
+    v->waiting_cores += (int64_t)cores;
+    if ((int)q[2] > v->widest) v->widest = (int)q[2];
+    v->waiting_core_hours += cores * q[0];
+    if ((int)q[1] > v->oldest) v->oldest = (int)q[1];
+}
+
 static void see_queue(const ps_heuristic *h, const float *obs, view *v) {
     const float *q = obs + h->layout.job_queue;
     v->oldest = -1;
-    for (int s = 0; s < h->cluster.max_queue_size; s++, q += 4) {
-        if (q[0] <= 0.0f) continue;
-        double cores = (double)q[2] * q[3];
-        v->waiting_cores += (int64_t)cores;
-        if ((int)q[2] > v->widest) v->widest = (int)q[2];
-        v->waiting_core_hours += cores * q[0];
-        if ((int)q[1] > v->oldest) v->oldest = (int)q[1];
-    }
+    for (int s = 0; s < h->cluster.max_queue_size; s++, q += 4)
+        if (q[0] > 0.0f) see_job(v, q);
 }
 
 /* ------------------------------------------------------------ decisions */
@@ -166,7 +169,7 @@ static ps_action price_aware(const ps_heuristic *h, const view *v, const float *
 }
 
 /* The queue's part of the view over the jobs the job-timing rule starts
- * now (each a hour older when the env schedules it); returns how many it
+ * now (each an hour older when the env schedules it); returns how many it
  * holds. */
 static int see_served(const ps_heuristic *h, const float *obs, view *v) {
     int decision = h->cluster.contract.price_timing == PS_PRICE_TIMING_DECISION, held = 0;
@@ -177,16 +180,10 @@ static int see_served(const ps_heuristic *h, const float *obs, view *v) {
     v->oldest = -1;
     for (int s = 0; s < h->cluster.max_queue_size; s++, q += 4) {
         if (q[0] <= 0.0f) continue;
-        if (ps_job_timing_hold(prices, decision ? 0 : 1, (int)q[0], promise - ((int)q[1] + 1),
-                               h->cluster.hold_price)) {
+        if (ps_job_timing_hold(prices, decision ? 0 : 1, (int)q[0], promise - ((int)q[1] + 1), h->cluster.hold_price))
             held++;
-            continue;
-        }
-        double cores = (double)q[2] * q[3];
-        v->waiting_cores += (int64_t)cores;
-        if ((int)q[2] > v->widest) v->widest = (int)q[2];
-        v->waiting_core_hours += cores * q[0];
-        if ((int)q[1] > v->oldest) v->oldest = (int)q[1];
+        else
+            see_job(v, q);
     }
     return held;
 }
