@@ -52,7 +52,7 @@ static void service_options(ps_config *c, ps_optset *set) {
          "QoS guard: when a job would wait longer than H hours, nodes for the waiting work are switched on and the backlog pulled, whatever the policy says (0: off)",
          0, 336},
         {"--hold-price", OPT_DOUBLE, &c->hold_price, "P",
-         "policy job-timing: a job is held only when starting it later saves more than P EUR/MWh per hour of its wait (0: any saving; default 8)",
+         "policy job-timing: a job is held only when starting it later saves more than P EUR/MWh per hour of its wait (0: any saving)",
          0, 1e4},
     };
     ps_optset_add(set, PS_GROUP_SERVICE, opts, PS_COUNT(opts));
