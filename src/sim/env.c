@@ -18,7 +18,7 @@ ps_env_spec ps_env_spec_default(void) {
 }
 
 ps_action ps_action_random(ps_rng *rng, const ps_config *cfg) {
-    ps_action a;
+    ps_action a = {0, 0, 0, 0}; /* timed stays 0: a random action is the reference's */
     a.type = (int)ps_rng_int(rng, 0, 2);
     a.magnitude = (int)ps_rng_int(rng, 0, cfg->max_nodes - 1);
     a.refill = (int)ps_rng_int(rng, 0, 1);
