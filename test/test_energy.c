@@ -338,7 +338,9 @@ static void guard_case(int boot_hours) {
 /* A random stream of 1-2 node jobs in lower and higher queue slots on a
  * cluster with room for all of them; the policy keeps switching everything
  * off. Newer, smaller jobs in lower slots must not take the nodes switched
- * on for a due job: no completed job waits longer than the promise. */
+ * on for a due job: no completed job waits longer than the promise. With
+ * timed actions (job-timing's rule holding every job it can, over the
+ * synthetic daily prices) the promise holds too. */
 typedef struct random_jobs {
     ps_rng rng;
 } random_jobs;
@@ -356,8 +358,10 @@ static int random_next(void *state, int hour, ps_rng *rng, ps_rng *aux, ps_jobli
 }
 static const ps_job_source_ops RANDOM_OPS = {random_next, script_describe, script_free};
 
-static void test_guard_holds(int boot_hours) {
+/* Returns the started jobs' summed wait. */
+static int64_t test_guard_holds(int boot_hours, int timed) {
     ps_config c = tiny();
+    c.hold_price = 0;
     c.max_nodes = 16;
     c.max_queue_size = 16;
     c.guard_max_wait = 4;
@@ -371,10 +375,16 @@ static void test_guard_holds(int boot_hours) {
     ps_error err = {{0}};
     if (ps_env_create(&env, &spec, &err) != PS_OK) {
         CHECK(0);
-        return;
+        return 0;
     }
     ps_env_reset(&env, NULL, -1, NULL);
-    for (int t = 0; t < 600; t++) step(&env, 0, 16);
+    int held = 0;
+    for (int t = 0; t < 600; t++) {
+        ps_step_info in;
+        CHECK_INT(ps_env_step(&env, (ps_action){0, 15, 0, timed}, NULL, &in, &err), PS_OK);
+        held += in.guarded;
+    }
+    CHECK(held > 0);
     double q, max;
     ps_wait_quantiles(&env.agent.waits, NULL, 1.0, &q, &max);
     int64_t done = env.metrics.cum.agent.completed, late = ps_wait_count_above(&env.agent.waits, NULL, 4);
@@ -389,13 +399,16 @@ static void test_guard_holds(int boot_hours) {
         CHECK(max <= 4 + boot_hours);
     }
     CHECK_INT(ps_env_check_invariants(&env, &err), PS_OK);
+    int64_t wait = env.metrics.cum.agent.wait;
     ps_env_free(&env);
+    return wait;
 }
 
 static void test_guard(void) {
     guard_case(0);
     guard_case(1);
-    for (int b = 0; b <= 2; b++) test_guard_holds(b);
+    for (int b = 1; b <= 2; b++) test_guard_holds(b, 0);
+    CHECK(test_guard_holds(0, 1) > test_guard_holds(0, 0)); /* the rule held some jobs longer */
 }
 
 int main(void) {
