@@ -5,7 +5,7 @@ int ps_job_timing_hold(const float *window, int now, int duration, int slack, do
     if (duration < 1) return 0;
     int last = PS_PRICE_WINDOW - 1 - now, shift = duration % PS_PRICE_WINDOW;
     if (slack < last) last = slack;
-    double change = 0.0; /* cost of starting s hours later, less now's, per core-hour of power */
+    double change = 0.0; /* starting s hours later less starting now: EUR/MWh summed over the hours moved */
     for (int s = 1; s <= last; s++) {
         int t = now + s - 1;
         change += (double)window[(t + shift) % PS_PRICE_WINDOW] - (double)window[t];
