@@ -243,9 +243,13 @@ static void test_gate(void) {
 
 /* job_timing.h's rule by hand: a start s hours later skips the window's
  * hours now .. now+s-1 and runs s more from now+d on (mod 24). */
+static void flat_window(float *w) {
+    for (int i = 0; i < PS_PRICE_WINDOW; i++) w[i] = 50;
+}
+
 static void test_job_timing_rule(void) {
     float w[PS_PRICE_WINDOW];
-    for (int i = 0; i < PS_PRICE_WINDOW; i++) w[i] = 50;
+    flat_window(w);
     CHECK_INT(ps_job_timing_hold(w, 1, 1, 23, 0), 0); /* flat: nothing to gain */
     w[1] = 90, w[2] = 10;                              /* now dear, the next hour cheap */
     CHECK_INT(ps_job_timing_hold(w, 1, 1, 23, 0), 1);  /* s = 1: 10 - 90 */
@@ -260,7 +264,7 @@ static void test_job_timing_rule(void) {
     CHECK_INT(ps_job_timing_hold(w, 1, 2, 23, 39.9), 1);
     CHECK_INT(ps_job_timing_hold(w, 1, 2, 23, 40), 0);
     /* the slack limits the start: a cheap hour 5 h from now */
-    for (int i = 0; i < PS_PRICE_WINDOW; i++) w[i] = 50;
+    flat_window(w);
     w[6] = 10;
     CHECK_INT(ps_job_timing_hold(w, 1, 1, 4, 0), 0);
     CHECK_INT(ps_job_timing_hold(w, 1, 1, 5, 0), 1);
@@ -268,7 +272,7 @@ static void test_job_timing_rule(void) {
     CHECK_INT(ps_job_timing_hold(w, 0, 1, 6, 0), 1);
     CHECK_INT(ps_job_timing_hold(w, 0, 1, 5, 0), 0);
     /* starts stay in the window: hour 0 comes back only as the end of a run */
-    for (int i = 0; i < PS_PRICE_WINDOW; i++) w[i] = 50;
+    flat_window(w);
     w[0] = 10;
     CHECK_INT(ps_job_timing_hold(w, 1, 1, 30, 0), 0);
     CHECK_INT(ps_job_timing_hold(w, 1, 2, 30, 0), 1); /* s = 22: hours 23 and 24 (= 0) */
