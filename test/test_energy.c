@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "powersched/env.h"
+#include "powersched/job_timing.h"
 #include "powersched/reward.h"
 
 /* A job source that emits jobs[hour] (one job or none) each step. */
@@ -165,7 +166,8 @@ static int make_priced(ps_env *env, ps_config c, script *s, const float *prices,
 /* ps_action.timed: the env holds the jobs job_timing.h's rule holds, judged
  * on the window the action was decided on, with the guard's promise (24 h
  * without it) as the slack and --hold-price as the price on waiting. One
- * 1-hour job arrives in step 1; steps 1, 2, 3 bill 90, 10, 1, then 50. */
+ * 1-hour job arrives in step 1; steps 1, 2, 3 bill 90, 10, 1, then 50.
+ * Each level of timed applies the rule at its multiple of the price. */
 static void test_timed_scheduling(void) {
     float prices[48];
     for (int i = 0; i < 48; i++) prices[i] = 50;
@@ -180,6 +182,11 @@ static void test_timed_scheduling(void) {
         {1, 0, 9.5, 2}, /* -80 + 9.5 holds; -9 + 9.5 does not */
         {1, 0, 81, 1},  /* -80 + 81: not worth the hour */
         {1, 1, 0, 2},   /* the guard's 1-hour promise: due in step 2 */
+        /* the levels scale the hold price by 0, 0.5, 1.5 and 3 */
+        {2, 0, 9.5, 3},  /* 0: held twice */
+        {3, 0, 81, 2},   /* 40.5: -80 holds, -9 does not */
+        {4, 0, 60, 1},   /* 90: not worth the hour */
+        {6, 0, 9.5, 2},  /* 28.5: -80 holds, -9 does not */
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         ps_config c = tiny();
@@ -211,8 +218,8 @@ static void test_timed_scheduling(void) {
     script s = {{{0}}};
     ps_error err = {{0}};
     CHECK_INT(make(&env, tiny(), &s), PS_OK);
-    CHECK_INT(ps_env_step(&env, (ps_action){1, 0, 0, 2}, NULL, NULL, &err), PS_ERR);
-    CHECK_STR_CONTAINS(err.msg, "timed 0..1");
+    CHECK_INT(ps_env_step(&env, (ps_action){1, 0, 0, PS_TIMED_LEVELS + 1}, NULL, NULL, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "timed 0..6");
     ps_env_free(&env);
 }
 

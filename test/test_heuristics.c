@@ -232,12 +232,44 @@ static void test_gate(void) {
     CHECK_ACTION(ps_heuristic_gate(&h, s.obs, PS_GATE_SERVE, NULL), 2, 1);
     p[1] = p[2] = 5; /* now the cheapest 2 hours: price-aware serves */
     CHECK_ACTION(ps_heuristic_gate(&h, s.obs, PS_GATE_PRICE_AWARE, NULL), 2, 1);
-    CHECK_INT(ps_heuristic_timing_holds(&h, s.obs), 0); /* now is the cheapest hour for its 2 hours */
+    CHECK_INT(ps_heuristic_timing_holds(&h, s.obs, 1), 0); /* now is the cheapest hour for its 2 hours */
     ps_action a = ps_heuristic_gate(&h, s.obs, PS_GATE_JOB_TIMING, NULL);
     CHECK_ACTION(a, 2, 1); /* override-timing's fourth choice: job-timing's action, timed */
     CHECK_INT(a.timed, 1);
     p[1] = p[2] = 50, p[3] = 5; /* an hour later is cheaper by 45 EUR/MWh */
-    CHECK_INT(ps_heuristic_timing_holds(&h, s.obs), 1);
+    CHECK_INT(ps_heuristic_timing_holds(&h, s.obs, 1), 1);
+    ps_heuristic_free(&h);
+}
+
+/* The timing-levels encoding: job-timing at --hold-price 20 times 1, 0,
+ * 0.5, 1.5, 2, 3. One waiting 2-hour job on a cluster of 4 nodes, all
+ * off; an hour later saves 45 EUR/MWh. */
+static void test_timing_levels(void) {
+    scene s;
+    scene_init(&s, small());
+    for (int i = 0; i < 4; i++) node(&s, i, -1);
+    job(&s, 0, 2, 0, 1, 96);
+    float *p = s.obs + s.l.predicted_prices;
+    p[1] = p[2] = 50, p[3] = 5;
+    s.c.hold_price = 20;
+    ps_heuristic h = make(&s, ps_heuristic_config_default(PS_H_SLURM_SUSPEND));
+    int decides = -1;
+    const struct {
+        int timed, holds;
+    } cases[] = {{1, 1}, {2, 1}, {3, 1}, {4, 1}, {5, 1}, {6, 0}}; /* 20 * 2 = 40 < 45 < 20 * 3 = 60 */
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        CHECK_INT(ps_heuristic_timing_holds(&h, s.obs, cases[k].timed), cases[k].holds);
+        ps_action a = ps_heuristic_timing_level(&h, s.obs, cases[k].timed, &decides);
+        CHECK_INT(a.timed, cases[k].timed);
+        CHECK_INT(decides, 1);
+        if (cases[k].holds)
+            CHECK_ACTION(a, 1, 0); /* held: nothing comes on */
+        else
+            CHECK_ACTION(a, 2, 1); /* served: a node comes on for it */
+    }
+    p[3] = 50; /* no hour is cheaper: no level holds, the choice does not matter */
+    CHECK_ACTION(ps_heuristic_timing_level(&h, s.obs, 2, &decides), 2, 1);
+    CHECK_INT(decides, 0);
     ps_heuristic_free(&h);
 }
 
@@ -342,6 +374,7 @@ int main(void) {
     test_job_timing();
     test_decision_hour();
     test_gate();
+    test_timing_levels();
     test_config();
     return check_summary("test_heuristics");
 }

@@ -303,15 +303,15 @@ static void test_actions(void) {
     CHECK_INT(actions(TEMP("2,2147483647,1\n"), &p, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, ":1: action [2, 2147483647, 1, 0] out of range");
     ps_fixed_policy_free(&p);
-    CHECK_INT(actions(TEMP("1,0,1,2\n"), &p, &err), PS_ERR);
-    CHECK_STR_CONTAINS(err.msg, "timed 0..1");
+    CHECK_INT(actions(TEMP("1,0,1,7\n"), &p, &err), PS_ERR);
+    CHECK_STR_CONTAINS(err.msg, "timed 0..6");
     ps_fixed_policy_free(&p);
     CHECK_INT(actions(TEMP("1,0,1,0,1\n"), &p, &err), PS_ERR); /* five */
     CHECK_STR_CONTAINS(err.msg, ":1: expected three or four integers");
     ps_fixed_policy_free(&p);
-    CHECK_INT(actions(TEMP("1,0,1,1\n2,3,0\n"), &p, &err), PS_OK); /* a trace's a_timed, or none */
+    CHECK_INT(actions(TEMP("1,0,1,6\n2,3,0\n"), &p, &err), PS_OK); /* a trace's a_timed, or none */
     CHECK_INT(p.n_actions, 2);
-    if (p.n_actions == 2) CHECK(p.actions[0].timed == 1 && p.actions[1].timed == 0 && p.actions[1].magnitude == 3);
+    if (p.n_actions == 2) CHECK(p.actions[0].timed == 6 && p.actions[1].timed == 0 && p.actions[1].magnitude == 3);
     ps_fixed_policy_free(&p);
     char line[400];
     memset(line, ' ', sizeof line);

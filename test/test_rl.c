@@ -2968,6 +2968,22 @@ static void test_gate_action(void) {
     CHECK_INT(ps_trainer_env_action(&o.t, obs, (int[3]){PS_GATE_PRICE_AWARE, 0, 0}, NULL).timed, 0);
     CHECK(!strcmp(ps_action_name(PS_ACTION_OVERRIDE_TIMING), "override-timing"));
     run_free(&o);
+    /* timing-levels: [6, 1, 1], a new model prefers level 1, job-timing's own */
+    c.action = PS_ACTION_TIMING_LEVELS;
+    o.env = env_new(&spec);
+    fail_on(ps_trainer_create(&o.t, o.env, &c, hidden, 2, 5, &err), &err, "ps_trainer_create");
+    CHECK(o.t.policy.nvec[0] == 6 && o.t.policy.nvec[1] == 1 && o.t.policy.nvec[2] == 1);
+    CHECK_INT(ps_action_encoding(o.t.policy.nvec), PS_ACTION_TIMING_LEVELS);
+    bias = o.t.policy.w[ps_action_layer(&o.t.policy) + 1];
+    CHECK(bias[0] == PS_OVERRIDE_FOLLOW_BIAS && bias[1] == 0 && bias[5] == 0);
+    fail_on(ps_policy_act(&o.t.policy, obs, 1, NULL, follow, &lp, &v, &err), &err, "ps_policy_act");
+    CHECK_INT(follow[0], 0);
+    CHECK_NEAR(lp, log(exp(2.0) / (5 + exp(2.0))), 0.02);
+    CHECK_INT(ps_trainer_env_action(&o.t, obs, follow, NULL).timed, 1);
+    CHECK_INT(ps_trainer_env_action(&o.t, obs, (int[3]){5, 0, 0}, NULL).timed, 6);
+    CHECK(!strcmp(ps_action_name(PS_ACTION_TIMING_LEVELS), "timing-levels"));
+    CHECK_INT(ps_action_parse("timing-levels"), PS_ACTION_TIMING_LEVELS);
+    run_free(&o);
     run_free(&g);
     unlink(path);
     remove_session(&s, base);

@@ -413,7 +413,7 @@ expect_error "$out/bad" "--render: 'bogus'" --session x --render bogus
 expect_error "$out/bad" "--seed-sweep requires --seed" --session x --seed-sweep
 expect_error "$out/bad" "--net-arch: '0'" --session x --net-arch 0 --seed 1
 expect_error "$out/bad" "--obs-scale: 'z' is not none, bounds, summary or shape" --session x --obs-scale z --seed 1
-expect_error "$out/bad" "--action: 'z' is not nodes, gate, override or override-timing" --session x --action z --seed 1
+expect_error "$out/bad" "--action: 'z' is not nodes, gate, override, override-timing or timing-levels" --session x --action z --seed 1
 expect_error "$out/bad" "--wait-cost needs --reward cost" --session x --wait-cost 0.1 --seed 1
 expect_error "$out/bad" "--net-arch: 'x'" --session x --net-arch x --seed 1
 expect_error "$out/bad" "--net-arch: '64,,64'" --session x --net-arch 64,,64 --seed 1

@@ -44,10 +44,11 @@ ps_env_spec ps_env_spec_default(void);
 
 /* [action_type, magnitude, do_refill]: type 0 off / 1 keep / 2 on,
  * magnitude+1 nodes (0..max_nodes-1), refill 0/1 (spec 2.3). timed (beyond
- * the reference, 0 in it): 1 starts only the waiting jobs the job-timing
- * rule (job_timing.h) does not hold, judged on the price window of the last
- * observation, each with its slack to the guard's promise (24 h without
- * the guard) less the boot time; jobs due under the guard start regardless. */
+ * the reference, 0 in it): 1..PS_TIMED_LEVELS starts only the waiting jobs
+ * the job-timing rule (job_timing.h) does not hold at that level's hold
+ * price, judged on the price window of the last observation, each with its
+ * slack to the guard's promise (24 h without the guard) less the boot
+ * time; jobs due under the guard start regardless. */
 typedef struct ps_action {
     int type, magnitude, refill;
     int timed;

@@ -86,8 +86,14 @@ ps_action ps_heuristic_act(ps_heuristic *h, const float *obs);
  * step, as ps_heuristic_act. */
 enum { PS_GATE_HOLD, PS_GATE_SERVE, PS_GATE_PRICE_AWARE, PS_GATE_JOB_TIMING };
 ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int choice, int *decides);
-/* How many waiting jobs of obs job-timing's rule holds now (the JOB_TIMING
- * choice then matters even where *decides says the others do not). */
-int ps_heuristic_timing_holds(const ps_heuristic *h, const float *obs);
+/* How many waiting jobs of obs job-timing's rule holds now at ps_action
+ * level timed (job_timing.h; the JOB_TIMING choice, level 1, then matters
+ * even where *decides says the others do not). */
+int ps_heuristic_timing_holds(const ps_heuristic *h, const float *obs, int timed);
+/* The timing-levels encoding (train --action timing-levels): job-timing's
+ * action at level timed (1..PS_TIMED_LEVELS), its nodes planned for the
+ * jobs that level serves. *decides (may be NULL): some levels hold jobs
+ * that others start. Call it every step, as ps_heuristic_act. */
+ps_action ps_heuristic_timing_level(ps_heuristic *h, const float *obs, int timed, int *decides);
 
 #endif

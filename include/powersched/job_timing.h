@@ -28,4 +28,11 @@
  * within the window. Returns 1 to hold the job this hour. */
 int ps_job_timing_hold(const float *window, int now, int duration, int slack, double hold_price);
 
+/* ps_action.timed's levels: timed k (1..PS_TIMED_LEVELS) applies the rule
+ * at hold_price times the k-th of 1, 0, 0.5, 1.5, 2, 3, so timed 1 is the
+ * job-timing policy's own and the others let a learned policy (train
+ * --action timing-levels) hold more or less eagerly hour by hour. */
+#define PS_TIMED_LEVELS 6
+double ps_timed_hold_price(int timed, double hold_price);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "powersched/job_timing.h"
 #include "powersched/scenario_options.h"
 
 #define CMD "checkenv"
@@ -64,7 +65,7 @@ static void check_spaces(checker *ck, const ps_env *env) {
 
 static void check_actions(checker *ck, ps_env *env, float *obs) {
     const ps_action bad[] = {{3, 0, 0, 0}, {-1, 0, 0, 0}, {0, env->cfg.max_nodes, 0, 0}, {0, -1, 0, 0}, {0, 0, 2, 0},
-                             {0, 0, -1, 0}, {1, 0, 0, 2}};
+                             {0, 0, -1, 0}, {1, 0, 0, PS_TIMED_LEVELS + 1}, {1, 0, 0, -1}};
     int64_t before = env->current_step;
     int rejected = 0;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

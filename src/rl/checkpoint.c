@@ -409,7 +409,7 @@ static void copy_tensors(const ps_zip_entry *e, int n, ps_trainer *t, int with_m
 
 /* The option words of the PS_OBS_SCALE_* and PS_ACTION_* modes, by value. */
 static const char *const OBS_SCALE_NAMES[] = {"none", "bounds", "summary", "shape"};
-static const char *const ACTION_NAMES[] = {"nodes", "gate", "override", "override-timing"};
+static const char *const ACTION_NAMES[] = {"nodes", "gate", "override", "override-timing", "timing-levels"};
 #define N_NAMES(a) ((int)(sizeof(a) / sizeof *(a)))
 
 static int index_of(const char *const *names, int n, const char *name) {

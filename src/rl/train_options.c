@@ -44,7 +44,9 @@ void ps_train_flags_options(ps_train_flags *f, ps_optset *set) {
          "nodes (the reference: off/keep/on x nodes, refill) | gate: the policy only says whether waiting work starts "
          "this hour or is held; nodes follow slurm-suspend, work due by --max-wait (24 h without it) starts anyway "
          "| override: hold, serve or price-aware's choice, which a new model starts out preferring "
-         "| override-timing: the same with job-timing's action as a fourth choice, the one preferred (new models)", 0, 0},
+         "| override-timing: the same with job-timing's action as a fourth choice, the one preferred (new models) "
+         "| timing-levels: job-timing's action at one of six prices on waiting (--hold-price times 1, 0, 0.5, 1.5, 2, "
+         "3), the first preferred (new models)", 0, 0},
         {"--device", OPT_STRING, &f->device, "D", "auto | cpu | cuda (this build: CPU only)", 0, 0},
         {"--render", OPT_STRING, &f->render, "MODE", "none | human (a line per step, a plot per episode)", 0, 0},
         {"--init-from", OPT_STRING, &f->init_from, "SESSION[/STEPS]",
@@ -79,7 +81,8 @@ int ps_train_flags_check(ps_train_flags *f, ps_error *err) {
     if (f->obs_scale_mode < 0)
         return ps_error_set(err, "--obs-scale: '%s' is not none, bounds, summary or shape", f->obs_scale);
     f->action_mode = ps_action_parse(f->action);
-    if (f->action_mode < 0) return ps_error_set(err, "--action: '%s' is not nodes, gate, override or override-timing", f->action);
+    if (f->action_mode < 0) return ps_error_set(err, "--action: '%s' is not nodes, gate, override, override-timing or timing-levels",
+                                              f->action);
     if (strcmp(f->device, "auto") && strcmp(f->device, "cpu") && strcmp(f->device, "cuda"))
         return ps_error_set(err, "--device: '%s' is not auto, cpu or cuda", f->device);
     if (!strcmp(f->device, "cuda"))

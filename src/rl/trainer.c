@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "powersched/job_timing.h"
 #include "tensors.h"
 
 /* slurm-suspend's node rules, holding work at most the guard's promise
@@ -15,21 +16,30 @@ static int gate_create(ps_heuristic *h, const ps_config *cluster, ps_error *err)
     return ps_heuristic_create(h, &hc, cluster, err);
 }
 
-int ps_action_encoding(const int nvec[3]) {
-    if (nvec[1] != 1 || nvec[2] != 1) return PS_ACTION_NODES;
-    switch (nvec[0]) {
-    case 2: return PS_ACTION_GATE;
-    case 3: return PS_ACTION_OVERRIDE;
-    case 4: return PS_ACTION_OVERRIDE_TIMING;
-    default: return PS_ACTION_NODES;
+/* The choices of a gate-like encoding's one head; 0 for NODES or unknown. */
+static int gate_choices(int action) {
+    switch (action) {
+    case PS_ACTION_GATE: return 2;
+    case PS_ACTION_OVERRIDE: return 3;
+    case PS_ACTION_OVERRIDE_TIMING: return 4;
+    case PS_ACTION_TIMING_LEVELS: return PS_TIMED_LEVELS;
+    default: return 0;
     }
 }
 
+int ps_action_encoding(const int nvec[3]) {
+    if (nvec[1] != 1 || nvec[2] != 1) return PS_ACTION_NODES;
+    for (int e = PS_ACTION_GATE; e <= PS_ACTION_TIMING_LEVELS; e++)
+        if (gate_choices(e) == nvec[0]) return e;
+    return PS_ACTION_NODES;
+}
+
 ps_action ps_trainer_env_action(ps_trainer *t, const float *obs, const int a[3], int *decides) {
+    if (t->ppo.action == PS_ACTION_TIMING_LEVELS) return ps_heuristic_timing_level(&t->gate, obs, a[0] + 1, decides);
     if (t->ppo.action != PS_ACTION_NODES) {
         ps_action act = ps_heuristic_gate(&t->gate, obs, a[0], decides);
         if (t->ppo.action == PS_ACTION_OVERRIDE_TIMING && decides && !*decides)
-            *decides = ps_heuristic_timing_holds(&t->gate, obs) > 0;
+            *decides = ps_heuristic_timing_holds(&t->gate, obs, 1) > 0;
         return act;
     }
     if (decides) *decides = 1;
@@ -41,11 +51,10 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
     memset(t, 0, sizeof *t);
     t->env = env;
     t->ppo = *ppo;
-    int gate = ppo->action == PS_ACTION_GATE || ppo->action == PS_ACTION_OVERRIDE ||
-               ppo->action == PS_ACTION_OVERRIDE_TIMING;
-    if (ppo->action != PS_ACTION_NODES && !gate) return ps_error_set(err, "unknown action encoding %d", ppo->action);
-    int nvec[3] = {3, env->cfg.max_nodes, 2};
-    if (gate) memcpy(nvec, (int[3]){ppo->action + 1, 1, 1}, sizeof nvec); /* 2, 3 or 4 choices */
+    int choices = gate_choices(ppo->action);
+    if (ppo->action != PS_ACTION_NODES && !choices) return ps_error_set(err, "unknown action encoding %d", ppo->action);
+    int nvec[3] = {3, env->cfg.max_nodes, 2}, gate = choices > 0;
+    if (gate) memcpy(nvec, (int[3]){choices, 1, 1}, sizeof nvec);
     int D = ps_env_obs_size(env);
     if (gate && gate_create(&t->gate, &env->cfg, err) != PS_OK) return PS_ERR;
     ps_rng_seed(&t->shuffle_rng, seed, 4);
@@ -61,6 +70,8 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
         p->w[ps_action_layer(p) + 1][PS_GATE_PRICE_AWARE] = PS_OVERRIDE_FOLLOW_BIAS;
     if (ppo->action == PS_ACTION_OVERRIDE_TIMING) /* ... or job-timing */
         p->w[ps_action_layer(p) + 1][PS_GATE_JOB_TIMING] = PS_OVERRIDE_FOLLOW_BIAS;
+    if (ppo->action == PS_ACTION_TIMING_LEVELS) /* ... or job-timing's own level */
+        p->w[ps_action_layer(p) + 1][0] = PS_OVERRIDE_FOLLOW_BIAS;
     int rc = ps_adam_create(&t->opt, p->w, p->numel, p->n_params, ppo->learning_rate, ppo->adam_beta1,
                             ppo->adam_beta2, ppo->adam_eps, err);
     for (int net = 0; net < 2 && rc == PS_OK; net++)

@@ -23,9 +23,14 @@
  * - OVERRIDE_TIMING (--action override-timing): MultiDiscrete([4, 1, 1]):
  *   the same with a fourth choice, job-timing's action (heuristics.h), which
  *   a new model starts out preferring (e^2 / (e^2 + 3) = 0.71).
+ * - TIMING_LEVELS (--action timing-levels): MultiDiscrete([6, 1, 1]):
+ *   job-timing's action at ps_action.timed level choice + 1 (job_timing.h:
+ *   the hold price times 1, 0, 0.5, 1.5, 2 or 3), so the policy only makes
+ *   the rule hold more or less eagerly; a new model starts out preferring
+ *   choice 0, job-timing itself (e^2 / (e^2 + 5) = 0.60).
  * A checkpoint's nvec says which: [2, 1, 1] is GATE, [3, 1, 1] OVERRIDE,
- * [4, 1, 1] OVERRIDE_TIMING. */
-enum { PS_ACTION_NODES, PS_ACTION_GATE, PS_ACTION_OVERRIDE, PS_ACTION_OVERRIDE_TIMING };
+ * [4, 1, 1] OVERRIDE_TIMING, [6, 1, 1] TIMING_LEVELS. */
+enum { PS_ACTION_NODES, PS_ACTION_GATE, PS_ACTION_OVERRIDE, PS_ACTION_OVERRIDE_TIMING, PS_ACTION_TIMING_LEVELS };
 #define PS_OVERRIDE_FOLLOW_BIAS 2.0f
 
 /* Called by learn(); any may be NULL. num_timesteps counts the step just

@@ -443,17 +443,24 @@ static ps_action guard(const ps_env *env, ps_action a, int64_t now, int *changed
 
 static int valid_action(const ps_env *env, ps_action a) {
     return a.type >= 0 && a.type <= 2 && a.magnitude >= 0 && a.magnitude < env->cfg.max_nodes &&
-           (a.refill == 0 || a.refill == 1) && (a.timed == 0 || a.timed == 1);
+           (a.refill == 0 || a.refill == 1) && a.timed >= 0 && a.timed <= PS_TIMED_LEVELS;
 }
 
 /* ps_action.timed: the job-timing rule on the window the action was
- * decided on; the hour decided is window[1] (window[0] with decision-hour
- * billing, whose window starts at the billed hour). */
+ * decided on, at the hold price of its level; the hour decided is
+ * window[1] (window[0] with decision-hour billing, whose window starts at
+ * the billed hour). */
+typedef struct timing_hold {
+    const ps_env *env;
+    double hold_price;
+} timing_hold;
+
 static int timing_holds(const void *ctx, const ps_job *j) {
-    const ps_env *env = ctx;
-    const ps_config *c = &env->cfg;
+    const timing_hold *t = ctx;
+    const ps_config *c = &t->env->cfg;
     int promise = (c->guard_max_wait > 0 ? c->guard_max_wait : PS_JOB_TIMING_MAX_WAIT) - c->node_boot_hours;
-    return ps_job_timing_hold(env->seen_prices, env->prices.decision_hour ? 0 : 1, j->duration, promise - j->age, c->hold_price);
+    return ps_job_timing_hold(t->env->seen_prices, t->env->prices.decision_hour ? 0 : 1, j->duration,
+                              promise - j->age, t->hold_price);
 }
 
 static void new_job_sums(const ps_joblist *l, ps_step_info *in) {
@@ -498,7 +505,8 @@ static int agent_step(ps_env *env, ps_action a, int64_t now, ps_step_info *in, s
     in->dropped = dropped + acc->rejected;
     /* with the guard, due jobs are placed first, on the nodes it switched on for them */
     int launched = env->cfg.guard_max_wait > 0 ? ps_side_schedule_due(s, now, guard_due(&env->cfg), &env->next_job_id) : 0;
-    ps_hold timing = {timing_holds, env};
+    timing_hold level = {env, ps_timed_hold_price(a.timed, env->cfg.hold_price)};
+    ps_hold timing = {timing_holds, &level};
     const ps_hold *hold = a.timed ? &timing : NULL;
     if (launched >= 0) {
         int first = ps_side_schedule_held(s, now, 0, hold, &env->next_job_id);
@@ -621,7 +629,8 @@ static int64_t begin_step(ps_env *env, ps_step_info *in) {
 int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_error *err) {
     if (!valid_action(env, a))
         return ps_error_set(err, "invalid action [%d, %d, %d] (timed %d): expected type 0..2, magnitude 0..%d, "
-                            "refill 0..1, timed 0..1", a.type, a.magnitude, a.refill, a.timed, env->cfg.max_nodes - 1);
+                            "refill 0..1, timed 0..%d", a.type, a.magnitude, a.refill, a.timed, env->cfg.max_nodes - 1,
+                            PS_TIMED_LEVELS);
     ps_step_info local, *in = info ? info : &local;
     memset(in, 0, sizeof *in);
     step_acc acc;

@@ -169,9 +169,9 @@ static ps_action price_aware(const ps_heuristic *h, const view *v, const float *
 }
 
 /* The queue's part of the view over the jobs the job-timing rule starts
- * now (each an hour older when the env schedules it); returns how many it
- * holds. */
-static int see_served(const ps_heuristic *h, const float *obs, view *v) {
+ * now at hold_price (each an hour older when the env schedules it);
+ * returns how many it holds. */
+static int see_served(const ps_heuristic *h, const float *obs, double hold_price, view *v) {
     int decision = h->cluster.contract.price_timing == PS_PRICE_TIMING_DECISION, held = 0;
     int promise = h->cfg.max_wait - h->cluster.node_boot_hours;
     const float *q = obs + h->layout.job_queue, *prices = obs + h->layout.predicted_prices;
@@ -180,7 +180,7 @@ static int see_served(const ps_heuristic *h, const float *obs, view *v) {
     v->oldest = -1;
     for (int s = 0; s < h->cluster.max_queue_size; s++, q += 4) {
         if (q[0] <= 0.0f) continue;
-        if (ps_job_timing_hold(prices, decision ? 0 : 1, (int)q[0], promise - ((int)q[1] + 1), h->cluster.hold_price))
+        if (ps_job_timing_hold(prices, decision ? 0 : 1, (int)q[0], promise - ((int)q[1] + 1), hold_price))
             held++;
         else
             see_job(v, q);
@@ -192,15 +192,15 @@ static int see_served(const ps_heuristic *h, const float *obs, view *v) {
  * the others (timed); the nodes follow slurm-suspend for the jobs served,
  * and while some are held, idle nodes they do not need go off at once, as
  * price-aware's holding hours. */
-static ps_action job_timing(const ps_heuristic *h, const float *obs, const view *v) {
+static ps_action job_timing(const ps_heuristic *h, const float *obs, const view *v, int timed) {
     view served = *v;
-    int held = see_served(h, obs, &served);
+    int held = see_served(h, obs, ps_timed_hold_price(timed, h->cluster.hold_price), &served);
     ps_action a = power_for_work(h, &served);
     if (a.type != 2) {
         int64_t spare = served.idle - nodes_for_work(h, &served);
         a = held ? suspend(h, spare > 0 ? (int)spare : 0, served.on) : slurm_suspend(h, &served);
     }
-    a.timed = 1;
+    a.timed = timed;
     return a;
 }
 
@@ -234,10 +234,27 @@ static const float *price_window(const ps_heuristic *h, const float *obs) {
     return obs + h->layout.predicted_prices - decision;
 }
 
-int ps_heuristic_timing_holds(const ps_heuristic *h, const float *obs) {
+int ps_heuristic_timing_holds(const ps_heuristic *h, const float *obs, int timed) {
     view v;
     memset(&v, 0, sizeof v);
-    return see_served(h, obs, &v);
+    return see_served(h, obs, ps_timed_hold_price(timed, h->cluster.hold_price), &v);
+}
+
+/* The levels hold nested sets of jobs (a lower price on waiting holds
+ * every job a higher one does), so they differ iff the extremes do. */
+ps_action ps_heuristic_timing_level(ps_heuristic *h, const float *obs, int timed, int *decides) {
+    if (decides) {
+        double lo = ps_timed_hold_price(1, h->cluster.hold_price), hi = lo;
+        for (int k = 2; k <= PS_TIMED_LEVELS; k++) {
+            double p = ps_timed_hold_price(k, h->cluster.hold_price);
+            lo = p < lo ? p : lo, hi = p > hi ? p : hi;
+        }
+        view v;
+        memset(&v, 0, sizeof v);
+        *decides = see_served(h, obs, lo, &v) != see_served(h, obs, hi, &v);
+    }
+    view v = see(h, obs);
+    return remember(h, job_timing(h, obs, &v, timed));
 }
 
 ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int choice, int *decides) {
@@ -246,7 +263,7 @@ ps_action ps_heuristic_gate(ps_heuristic *h, const float *obs, int choice, int *
     int forced = v.oldest < 0 || must_start(h, &v);
     if (decides) *decides = !forced && !same_action(run, wait);
     if (choice == PS_GATE_PRICE_AWARE) return remember(h, price_aware(h, &v, price_window(h, obs)));
-    if (choice == PS_GATE_JOB_TIMING) return remember(h, job_timing(h, obs, &v));
+    if (choice == PS_GATE_JOB_TIMING) return remember(h, job_timing(h, obs, &v, 1));
     return remember(h, choice == PS_GATE_SERVE || forced ? run : wait);
 }
 
@@ -259,7 +276,7 @@ ps_action ps_heuristic_act(ps_heuristic *h, const float *obs) {
     case PS_H_SLURM_SUSPEND: a = slurm_suspend(h, &v); break;
     case PS_H_PRICE_THRESHOLD: a = price_threshold(h, &v, prices); break;
     case PS_H_PRICE_AWARE: a = price_aware(h, &v, prices); break;
-    case PS_H_JOB_TIMING: a = job_timing(h, obs, &v); break;
+    case PS_H_JOB_TIMING: a = job_timing(h, obs, &v, 1); break;
     }
     return remember(h, a);
 }

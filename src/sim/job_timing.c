@@ -13,3 +13,8 @@ int ps_job_timing_hold(const float *window, int now, int duration, int slack, do
     }
     return 0;
 }
+
+double ps_timed_hold_price(int timed, double hold_price) {
+    static const double scale[PS_TIMED_LEVELS] = {1.0, 0.0, 0.5, 1.5, 2.0, 3.0};
+    return timed >= 1 && timed <= PS_TIMED_LEVELS ? hold_price * scale[timed - 1] : hold_price;
+}
