@@ -173,6 +173,25 @@ for mode in "" --sample-actions; do
 done
 grep_in "$g/eval--sample-actions.out" "actions sampled from the policy"
 check "sampled evaluation has its own folder" test -d "$g/sessions/s/plots-eval/m128-sampled_e0p7_p0p2_i0p1_ja0"
+# --action timing-levels: the checkpoint records nvec [6, 1, 1], and
+# evaluation acts through job-timing's levels: every step of its trace is
+# timed at a level 1..6
+tl=$out/levels
+train "$tl" 0 --session s --iteration-steps 128 --iter-limit 1 --seed 3 --net-arch 16 --action timing-levels \
+    --n-steps 128 --batch-size 64
+grep_in "$tl/stdout" "action encoding timing-levels"
+grep_in "$tl/sessions/s/config.json" '"action":[[:space:]]*"timing-levels"'
+if [ $have_unzip = 1 ]; then
+    unzip -p "$tl/sessions/s/models/$prefix/128.zip" config.json | tr -d ' \n\t' > "$tl/config.json" 2>&1
+    grep_in "$tl/config.json" '"nvec":\[6,1,1\]'
+fi
+n=$((n + 1))
+(cd "$tl" && "$ps" evaluate-savings --session s --eval-months 0.5 --compare none --trace trace.csv > eval.out 2>&1) ||
+    fail "evaluate-savings of the timing-levels model failed: $(tail -n 2 "$tl/eval.out")"
+n=$((n + 1))
+levels=$(awk -F, 'NR == 1 { if ($NF != "a_timed") print "no a_timed column"; next }
+                  $NF < 1 || $NF > 6 { bad++ } END { print bad + 0, NR - 1 }' "$tl/trace.csv")
+[ "$levels" = "0 336" ] || fail "timing-levels trace: want 0 untimed of 336 steps, got '$levels'"
 # a gate network cannot start a nodes model
 train "$g/init" fail --session t --iteration-steps 128 --iter-limit 1 --seed 3 --net-arch 16 \
     --init-from "$g/sessions/s/models/$prefix/128.zip"
