@@ -185,6 +185,8 @@ if [ $have_unzip = 1 ]; then
     unzip -p "$tl/sessions/s/models/$prefix/128.zip" config.json | tr -d ' \n\t' > "$tl/config.json" 2>&1
     grep_in "$tl/config.json" '"nvec":\[6,1,1\]'
 fi
+train "$tl/zero" fail --session z --iteration-steps 128 --iter-limit 1 --seed 3 --action timing-levels --hold-price 0
+grep_in "$tl/zero/stderr" "needs --hold-price above 0"
 n=$((n + 1))
 (cd "$tl" && "$ps" evaluate-savings --session s --eval-months 0.5 --compare none --trace trace.csv > eval.out 2>&1) ||
     fail "evaluate-savings of the timing-levels model failed: $(tail -n 2 "$tl/eval.out")"

@@ -53,6 +53,8 @@ int ps_trainer_create(ps_trainer *t, ps_env *env, const ps_ppo_config *ppo, cons
     t->ppo = *ppo;
     int choices = gate_choices(ppo->action);
     if (ppo->action != PS_ACTION_NODES && !choices) return ps_error_set(err, "unknown action encoding %d", ppo->action);
+    if (ppo->action == PS_ACTION_TIMING_LEVELS && !(env->cfg.hold_price > 0)) /* all levels would be one */
+        return ps_error_set(err, "--action timing-levels needs --hold-price above 0: its levels are multiples of it");
     int nvec[3] = {3, env->cfg.max_nodes, 2}, gate = choices > 0;
     if (gate) memcpy(nvec, (int[3]){choices, 1, 1}, sizeof nvec);
     int D = ps_env_obs_size(env);
