@@ -2860,6 +2860,29 @@ static int resume_into(run *r, const ps_scenario_spec *spec, const ps_session *s
  * ps_heuristic_gate turns into the env's action; the encoding travels in the
  * checkpoint's nvec, so evaluation and a resume take the checkpoint's, and
  * --init-from refuses a network of the other encoding by name. */
+/* A new model of encoding c->action on o: heads [choices, 1, 1], the bias
+ * +PS_OVERRIDE_FOLLOW_BIAS on the preferred choice only, which its most
+ * likely action takes with about that probability (the weights add little
+ * to the bias at first). Returns the choice taken on obs. */
+static int new_follower(run *o, const ps_scenario_spec *spec, const ps_ppo_config *c, const float *obs, int choices,
+                        int preferred) {
+    ps_error err;
+    const int hidden[2] = {16, 16};
+    o->env = env_new(spec);
+    fail_on(ps_trainer_create(&o->t, o->env, c, hidden, 2, 5, &err), &err, "ps_trainer_create");
+    const int *nvec = o->t.policy.nvec;
+    CHECK(nvec[0] == choices && nvec[1] == 1 && nvec[2] == 1);
+    CHECK_INT(ps_action_encoding(nvec), c->action);
+    const float *bias = o->t.policy.w[ps_action_layer(&o->t.policy) + 1];
+    for (int k = 0; k < choices; k++) CHECK(bias[k] == (k == preferred ? PS_OVERRIDE_FOLLOW_BIAS : 0.0f));
+    int a[3];
+    double lp, v;
+    fail_on(ps_policy_act(&o->t.policy, obs, 1, NULL, a, &lp, &v, &err), &err, "ps_policy_act");
+    CHECK_INT(a[0], preferred);
+    CHECK_NEAR(lp, log(exp(2.0) / (choices - 1 + exp(2.0))), 0.02);
+    return a[0];
+}
+
 static void test_gate_action(void) {
     ps_scenario_spec spec = tiny_spec(3, 21);
     spec.cfg.guard_max_wait = 6; /* the gate holds work at most the guard's promise */
@@ -2940,45 +2963,19 @@ static void test_gate_action(void) {
     run_free(&res);
     /* override: [3, 1, 1], a new model prefers price-aware's choice */
     run o;
-    o.env = env_new(&spec);
     c.action = PS_ACTION_OVERRIDE;
-    fail_on(ps_trainer_create(&o.t, o.env, &c, hidden, 2, 5, &err), &err, "ps_trainer_create");
-    CHECK(o.t.policy.nvec[0] == 3 && o.t.policy.nvec[1] == 1 && o.t.policy.nvec[2] == 1);
-    CHECK_INT(ps_action_encoding(o.t.policy.nvec), PS_ACTION_OVERRIDE);
-    const float *bias = o.t.policy.w[ps_action_layer(&o.t.policy) + 1];
-    CHECK(bias[0] == 0 && bias[1] == 0 && bias[2] == PS_OVERRIDE_FOLLOW_BIAS);
-    int follow[3];
-    double lp, v;
-    fail_on(ps_policy_act(&o.t.policy, obs, 1, NULL, follow, &lp, &v, &err), &err, "ps_policy_act");
-    CHECK_INT(follow[0], PS_GATE_PRICE_AWARE);
-    CHECK_NEAR(lp, log(exp(2.0) / (2 + exp(2.0))), 0.02); /* the weights add little to the bias at first */
+    new_follower(&o, &spec, &c, obs, 3, PS_GATE_PRICE_AWARE);
     run_free(&o);
     /* override-timing: [4, 1, 1], a new model prefers job-timing's choice */
     c.action = PS_ACTION_OVERRIDE_TIMING;
-    o.env = env_new(&spec);
-    fail_on(ps_trainer_create(&o.t, o.env, &c, hidden, 2, 5, &err), &err, "ps_trainer_create");
-    CHECK(o.t.policy.nvec[0] == 4 && o.t.policy.nvec[1] == 1 && o.t.policy.nvec[2] == 1);
-    CHECK_INT(ps_action_encoding(o.t.policy.nvec), PS_ACTION_OVERRIDE_TIMING);
-    bias = o.t.policy.w[ps_action_layer(&o.t.policy) + 1];
-    CHECK(bias[0] == 0 && bias[1] == 0 && bias[2] == 0 && bias[3] == PS_OVERRIDE_FOLLOW_BIAS);
-    fail_on(ps_policy_act(&o.t.policy, obs, 1, NULL, follow, &lp, &v, &err), &err, "ps_policy_act");
-    CHECK_INT(follow[0], PS_GATE_JOB_TIMING);
-    CHECK_NEAR(lp, log(exp(2.0) / (3 + exp(2.0))), 0.02);
+    int follow[3] = {new_follower(&o, &spec, &c, obs, 4, PS_GATE_JOB_TIMING), 0, 0};
     CHECK_INT(ps_trainer_env_action(&o.t, obs, follow, NULL).timed, 1);
     CHECK_INT(ps_trainer_env_action(&o.t, obs, (int[3]){PS_GATE_PRICE_AWARE, 0, 0}, NULL).timed, 0);
     CHECK(!strcmp(ps_action_name(PS_ACTION_OVERRIDE_TIMING), "override-timing"));
     run_free(&o);
     /* timing-levels: [6, 1, 1], a new model prefers level 1, job-timing's own */
     c.action = PS_ACTION_TIMING_LEVELS;
-    o.env = env_new(&spec);
-    fail_on(ps_trainer_create(&o.t, o.env, &c, hidden, 2, 5, &err), &err, "ps_trainer_create");
-    CHECK(o.t.policy.nvec[0] == 6 && o.t.policy.nvec[1] == 1 && o.t.policy.nvec[2] == 1);
-    CHECK_INT(ps_action_encoding(o.t.policy.nvec), PS_ACTION_TIMING_LEVELS);
-    bias = o.t.policy.w[ps_action_layer(&o.t.policy) + 1];
-    CHECK(bias[0] == PS_OVERRIDE_FOLLOW_BIAS && bias[1] == 0 && bias[5] == 0);
-    fail_on(ps_policy_act(&o.t.policy, obs, 1, NULL, follow, &lp, &v, &err), &err, "ps_policy_act");
-    CHECK_INT(follow[0], 0);
-    CHECK_NEAR(lp, log(exp(2.0) / (5 + exp(2.0))), 0.02);
+    follow[0] = new_follower(&o, &spec, &c, obs, 6, 0);
     CHECK_INT(ps_trainer_env_action(&o.t, obs, follow, NULL).timed, 1);
     CHECK_INT(ps_trainer_env_action(&o.t, obs, (int[3]){5, 0, 0}, NULL).timed, 6);
     CHECK(!strcmp(ps_action_name(PS_ACTION_TIMING_LEVELS), "timing-levels"));
