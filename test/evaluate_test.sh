@@ -94,6 +94,11 @@ sed 's/,60\./,61./' prices.csv > prices2.csv
     --jobs-exact-replay > model2.out 2>&1 || fail "evaluate on other prices: $(tail -3 model2.out)"
 check grep -q 'warning: --prices differs from the model' model2.out
 check test "$(ls -d sessions/m/plots-eval/m128_e0p7_p0p2_i0p1_ja0_in-* | wc -l)" -eq 2
+# Another setting than the model's training: a warning naming both values, and another folder.
+"$ps" evaluate-savings --session m --eval-months 1 --compare none $data --job-arrival-scale 2 > model3.out 2>&1 ||
+    fail "evaluate at another arrival scale: $(tail -3 model3.out)"
+check grep -q "warning: --job-arrival-scale is 2 in this run, 1 in the model's training" model3.out
+check test "$(ls -d sessions/m/plots-eval/m128_e0p7_p0p2_i0p1_ja0_in-* | wc -l)" -eq 3
 # Baseline columns (3, 4, 6, 7) do not depend on the policy.
 cut -d, -f3,4,6,7 "$mdir/episodes.csv" > base_model.txt
 cut -d, -f3,4,6,7 "$dir/episodes.csv" > base_heur.txt

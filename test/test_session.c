@@ -10,6 +10,7 @@
 #include "check.h"
 #include "powersched/io.h"
 #include "powersched/plot.h"
+#include "powersched/policy_options.h"
 #include "powersched/provenance.h"
 #include "powersched/scenario_options.h"
 #include "powersched/session.h"
@@ -118,6 +119,70 @@ static void test_config_json(void) {
     cJSON_Delete(j);
     free(text);
     CHECK(unlink(path) == 0 && unlink(prices) == 0 && rmdir(s.root) == 0 && rmdir(dir) == 0);
+}
+
+/* Provenance of an evaluation's settings: --prices logic is an input named
+ * by its text; options away from their defaults are warned about against
+ * the model's config.json options and change the folder tag, while a run on
+ * defaults keeps the tag it had before settings were tagged. */
+static void test_scenario_provenance(void) {
+    ps_sim_flags f;
+    ps_sim_flags_init(&f);
+    ps_heuristic_config h = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
+    ps_optset set;
+    ps_optset_init(&set);
+    ps_sim_flags_options(&f, &set);
+    ps_heuristic_options(&h, &set);
+    char *argv[] = {"--prices", "logic", "--job-arrival-scale", "2", "--reward", "cost", "--suspend-time", "3"};
+    int help = 0;
+    ps_error err;
+    CHECK_INT(ps_optset_parse(&set, PS_COUNT(argv), argv, &help, &err), PS_OK);
+    cJSON *same = ps_provenance_json(&f, &err), *model = cJSON_CreateObject(); /* as config.json has them */
+    cJSON_AddItemToObject(model, "options", ps_optset_json_groups(&set, NULL, 0));
+    cJSON_AddItemToObject(model, "inputs", cJSON_Duplicate(cJSON_GetObjectItem(same, "inputs"), 1));
+
+    ps_sim_flags d;
+    ps_sim_flags_init(&d);
+    d.prices = "logic";
+    ps_heuristic_config hd = ps_heuristic_config_default(PS_H_SLURM_SUSPEND);
+    cJSON *now = ps_provenance_json(&d, &err);
+    CHECK(now && cJSON_GetObjectItem(cJSON_GetObjectItem(now, "inputs"), "--prices"));
+    char bare[32], tagged[32], other[32];
+    ps_provenance_tag(now, 0, 99, bare, sizeof bare);
+    CHECK_INT(ps_provenance_add_scenario(now, &d, &hd, &err), PS_OK);
+    ps_provenance_tag(now, 0, 99, tagged, sizeof tagged);
+    CHECK(!strncmp(bare, "_in-", 4) && !strcmp(bare, tagged)); /* defaults: the same folder as before */
+    FILE *w = tmpfile();
+    CHECK_INT(ps_provenance_compare(model, now, w), 3); /* arrival scale, reward, suspend time */
+    char text[1024] = "";
+    rewind(w);
+    text[fread(text, 1, sizeof text - 1, w)] = 0;
+    fclose(w);
+    CHECK_STR_CONTAINS(text, "warning: --job-arrival-scale is 1 in this run, 2 in the model's training\n");
+    CHECK_STR_CONTAINS(text, "warning: --reward is reference in this run, cost in the model's training\n");
+    CHECK_STR_CONTAINS(text, "warning: --suspend-time is 1 in this run, 3 in the model's training\n");
+
+    CHECK_INT(ps_provenance_add_scenario(same, &f, &h, &err), PS_OK);
+    CHECK_INT(ps_provenance_compare(model, same, NULL), 0);
+    ps_provenance_tag(same, 0, 99, tagged, sizeof tagged);
+    CHECK(strcmp(tagged, bare) != 0);
+    f.seed = 7; /* the seed is not a setting of the folder: --seed-sweep names it */
+    cJSON *seeded = ps_provenance_json(&f, &err);
+    CHECK_INT(ps_provenance_add_scenario(seeded, &f, &h, &err), PS_OK);
+    CHECK_INT(ps_provenance_compare(model, seeded, NULL), 0);
+    ps_provenance_tag(seeded, 0, 99, other, sizeof other);
+    CHECK(!strcmp(other, tagged));
+    f.cluster.guard_max_wait = 12;
+    cJSON *guarded = ps_provenance_json(&f, &err);
+    CHECK_INT(ps_provenance_add_scenario(guarded, &f, &h, &err), PS_OK);
+    CHECK_INT(ps_provenance_compare(model, guarded, NULL), 1);
+    ps_provenance_tag(guarded, 0, 99, other, sizeof other);
+    CHECK(strcmp(other, tagged) != 0);
+    cJSON_Delete(guarded);
+    cJSON_Delete(seeded);
+    cJSON_Delete(same);
+    cJSON_Delete(now);
+    cJSON_Delete(model);
 }
 
 /* --init-from SESSION[/STEPS] (or a .zip): the checkpoint it names under the
@@ -249,6 +314,7 @@ int main(void) {
     test_atomic_targets();
     test_prefix();
     test_config_json();
+    test_scenario_provenance();
     test_find_checkpoint();
     return check_summary("test_session");
 }

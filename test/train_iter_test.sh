@@ -53,9 +53,10 @@ missing=$(grep -v -x -F -f iter_opts train_opts)
 # --- every option of train is accepted and forwarded from its group: the
 # training options to train only, the run options (--seed-sweep, --threads)
 # and the data/energy options to evaluate-savings too. A row of a seed sweep
-# trains and evaluates under seed_1/, where --collect finds it.
+# trains and evaluates under seed_1/, where --collect finds it (in the folder
+# its non-default --node-idle-watts tags).
 "$ps" train-iter --session fw --iter-limit-per-step 1 $small --seed-sweep --device cpu --ent-coef 0.01 --threads 1 \
-    --node-idle-watts 150 --slurm --evaluate-savings --eval-months 0.5 > fw.out 2>&1 || fail "train-iter forwarding: $(tail -3 fw.out)"
+    --node-idle-watts 160 --slurm --evaluate-savings --eval-months 0.5 > fw.out 2>&1 || fail "train-iter forwarding: $(tail -3 fw.out)"
 fd=$(ls -d sessions/fw/sweeps/* 2>/dev/null | head -1)
 for flag in --seed-sweep --net-arch --iteration-steps --device --ent-coef --threads --node-idle-watts --seed; do
     has "^$flag\$" "$fd/train_args.txt"
@@ -71,7 +72,7 @@ n=$((n + 1))
 grep -q -e '^--slurm$\|^--step$\|^--fix-weights$' "$fd/train_args.txt" && fail "train-iter's own options forwarded to train"
 "$ps" train-iter --run-row "$(pwd)/$fd" 2 > fw_task.out 2>&1 || fail "--run-row of a seed sweep: $(tail -3 fw_task.out)"
 check test -f sessions/fw/seed_1/models/e1.0_p0.0_i0.0_a0.0_d0.0/64.zip
-check test -f sessions/fw/seed_1/plots-eval/m64_e1_p0_i0_ja0/summary.json
+check test -f sessions/fw/seed_1/plots-eval/m64_e1_p0_i0_ja0_in-*/summary.json
 "$ps" train-iter --collect "$fd" > fw_collect.out 2>&1
 has '^2,1.00,0.00,0.00,0.00,0.00,ok,' "$fd/collect.csv"
 

@@ -172,7 +172,7 @@ for mode in "" --sample-actions; do
         $mode > "eval$mode.out" 2>&1) || fail "evaluate-savings $mode of the gate model failed: $(tail -n 2 "$g/eval$mode.out")"
 done
 grep_in "$g/eval--sample-actions.out" "actions sampled from the policy"
-check "sampled evaluation has its own folder" test -d "$g/sessions/s/plots-eval/m128-sampled_e0p7_p0p2_i0p1_ja0"
+check "sampled evaluation has its own folder" test -d "$g"/sessions/s/plots-eval/m128-sampled_e0p7_p0p2_i0p1_ja0_in-*
 # --action timing-levels: the checkpoint records nvec [6, 1, 1], and
 # evaluation acts through job-timing's levels: every step of its trace is
 # timed at a level 1..6

@@ -34,9 +34,10 @@ static const char USAGE[] =
     "job starts within H hours, and each policy's share of its gap to baseline_off. With the\n"
     "default energy model (no off power, free and instant switching) every saving is an upper bound.\n"
     "Outputs go to <output-dir>/NAME/plots-eval/m<steps>_e.._p.._i.._ja..[_in-CRC]/ (NAME/seed_SEED/\n"
-    "with --seed-sweep, as train); _in-CRC names the input files' checksums and price rows, so\n"
-    "evaluations on other inputs do not overwrite each other. Inputs that differ from the model's\n"
-    "(config.json) are warned about. --ensemble adds other models that vote with the session's\n"
+    "with --seed-sweep, as train); _in-CRC names the input files' checksums, the price rows and\n"
+    "the settings not at their defaults, so evaluations on other inputs or settings do not\n"
+    "overwrite each other. Inputs and settings that differ from the model's (config.json) are\n"
+    "warned about. --ensemble adds other models that vote with the session's\n"
     "(the mean of their action probabilities); the folder name then ends in -ensembleN.\n";
 
 typedef struct eval_args {
@@ -210,8 +211,9 @@ static int evaluate(eval_args *a, ps_error *err) {
     ps_episode_series series = {0};
     char model[64], dirname[256], dir[4800], tag[32];
     snprintf(model, sizeof model, "%s", a->policy);
-    cJSON *prov = ps_provenance_json(&a->sim, err); /* inputs' CRCs: warnings, folder name, summary.json */
-    int rc = !prov ? PS_ERR : env ? ps_env_open(env, &spec, &sc, err) : ps_error_set(err, "out of memory");
+    cJSON *prov = ps_provenance_json(&a->sim, err); /* inputs and settings: warnings, folder name, summary.json */
+    int rc = !prov || ps_provenance_add_scenario(prov, &a->sim, &a->heuristic, err) != PS_OK ? PS_ERR
+             : env ? ps_env_open(env, &spec, &sc, err) : ps_error_set(err, "out of memory");
     if (rc == PS_OK) {
         at_set_num_threads(a->run.threads);
         ps_sim_print_setup(stdout, sc, &a->sim);

@@ -5,7 +5,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "powersched/evaluation.h"
 #include "powersched/io.h"
@@ -38,9 +38,25 @@ static int runs_place(const ps_sweep *s, runs_at *at, ps_error *err) {
     return PS_OK;
 }
 
-/* <root>/plots-eval/m<largest steps>_<weights slug>/summary.json, or -1. */
+/* Whether a folder name's rest after m<steps> is the weights slug, alone or
+ * with the inputs-and-settings tag (ps_provenance_tag: "_in-" 8 hex digits). */
+static int is_eval_dir(const char *rest, const char *slug) {
+    size_t n = strlen(slug);
+    if (strncmp(rest, slug, n)) return 0;
+    rest += n;
+    return !*rest || (!strncmp(rest, "_in-", 4) && strlen(rest + 4) == 8 && strspn(rest + 4, "0123456789abcdef") == 8);
+}
+
+/* The modification time of path, or -1. */
+static double mtime_of(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (double)st.st_mtim.tv_sec + st.st_mtim.tv_nsec * 1e-9 : -1;
+}
+
+/* <root>/plots-eval/m<largest steps>_<weights slug>[_in-CRC]/summary.json
+ * (of several tags, the newest summary), or -1. */
 static int find_summary(const char *root, const ps_weight_combo *c, char *path, size_t size) {
-    char dir[4200], slug[128], best[256] = "";
+    char dir[4200], slug[128], candidate[4600];
     ps_weights w;
     for (int k = 0; k < PS_N_WEIGHTS; k++) *ps_weight_at(&w, k) = c->w[k];
     ps_eval_dir_name("", &w, slug, sizeof slug); /* "m_e.._p.._i.._ja.." */
@@ -48,18 +64,20 @@ static int find_summary(const char *root, const ps_weight_combo *c, char *path, 
     DIR *d = opendir(dir);
     if (!d) return -1;
     long long best_steps = -1;
+    double best_time = -1;
     for (struct dirent *e; (e = readdir(d));) {
         char *end = e->d_name + 1;
         long long steps = e->d_name[0] == 'm' ? strtoll(e->d_name + 1, &end, 10) : -1;
-        if (steps >= 0 && end != e->d_name + 1 && !strcmp(end, slug + 1) && steps > best_steps) {
-            best_steps = steps;
-            snprintf(best, sizeof best, "%s", e->d_name);
-        }
+        if (steps < 0 || end == e->d_name + 1 || !is_eval_dir(end, slug + 1) || steps < best_steps) continue;
+        snprintf(candidate, sizeof candidate, "%s/%s/summary.json", dir, e->d_name);
+        double t = mtime_of(candidate);
+        if (t < 0 || (steps == best_steps && t <= best_time)) continue;
+        best_steps = steps;
+        best_time = t;
+        snprintf(path, size, "%s", candidate);
     }
     closedir(d);
-    if (best_steps < 0) return -1;
-    snprintf(path, size, "%s/%s/summary.json", dir, best);
-    return access(path, R_OK) == 0 ? 0 : -1;
+    return best_steps < 0 ? -1 : 0;
 }
 
 /* One row of collect.csv; returns whether the run had a summary. */
