@@ -1140,6 +1140,40 @@ static void check_sparse_kernels(int B, int K, int D, int64_t H, ps_rng *r) {
     free(obs), free(w), free(y), free(y0), free(g), free(gw), free(want), free(scale);
 }
 
+/* A minibatch assembled from a rollout's sparse rows (ps_obs_rows) is the
+ * batch of those rows' dense observations: rows picked out of order, one of
+ * them all zero, more than one tile of columns, and a scale that is zero on
+ * one input (still listed, as its observation is not zero; no list entry). */
+static void test_batch_from_rows(void) {
+    enum { N = 9, D = 300, B = 5, ZERO_ROW = 2, UNSCALED = 7 };
+    const int rows[B] = {8, 2, 5, 0, 3};
+    ps_rng r;
+    ps_rng_seed(&r, 5, 11);
+    float *obs = floats(N * D), *scale = floats(D), *want = floats(B * D);
+    for (int i = 0; i < N * D; i++) obs[i] = i / D == ZERO_ROW ? 0.0f : sparse_value(&r, 0.6);
+    obs[8 * D + UNSCALED] = 0.5f;
+    for (int d = 0; d < D; d++) scale[d] = d == UNSCALED ? 0.0f : (float)uniform(&r, 0.5, 2);
+    for (int pass = 0; pass < 2; pass++) { /* without, then with the scale */
+        const float *sc = pass ? scale : NULL;
+        for (int b = 0; b < B; b++)
+            for (int d = 0; d < D; d++) want[b * D + d] = obs[rows[b] * D + d] * (sc ? sc[d] : 1.0f);
+        ps_obs_rows o;
+        ps_batch got;
+        ps_error err;
+        fail_on(ps_obs_rows_build(&o, obs, N, D, sc, &err), &err, "ps_obs_rows_build");
+        fail_on(ps_batch_from_rows(&got, &o, rows, B, &err), &err, "ps_batch_from_rows");
+        CHECK_INT(o.ptr[ZERO_ROW + 1] - o.ptr[ZERO_ROW], 0);
+        CHECK(got.B == B && got.K > PS_BATCH_TILE);
+        check_batch_lists(&got, want, D);
+        int listed = 0;
+        for (int k = 0; k < got.K; k++) listed += got.idx[k] == UNSCALED;
+        CHECK_INT(listed, 1);
+        ps_batch_free(&got);
+        ps_obs_rows_free(&o);
+    }
+    free(obs), free(scale), free(want);
+}
+
 static void test_kernels(void) {
     ps_rng r;
     ps_rng_seed(&r, 23, 7);
@@ -3273,6 +3307,7 @@ int main(int argc, char **argv) {
         {"clip_grad_norm", test_clip_grad_norm},
         {"adam_rows", test_adam_rows},
         {"kernels", test_kernels},
+        {"batch_from_rows", test_batch_from_rows},
         {"gae", test_gae},
         {"normalize_and_ev", test_normalize_and_ev},
         {"ppo_loss", test_ppo_loss},

@@ -96,80 +96,134 @@ int64_t ps_policy_param_count(const ps_policy *p) {
 
 /* ---------------------------------------------------------------- forward */
 
-/* The non-zeros of xs listed by tile then row, and by column. */
-static int batch_lists(ps_batch *b) {
-    int B = b->B, K = b->K, tiles = (K + PS_BATCH_TILE - 1) / PS_BATCH_TILE;
+int ps_obs_rows_build(ps_obs_rows *o, const float *obs, int n, int D, const float *scale, ps_error *err) {
+    memset(o, 0, sizeof *o);
     int64_t nnz = 0;
-    for (int64_t q = 0; q < (int64_t)B * K; q++) nnz += b->xs[q] != 0.0f;
-    b->tile_ptr = malloc(((size_t)tiles * B + 1) * sizeof *b->tile_ptr);
-    b->col_ptr = malloc(((size_t)K + 1) * sizeof *b->col_ptr);
-    b->tile_in = malloc((size_t)(nnz + 1) * sizeof *b->tile_in);
-    b->col_row = malloc((size_t)(nnz + 1) * sizeof *b->col_row);
-    b->tile_val = malloc((size_t)(nnz + 1) * sizeof *b->tile_val);
-    b->col_val = malloc((size_t)(nnz + 1) * sizeof *b->col_val);
-    if (!b->tile_ptr || !b->col_ptr || !b->tile_in || !b->col_row || !b->tile_val || !b->col_val) return -1;
+    for (int64_t q = 0; q < (int64_t)n * D; q++) nnz += obs[q] != 0.0f;
+    o->n = n;
+    o->D = D;
+    o->ptr = malloc(((size_t)n + 1) * sizeof *o->ptr);
+    o->col = malloc(((size_t)nnz + 1) * sizeof *o->col);
+    o->val = malloc(((size_t)nnz + 1) * sizeof *o->val);
+    if (!o->ptr || !o->col || !o->val) {
+        ps_obs_rows_free(o);
+        return ps_error_set(err, "out of memory for %lld observation non-zeros", (long long)nnz);
+    }
+    int64_t e = 0;
+    for (int r = 0; r < n; r++) { /* without branches: each input is written, kept when non-zero */
+        o->ptr[r] = e;
+        const float *row = obs + (size_t)r * D;
+        for (int d = 0; d < D; d++) {
+            o->col[e] = d;
+            o->val[e] = row[d] * (scale ? scale[d] : 1.0f);
+            e += row[d] != 0.0f;
+        }
+    }
+    o->ptr[n] = e;
+    return PS_OK;
+}
+
+void ps_obs_rows_free(ps_obs_rows *o) {
+    free(o->ptr);
+    free(o->col);
+    free(o->val);
+    memset(o, 0, sizeof *o);
+}
+
+/* The batch's columns: every input non-zero in one of its rows (before
+ * scaling), ascending, into b->idx (at least one: an all-zero batch still
+ * needs a [B, 1] product); pos[d] = d's place there, -1 when not listed. */
+static void batch_columns(ps_batch *b, const ps_obs_rows *o, const int *rows, int32_t *pos) {
+    for (int d = 0; d < o->D; d++) pos[d] = -1;
+    for (int r = 0; r < b->B; r++)
+        for (int64_t e = o->ptr[rows[r]]; e < o->ptr[rows[r] + 1]; e++) pos[o->col[e]] = 0;
+    int K = 0;
+    for (int d = 0; d < o->D; d++)
+        if (pos[d] == 0) pos[d] = K, b->idx[K++] = d;
+    if (K == 0) b->idx[K++] = 0;
+    b->K = K;
+}
+
+/* The non-zeros of the batch listed by tile then row, and by column. Each
+ * row's entries are in column order, so one cursor per row (cursor[0..B))
+ * walks them tile by tile; a column's entries are placed in the same walk
+ * (next[0..K): where its next one goes), which keeps those writes within
+ * one tile's columns at a time, rows ascending. */
+static void batch_lists(ps_batch *b, const ps_obs_rows *o, const int *rows, const int32_t *pos, int64_t *cursor,
+                        int64_t *next) {
+    int B = b->B, K = b->K, tiles = (K + PS_BATCH_TILE - 1) / PS_BATCH_TILE;
+    memset(b->col_ptr, 0, ((size_t)K + 1) * sizeof *b->col_ptr);
+    for (int r = 0; r < B; r++)
+        for (int64_t e = o->ptr[rows[r]]; e < o->ptr[rows[r] + 1]; e++) b->col_ptr[pos[o->col[e]] + 1] += o->val[e] != 0.0f;
+    for (int k = 0; k < K; k++) { /* counts to starts */
+        next[k] = b->col_ptr[k];
+        b->col_ptr[k + 1] += b->col_ptr[k];
+    }
+    for (int r = 0; r < B; r++) cursor[r] = o->ptr[rows[r]];
     int64_t n = 0;
     for (int t = 0; t < tiles; t++) {
         int k1 = (t + 1) * PS_BATCH_TILE < K ? (t + 1) * PS_BATCH_TILE : K;
         for (int r = 0; r < B; r++) {
             b->tile_ptr[(size_t)t * B + r] = n;
-            for (int k = t * PS_BATCH_TILE; k < k1; k++) {
-                float x = b->xs[(size_t)r * K + k];
-                b->tile_in[n] = b->idx[k];
-                b->tile_val[n] = x;
-                n += x != 0.0f;
+            int64_t e = cursor[r], end = o->ptr[rows[r] + 1];
+            for (; e < end && pos[o->col[e]] < k1; e++) {
+                float x = o->val[e];
+                if (x == 0.0f) continue; /* a zero scale */
+                int64_t at = next[pos[o->col[e]]]++;
+                b->tile_in[n] = o->col[e], b->tile_val[n++] = x;
+                b->col_row[at] = r, b->col_val[at] = x;
             }
+            cursor[r] = e;
         }
     }
     b->tile_ptr[(size_t)tiles * B] = n;
-    n = 0;
-    for (int k = 0; k < K; k++) {
-        b->col_ptr[k] = n;
-        for (int r = 0; r < B; r++) {
-            float x = b->xs[(size_t)r * K + k];
-            b->col_row[n] = r;
-            b->col_val[n] = x;
-            n += x != 0.0f;
-        }
+}
+
+int ps_batch_from_rows(ps_batch *b, const ps_obs_rows *o, const int *rows, int B, ps_error *err) {
+    memset(b, 0, sizeof *b);
+    b->B = B;
+    int64_t nnz = 0;
+    for (int r = 0; r < B; r++) nnz += o->ptr[rows[r] + 1] - o->ptr[rows[r]];
+    int32_t *pos = malloc((size_t)o->D * sizeof *pos);
+    b->idx = malloc(((size_t)o->D + 1) * sizeof *b->idx);
+    int ok = pos && b->idx;
+    if (ok) batch_columns(b, o, rows, pos);
+    int K = ok ? b->K : 0, tiles = (K + PS_BATCH_TILE - 1) / PS_BATCH_TILE;
+    int64_t *cursor = ok ? malloc(((size_t)B + K) * sizeof *cursor) : NULL; /* batch_lists' cursor and next */
+    if (ok) {
+        b->xs = calloc((size_t)B * K, sizeof *b->xs);
+        b->tile_ptr = malloc(((size_t)tiles * B + 1) * sizeof *b->tile_ptr);
+        b->col_ptr = malloc(((size_t)K + 1) * sizeof *b->col_ptr);
+        b->tile_in = malloc((size_t)(nnz + 1) * sizeof *b->tile_in);
+        b->col_row = malloc((size_t)(nnz + 1) * sizeof *b->col_row);
+        b->tile_val = malloc((size_t)(nnz + 1) * sizeof *b->tile_val);
+        b->col_val = malloc((size_t)(nnz + 1) * sizeof *b->col_val);
+        ok = cursor && b->xs && b->tile_ptr && b->col_ptr && b->tile_in && b->col_row && b->tile_val && b->col_val;
     }
-    b->col_ptr[K] = n;
-    return 0;
+    if (ok) {
+        for (int r = 0; r < B; r++)
+            for (int64_t e = o->ptr[rows[r]]; e < o->ptr[rows[r] + 1]; e++) b->xs[(size_t)r * K + pos[o->col[e]]] = o->val[e];
+        batch_lists(b, o, rows, pos, cursor, cursor + B);
+    }
+    free(pos);
+    free(cursor);
+    if (!ok) {
+        ps_batch_free(b);
+        return ps_error_set(err, "out of memory for a batch of %d observations", B);
+    }
+    return PS_OK;
 }
 
 int ps_batch_build(ps_batch *b, const float *obs, int B, int D, const float *scale, ps_error *err) {
-    memset(b, 0, sizeof *b);
-    unsigned char *nz = calloc((size_t)D, 1);
-    b->idx = malloc((size_t)D * sizeof *b->idx);
-    if (!nz || !b->idx) {
-        free(nz);
-        ps_batch_free(b);
-        return ps_error_set(err, "out of memory");
-    }
-    /* Row by row (the memory order), or-ing which columns are non-zero. */
-    for (int r = 0; r < B; r++) {
-        const float *row = obs + (size_t)r * D;
-        for (int d = 0; d < D; d++) nz[d] |= row[d] != 0.0f;
-    }
-    int k = 0;
-    for (int d = 0; d < D; d++)
-        if (nz[d]) b->idx[k++] = d;
-    free(nz);
-    if (k == 0) b->idx[k++] = 0; /* an all-zero batch still needs a [B, 1] product */
-    b->B = B;
-    b->K = k;
-    b->xs = malloc((size_t)B * k * sizeof *b->xs);
-    if (!b->xs) {
-        ps_batch_free(b);
-        return ps_error_set(err, "out of memory");
-    }
-    for (int r = 0; r < B; r++)
-        for (int j = 0; j < k; j++)
-            b->xs[(size_t)r * k + j] = obs[(size_t)r * D + b->idx[j]] * (scale ? scale[b->idx[j]] : 1.0f);
-    if (batch_lists(b) != 0) {
-        ps_batch_free(b);
-        return ps_error_set(err, "out of memory");
-    }
-    return PS_OK;
+    ps_obs_rows o;
+    int *rows = malloc((size_t)B * sizeof *rows);
+    if (!rows) return ps_error_set(err, "out of memory");
+    for (int r = 0; r < B; r++) rows[r] = r;
+    int rc = ps_obs_rows_build(&o, obs, B, D, scale, err);
+    if (rc == PS_OK) rc = ps_batch_from_rows(b, &o, rows, B, err);
+    ps_obs_rows_free(&o);
+    free(rows);
+    return rc;
 }
 
 void ps_batch_free(ps_batch *b) {

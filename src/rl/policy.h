@@ -68,7 +68,23 @@ typedef struct ps_batch {
     float *tile_val, *col_val;
 } ps_batch;
 
-/* scale: the policy's in_scale (NULL: none). */
+/* Observations as sparse rows: row r's non-zero inputs (before scaling)
+ * are col[ptr[r]] .. col[ptr[r + 1] - 1], ascending, with their values
+ * times the scale in val (0 where the scale is). A rollout is listed once
+ * per update, and every minibatch of every epoch is assembled from it. */
+typedef struct ps_obs_rows {
+    int n, D;
+    int64_t *ptr;
+    int32_t *col;
+    float *val;
+} ps_obs_rows;
+
+/* obs [n, D]; scale: the policy's in_scale (NULL: none). */
+int ps_obs_rows_build(ps_obs_rows *o, const float *obs, int n, int D, const float *scale, ps_error *err);
+void ps_obs_rows_free(ps_obs_rows *o);
+/* The batch of rows[0..B) of o, in that order. */
+int ps_batch_from_rows(ps_batch *b, const ps_obs_rows *o, const int *rows, int B, ps_error *err);
+/* The batch of obs [B, obs_dim]; scale: the policy's in_scale (NULL: none). */
 int ps_batch_build(ps_batch *b, const float *obs, int B, int obs_dim, const float *scale, ps_error *err);
 void ps_batch_free(ps_batch *b);
 

@@ -180,26 +180,23 @@ void ps_ppo_loss_grad(const ps_ppo_config *c, const double *old_logp, const doub
 
 typedef struct minibatch {
     int B;
-    float *obs;
     int64_t *actions;
     double *old_logp, *adv, *ret, *scratch;
     uint8_t *decides;
 } minibatch;
 
-static int minibatch_alloc(minibatch *m, int B, int D) {
+static int minibatch_alloc(minibatch *m, int B) {
     m->B = B;
-    m->obs = malloc((size_t)B * D * sizeof *m->obs);
     m->actions = malloc((size_t)B * 3 * sizeof *m->actions);
     m->old_logp = malloc((size_t)B * sizeof(double));
     m->adv = malloc((size_t)B * sizeof(double));
     m->ret = malloc((size_t)B * sizeof(double));
     m->scratch = malloc((size_t)B * sizeof(double));
     m->decides = malloc((size_t)B);
-    return m->obs && m->actions && m->old_logp && m->adv && m->ret && m->scratch && m->decides ? 0 : -1;
+    return m->actions && m->old_logp && m->adv && m->ret && m->scratch && m->decides ? 0 : -1;
 }
 
 static void minibatch_free(minibatch *m) {
-    free(m->obs);
     free(m->actions);
     free(m->old_logp);
     free(m->adv);
@@ -222,10 +219,8 @@ static void normalize_deciding(minibatch *m) {
 }
 
 static void minibatch_fill(minibatch *m, const ps_rollout *r, const int *rows) {
-    int D = r->obs_dim;
     for (int i = 0; i < m->B; i++) {
         int k = rows[i];
-        memcpy(m->obs + (size_t)i * D, r->obs + (size_t)k * D, (size_t)D * sizeof *m->obs);
         memcpy(m->actions + 3 * i, r->actions + 3 * k, 3 * sizeof *m->actions);
         m->old_logp[i] = r->logp[k];
         m->adv[i] = r->advantages[k];
@@ -280,22 +275,25 @@ int ps_ppo_update(ps_policy *p, ps_adam *opt, ps_train_work *work, const ps_ppo_
     int *rows = malloc((size_t)n * sizeof *rows);
     minibatch m;
     memset(&m, 0, sizeof m);
-    if (!rows || minibatch_alloc(&m, B, r->obs_dim) != 0) {
+    if (!rows || minibatch_alloc(&m, B) != 0) {
         free(rows);
         minibatch_free(&m);
         return ps_error_set(err, "out of memory for PPO minibatches");
     }
     for (int i = 0; i < n; i++) rows[i] = i;
-    /* One minibatch holding the whole rollout: its loss is a mean over all
-     * rows, so order does not matter and the batch is built once. */
+    /* The rollout's non-zero inputs are listed once; each minibatch is
+     * assembled from them. One minibatch holding the whole rollout: its loss
+     * is a mean over all rows, so order does not matter and the batch is
+     * built once. */
     int single = B == n;
     ps_batch batch;
+    ps_obs_rows sparse;
     memset(&batch, 0, sizeof batch);
-    int rc = PS_OK;
     double t0 = ps_ppo_clock();
-    if (single) {
+    int rc = ps_obs_rows_build(&sparse, r->obs, n, r->obs_dim, p->in_scale, err);
+    if (rc == PS_OK && single) {
         minibatch_fill(&m, r, rows);
-        rc = ps_batch_build(&batch, m.obs, B, r->obs_dim, p->in_scale, err);
+        rc = ps_batch_from_rows(&batch, &sparse, rows, B, err);
     }
     stats->times.batch += ps_ppo_clock() - t0;
     for (int e = 0; e < c->n_epochs && rc == PS_OK; e++) {
@@ -308,7 +306,7 @@ int ps_ppo_update(ps_policy *p, ps_adam *opt, ps_train_work *work, const ps_ppo_
                 m.B = n - start < B ? n - start : B;
                 minibatch_fill(&m, r, rows + start);
                 ps_batch_free(&batch);
-                rc = ps_batch_build(&batch, m.obs, m.B, r->obs_dim, p->in_scale, err);
+                rc = ps_batch_from_rows(&batch, &sparse, rows + start, m.B, err);
                 stats->times.batch += ps_ppo_clock() - t0;
             }
             if (rc == PS_OK) rc = step(p, opt, work, c, &batch, &m, stats, &kl, err);
@@ -319,6 +317,7 @@ int ps_ppo_update(ps_policy *p, ps_adam *opt, ps_train_work *work, const ps_ppo_
     ps_adam_flush(opt);
     stats->times.adam += ps_ppo_clock() - t0;
     ps_batch_free(&batch);
+    ps_obs_rows_free(&sparse);
     free(rows);
     minibatch_free(&m);
     if (stats->n_updates > 0) {
