@@ -407,6 +407,17 @@ static int c_forward(ps_policy *p, const float *obs, float *logits, double *valu
     return PS_OK;
 }
 
+/* One component's softmax over z[0..n): its largest logit *mx (the first
+ * of equal ones at *best, argmax as torch) and the sum of exp(z - mx). */
+static double exp_sum(const float *z, int n, double *mx, int *best) {
+    double sum = 0;
+    *mx = z[0], *best = 0;
+    for (int k = 1; k < n; k++)
+        if (z[k] > *mx) *mx = z[k], *best = k;
+    for (int k = 0; k < n; k++) sum += exp(z[k] - *mx);
+    return sum;
+}
+
 int ps_policy_act(ps_policy *p, const float *obs, int deterministic, ps_rng *rng, int action[3], double *logp,
                   double *value, ps_error *err) {
     float logits[PS_MAX_LOGITS];
@@ -415,13 +426,8 @@ int ps_policy_act(ps_policy *p, const float *obs, int deterministic, ps_rng *rng
     double total = 0;
     for (int c = 0, off = 0; c < 3; off += p->nvec[c++]) {
         const float *z = logits + off;
-        int n = p->nvec[c], best = 0;
-        double mx = z[0], sum = 0;
-        for (int k = 1; k < n; k++)
-            if (z[k] > mx) mx = z[k], best = k;
-        for (int k = 0; k < n; k++) sum += exp(z[k] - mx);
-        double lse = mx + log(sum); /* log-softmax: z - lse */
-        int pick = best;            /* argmax: the first maximum, as torch */
+        int n = p->nvec[c], pick;
+        double mx, sum = exp_sum(z, n, &mx, &pick), lse = mx + log(sum); /* log-softmax: z - lse */
         if (!deterministic) {
             double u = ps_rng_uniform(rng) * sum, acc = 0;
             for (pick = 0; pick < n - 1; pick++) {
@@ -442,10 +448,9 @@ int ps_policy_probs(ps_policy *p, const float *obs, double *probs, ps_error *err
     if (p->n_logits > PS_MAX_LOGITS) return ps_error_set(err, "%d logits: more than %d", p->n_logits, PS_MAX_LOGITS);
     if (c_forward(p, obs, logits, &value, err) != PS_OK) return PS_ERR;
     for (int c = 0, off = 0; c < 3; off += p->nvec[c++]) {
-        double mx = logits[off], sum = 0;
-        for (int k = 1; k < p->nvec[c]; k++) mx = logits[off + k] > mx ? logits[off + k] : mx;
-        for (int k = 0; k < p->nvec[c]; k++) sum += probs[off + k] = exp(logits[off + k] - mx);
-        for (int k = 0; k < p->nvec[c]; k++) probs[off + k] /= sum;
+        int best;
+        double mx, sum = exp_sum(logits + off, p->nvec[c], &mx, &best);
+        for (int k = 0; k < p->nvec[c]; k++) probs[off + k] = exp(logits[off + k] - mx) / sum;
     }
     return PS_OK;
 }
