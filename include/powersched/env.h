@@ -144,6 +144,11 @@ void ps_env_reset(ps_env *env, const uint64_t *seed, long long price_start, floa
 /* Makes the next reset a hard one (the prototype's options["hard_reset"]). */
 void ps_env_request_hard_reset(ps_env *env);
 
+/* PS_OK when a is in the action space (type 0..2, magnitude 0..max_nodes-1,
+ * refill 0..1, timed 0..PS_TIMED_LEVELS); else an error "<where>invalid
+ * action [...]: expected ..." (where: e.g. "file:line: ", or ""). */
+int ps_action_check(const ps_config *cfg, ps_action a, const char *where, ps_error *err);
+
 /* Spec 2.6. Returns PS_ERR (and changes nothing) for an invalid action, or
  * when memory runs out. info may be NULL, obs may be NULL. A step after a
  * terminated one without a reset first starts a new episode as

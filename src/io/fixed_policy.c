@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "powersched/job_timing.h"
+#include "powersched/env.h"
 #include "powersched/text_lines.h"
 
 #define PS_MAX_ACTIONS_BYTES (INT64_C(256) << 20)
@@ -48,18 +48,17 @@ static int load_actions(ps_fixed_policy *p, const char *path, const ps_config *c
     long cap = 0, v[4];
     int rc = PS_OK, got;
     while (rc == PS_OK && (got = ps_lines_next(&in, err)) == 1) {
-        char *s = in.text + strspn(in.text, " \t");
+        char *s = in.text + strspn(in.text, " \t"), where[4200];
         if (*s == '#' || *s == '\0') continue;
-        if (parse_action(s, v) != 0)
+        if (parse_action(s, v) != 0) {
             rc = ps_error_set(err, "%s:%ld: expected three or four integers 'type,magnitude,refill[,timed]'", path,
                               in.line);
-        else if (v[0] < 0 || v[0] > 2 || v[1] < 0 || v[1] >= cfg->max_nodes || v[2] < 0 || v[2] > 1 || v[3] < 0 ||
-                 v[3] > PS_TIMED_LEVELS)
-            rc = ps_error_set(err, "%s:%ld: action [%ld, %ld, %ld, %ld] out of range (type 0..2, magnitude 0..%d, "
-                              "refill 0..1, timed 0..%d)", path, in.line, v[0], v[1], v[2], v[3], cfg->max_nodes - 1,
-                              PS_TIMED_LEVELS);
-        else if (push_action(p, (ps_action){(int)v[0], (int)v[1], (int)v[2], (int)v[3]}, &cap) != 0)
-            rc = ps_error_set(err, "%s: out of memory", path);
+            continue;
+        }
+        ps_action a = {(int)v[0], (int)v[1], (int)v[2], (int)v[3]}; /* parse_action keeps them within int */
+        snprintf(where, sizeof where, "%s:%ld: ", path, in.line);
+        rc = ps_action_check(cfg, a, where, err);
+        if (rc == PS_OK && push_action(p, a, &cap) != 0) rc = ps_error_set(err, "%s: out of memory", path);
     }
     if (got < 0) rc = PS_ERR;
     ps_lines_close(&in);

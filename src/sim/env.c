@@ -441,9 +441,13 @@ static ps_action guard(const ps_env *env, ps_action a, int64_t now, int *changed
     return g;
 }
 
-static int valid_action(const ps_env *env, ps_action a) {
-    return a.type >= 0 && a.type <= 2 && a.magnitude >= 0 && a.magnitude < env->cfg.max_nodes &&
-           (a.refill == 0 || a.refill == 1) && a.timed >= 0 && a.timed <= PS_TIMED_LEVELS;
+int ps_action_check(const ps_config *cfg, ps_action a, const char *where, ps_error *err) {
+    if (a.type >= 0 && a.type <= 2 && a.magnitude >= 0 && a.magnitude < cfg->max_nodes &&
+        (a.refill == 0 || a.refill == 1) && a.timed >= 0 && a.timed <= PS_TIMED_LEVELS)
+        return PS_OK;
+    return ps_error_set(err, "%sinvalid action [%d, %d, %d] (timed %d): expected type 0..2, magnitude 0..%d, "
+                        "refill 0..1, timed 0..%d", where, a.type, a.magnitude, a.refill, a.timed, cfg->max_nodes - 1,
+                        PS_TIMED_LEVELS);
 }
 
 /* ps_action.timed: the job-timing rule on the window the action was
@@ -627,10 +631,7 @@ static int64_t begin_step(ps_env *env, ps_step_info *in) {
 }
 
 int ps_env_step(ps_env *env, ps_action a, float *obs, ps_step_info *info, ps_error *err) {
-    if (!valid_action(env, a))
-        return ps_error_set(err, "invalid action [%d, %d, %d] (timed %d): expected type 0..2, magnitude 0..%d, "
-                            "refill 0..1, timed 0..%d", a.type, a.magnitude, a.refill, a.timed, env->cfg.max_nodes - 1,
-                            PS_TIMED_LEVELS);
+    if (ps_action_check(&env->cfg, a, "", err) != PS_OK) return PS_ERR;
     ps_step_info local, *in = info ? info : &local;
     memset(in, 0, sizeof *in);
     step_acc acc;
