@@ -153,11 +153,12 @@ int ps_vec_reset_seed(ps_vec *v, uint64_t seed, float *obs) { return reset_all(v
 /* All actions are checked before any env steps, so a refused call changes nothing. */
 static int check_actions(ps_vec *v, const int32_t *a) {
     if (!a) return vec_fail(v, "actions is NULL");
-    int max_nodes = v->sc.cfg.max_nodes;
     for (int i = 0; i < v->n; i++, a += PS_ACTION_SIZE) {
-        if (a[0] < 0 || a[0] > 2 || a[1] < 0 || a[1] >= max_nodes || a[2] < 0 || a[2] > 1)
-            return vec_fail(v, "env %d: invalid action [%d, %d, %d]: expected type 0..2, magnitude 0..%d, refill 0..1",
-                            i, (int)a[0], (int)a[1], (int)a[2], max_nodes - 1);
+        char where[32];
+        ps_error err;
+        snprintf(where, sizeof where, "env %d: ", i);
+        if (ps_action_check(&v->sc.cfg, (ps_action){a[0], a[1], a[2], 0}, where, &err) != PS_OK)
+            return vec_fail(v, "%s", err.msg);
     }
     return PS_OK;
 }
