@@ -130,7 +130,7 @@ expect 1 "baddur.txt:1: '01:xx:00' is not a" "$ps" simulate --job-durations "$ou
 
 # --- actions files
 printf '0,0,0\n3,0,0\n' > "$out/badaction.csv"
-expect 2 'badaction.csv:2: invalid action \[3, 0, 0\] (timed 0): expected type 0..2' "$ps" simulate --policy "actions:$out/badaction.csv"
+expect 2 'badaction.csv:2: invalid action \[3, 0, 0\]: expected type 0..2' "$ps" simulate --policy "actions:$out/badaction.csv"
 printf '0,0\n' > "$out/twoaction.csv"
 expect 2 "twoaction.csv:1: expected three or four integers" "$ps" simulate --policy "actions:$out/twoaction.csv"
 printf '1,0,1\n' > "$out/oneaction.csv"

@@ -156,7 +156,7 @@ static void test_invalid_actions(void) {
         CHECK_INT(ps_vec_step(v, bad[k], obs, NULL, NULL, NULL, NULL), -1);
         CHECK_STR_CONTAINS(ps_vec_error(v), k < 2 ? "env 1: invalid action [" : "env 0: invalid action [");
     }
-    CHECK_STR_CONTAINS(ps_vec_error(v), "[1, -1, 0] (timed 0): expected type 0..2, magnitude 0..334");
+    CHECK_STR_CONTAINS(ps_vec_error(v), "[1, -1, 0]: expected type 0..2, magnitude 0..334, refill 0..1");
     CHECK_INT(ps_vec_step(v, NULL, obs, NULL, NULL, NULL, NULL), -1);
     const int32_t good[N * 3] = {0, 100, 1, 2, 5, 0};
     CHECK_INT(ps_vec_step(v, good, obs, NULL, NULL, NULL, NULL), 0);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "powersched/scenario.h"
 #include "powersched/env.h"
+#include "powersched/job_timing.h"
 
 static const char *fixtures;
 
@@ -528,6 +529,11 @@ static void test_invalid_actions(void) {
         CHECK(memcmp(&rng, &env.rng, sizeof rng) == 0);
         CHECK(memcmp(&cum, &env.metrics.cum, sizeof cum) == 0);
     }
+    /* a timed level past the last: the message names it and its range */
+    ps_error terr = {{0}};
+    CHECK_INT(ps_env_step(&env, (ps_action){1, 0, 1, PS_TIMED_LEVELS + 1}, NULL, &in, &terr), PS_ERR);
+    CHECK_STR_CONTAINS(terr.msg, "invalid action [1, 0, 1] (timed 7): expected type 0..2, magnitude 0..334, "
+                                 "refill 0..1, timed 0..6");
     /* a small cluster bounds the magnitude by its size */
     ps_env_free(&env);
     ps_scenario_spec small = small_legacy_spec(1);

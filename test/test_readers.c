@@ -301,7 +301,7 @@ static void test_actions(void) {
     CHECK_STR_CONTAINS(err.msg, ":1: expected three or four integers");
     ps_fixed_policy_free(&p);
     CHECK_INT(actions(TEMP("2,2147483647,1\n"), &p, &err), PS_ERR);
-    CHECK_STR_CONTAINS(err.msg, ":1: invalid action [2, 2147483647, 1] (timed 0): expected");
+    CHECK_STR_CONTAINS(err.msg, ":1: invalid action [2, 2147483647, 1]: expected type 0..2, magnitude 0..334, refill 0..1");
     ps_fixed_policy_free(&p);
     CHECK_INT(actions(TEMP("1,0,1,7\n"), &p, &err), PS_ERR);
     CHECK_STR_CONTAINS(err.msg, "timed 0..6");

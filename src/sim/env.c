@@ -3,6 +3,7 @@
 #include "powersched/job_timing.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -445,9 +446,13 @@ int ps_action_check(const ps_config *cfg, ps_action a, const char *where, ps_err
     if (a.type >= 0 && a.type <= 2 && a.magnitude >= 0 && a.magnitude < cfg->max_nodes &&
         (a.refill == 0 || a.refill == 1) && a.timed >= 0 && a.timed <= PS_TIMED_LEVELS)
         return PS_OK;
-    return ps_error_set(err, "%sinvalid action [%d, %d, %d] (timed %d): expected type 0..2, magnitude 0..%d, "
-                        "refill 0..1, timed 0..%d", where, a.type, a.magnitude, a.refill, a.timed, cfg->max_nodes - 1,
-                        PS_TIMED_LEVELS);
+    char timed[32] = "", range[32] = ""; /* only when set: the vector API's actions have no timed */
+    if (a.timed) {
+        snprintf(timed, sizeof timed, " (timed %d)", a.timed);
+        snprintf(range, sizeof range, ", timed 0..%d", PS_TIMED_LEVELS);
+    }
+    return ps_error_set(err, "%sinvalid action [%d, %d, %d]%s: expected type 0..2, magnitude 0..%d, refill 0..1%s",
+                        where, a.type, a.magnitude, a.refill, timed, cfg->max_nodes - 1, range);
 }
 
 /* ps_action.timed: the job-timing rule on the window the action was
