@@ -130,6 +130,16 @@ def contract():
         check(False, "wrong action shape accepted")
     except ValueError:
         pass
+    # (n, 4) actions: timed 0 is the (n, 3) action; timed 7 is past the levels
+    for a in acts[1:5]:
+        o1 = env.step(np.hstack([a, np.zeros((3, 1), np.int64)]))[0].copy()
+        o2 = twin.step(a)[0].copy()
+        check(np.array_equal(o1, o2), "timed 0 steps as the untimed action")
+    try:
+        env.step(np.array([[1, 0, 0, 7]] * 3))
+        check(False, "timed 7 accepted")
+    except powersched.PowerSchedError as e:
+        check("(timed 7)" in str(e) and "timed 0..6" in str(e), f"message: {e}")
     env.close()
     twin.close()
 

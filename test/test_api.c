@@ -21,20 +21,23 @@ static ps_vec *create(int n, int argc, const char *const *argv) {
     return v;
 }
 
-static void random_actions(uint64_t *state, int32_t *a, int n) {
-    const int32_t nvec[3] = {3, 335, 2};
-    for (int i = 0; i < n * 3; i++) {
+/* n random actions of width values (3, or 4 with timed 0..PS_TIMED_LEVELS). */
+static void random_actions(uint64_t *state, int32_t *a, int n, int width) {
+    const int32_t nvec[4] = {3, 335, 2, 7};
+    for (int i = 0; i < n * width; i++) {
         *state = *state * 6364136223846793005ull + 1442695040888963407ull;
-        a[i] = (int32_t)((*state >> 33) % (uint64_t)nvec[i % 3]);
+        a[i] = (int32_t)((*state >> 33) % (uint64_t)nvec[i % width]);
     }
 }
 
 /* One vector step against the same step of the reference envs (ref_obs:
- * N x D, like obs). */
-static void compare_step(ps_vec *v, ps_env *ref, const int32_t *a, float *obs, float *ref_obs, double *records) {
+ * N x D, like obs); width 4: ps_vec_step_timed. */
+static void compare_step(ps_vec *v, ps_env *ref, const int32_t *a, int width, float *obs, float *ref_obs,
+                         double *records) {
     float rewards[N];
     uint8_t term[N], trunc[N];
-    int ended = ps_vec_step(v, a, obs, rewards, term, trunc, records);
+    int ended = width == 4 ? ps_vec_step_timed(v, a, obs, rewards, term, trunc, records)
+                           : ps_vec_step(v, a, obs, rewards, term, trunc, records);
     int want_ended = 0;
     int D = ps_vec_obs_size(v), F = ps_record_field_count();
     for (int i = 0; i < N; i++) {
@@ -42,7 +45,9 @@ static void compare_step(ps_vec *v, ps_env *ref, const int32_t *a, float *obs, f
         ps_error err;
         /* each env its own buffer: an env rewrites only the rows it changed */
         float *mine = ref_obs + (size_t)i * D;
-        CHECK_INT(ps_env_step(&ref[i], (ps_action){a[3 * i], a[3 * i + 1], a[3 * i + 2], 0}, mine, &in, &err), PS_OK);
+        const int32_t *ai = a + width * i;
+        CHECK_INT(ps_env_step(&ref[i], (ps_action){ai[0], ai[1], ai[2], width == 4 ? ai[3] : 0}, mine, &in, &err),
+                  PS_OK);
         CHECK((float)in.reward == rewards[i]);
         CHECK_INT(term[i], 0);
         CHECK_INT(trunc[i], in.truncated != 0);
@@ -72,8 +77,8 @@ static void open_refs(ps_env *ref, uint64_t seed) {
 }
 
 /* Resets v (reseeding env i with *reseed + i when given) and the reference
- * envs alike, then compares STEPS random steps. */
-static void run_against(ps_vec *v, ps_env *ref, const uint64_t *reseed) {
+ * envs alike, then compares STEPS random steps of width values. */
+static void run_against(ps_vec *v, ps_env *ref, const uint64_t *reseed, int width) {
     int D = ps_vec_obs_size(v);
     CHECK_INT(D, ps_env_obs_size(&ref[0]));
     float *obs = calloc((size_t)N * D, sizeof *obs), *ref_obs = calloc((size_t)N * D, sizeof *ref_obs);
@@ -86,10 +91,10 @@ static void run_against(ps_vec *v, ps_env *ref, const uint64_t *reseed) {
         CHECK(memcmp(obs + (size_t)i * D, ref_obs + (size_t)i * D, (size_t)D * sizeof *obs) == 0);
     }
     uint64_t rng = 1;
-    int32_t a[N * 3];
+    int32_t a[N * 4];
     for (int t = 0; t < STEPS; t++) {
-        random_actions(&rng, a, N);
-        compare_step(v, ref, a, obs, ref_obs, records);
+        random_actions(&rng, a, N, width);
+        compare_step(v, ref, a, width, obs, ref_obs, records);
     }
     free(obs);
     free(ref_obs);
@@ -97,7 +102,8 @@ static void run_against(ps_vec *v, ps_env *ref, const uint64_t *reseed) {
 }
 
 /* Env i of a vector seeded 5 is ps_env_open's env seeded 5 + i; after
- * ps_vec_reset_seed(9), env i continues as that env reset with seed 9 + i. */
+ * ps_vec_reset_seed(9), env i continues as that env reset with seed 9 + i;
+ * and with timed actions (ps_vec_step_timed) as well. */
 static void test_matches_env(void) {
     const char *argv[] = {"--seed", "5", "--efficiency-weight", "0.5"};
     ps_vec *v = create(N, 4, argv);
@@ -105,9 +111,10 @@ static void test_matches_env(void) {
     if (!v) return;
     ps_env ref[N];
     open_refs(ref, 5);
-    run_against(v, ref, NULL);
+    run_against(v, ref, NULL, 3);
     const uint64_t reseed = 9;
-    run_against(v, ref, &reseed);
+    run_against(v, ref, &reseed, 3);
+    run_against(v, ref, &reseed, 4);
     for (int i = 0; i < N; i++) ps_env_free(&ref[i]);
     ps_vec_free(v);
 }
@@ -157,6 +164,10 @@ static void test_invalid_actions(void) {
         CHECK_STR_CONTAINS(ps_vec_error(v), k < 2 ? "env 1: invalid action [" : "env 0: invalid action [");
     }
     CHECK_STR_CONTAINS(ps_vec_error(v), "[1, -1, 0]: expected type 0..2, magnitude 0..334, refill 0..1");
+    const int32_t bad_timed[N * 4] = {1, 0, 0, 6, 1, 0, 0, 7};
+    CHECK_INT(ps_vec_step_timed(v, bad_timed, obs, NULL, NULL, NULL, NULL), -1);
+    CHECK_STR_CONTAINS(ps_vec_error(v), "env 1: invalid action [1, 0, 0] (timed 7): expected type 0..2, magnitude 0..334, "
+                                        "refill 0..1, timed 0..6");
     CHECK_INT(ps_vec_step(v, NULL, obs, NULL, NULL, NULL, NULL), -1);
     const int32_t good[N * 3] = {0, 100, 1, 2, 5, 0};
     CHECK_INT(ps_vec_step(v, good, obs, NULL, NULL, NULL, NULL), 0);

@@ -104,6 +104,8 @@ extern "C" {
 
 /* Values per action: [type, magnitude, refill]. */
 #define PS_ACTION_SIZE 3
+/* Values per action of ps_vec_step_timed: [type, magnitude, refill, timed]. */
+#define PS_ACTION_SIZE_TIMED 4
 
 typedef struct ps_vec ps_vec;
 
@@ -154,6 +156,13 @@ int ps_vec_reset_seed(ps_vec *vec, uint64_t seed, float *obs);
  * any env steps, so nothing changed. */
 int ps_vec_step(ps_vec *vec, const int32_t *actions, float *obs, float *rewards, uint8_t *terminals,
                 uint8_t *truncations, double *records);
+/* ps_vec_step with actions n x 4 int32: the fourth, timed 0..6, is job-timing's
+ * per-job holding (0: none, as ps_vec_step; k >= 1: start only the waiting
+ * jobs the job-timing rule does not hold at --hold-price times 1, 0, 0.5,
+ * 1.5, 2, 3 for k = 1..6, judged on the last observation's price window; the
+ * guard's due jobs start regardless). */
+int ps_vec_step_timed(ps_vec *vec, const int32_t *actions, float *obs, float *rewards, uint8_t *terminals,
+                      uint8_t *truncations, double *records);
 
 /* The message of the last failed call on vec ("" if none). Valid until the
  * next call on vec. */

@@ -64,6 +64,7 @@ def _declare(lib):
         "ps_vec_reset": (c.c_int, [P, P]),
         "ps_vec_reset_seed": (c.c_int, [P, c.c_uint64, P]),
         "ps_vec_step": (c.c_int, [P, P, P, P, P, P, P]),
+        "ps_vec_step_timed": (c.c_int, [P, P, P, P, P, P, P]),
         "ps_vec_error": (c.c_char_p, [P]),
         "ps_vec_warnings": (c.c_char_p, [P]),
         "ps_record_field_count": (c.c_int, []),
@@ -165,8 +166,10 @@ class VecEnv:
         self.truncations = np.zeros(n, np.bool_)
         self.records = np.zeros((n, len(self.record_fields)), np.float64)
         self._actions = np.zeros((n, 3), np.int32)
-        self._step_args = (self._vec, _ptr(self._actions), _ptr(self.obs), _ptr(self.rewards),
-                           _ptr(self.terminals), _ptr(self.truncations), _ptr(self.records))
+        self._actions_timed = np.zeros((n, 4), np.int32)
+        outs = (_ptr(self.obs), _ptr(self.rewards), _ptr(self.terminals), _ptr(self.truncations), _ptr(self.records))
+        self._step_args = (self._vec, _ptr(self._actions)) + outs
+        self._step_args_timed = (self._vec, _ptr(self._actions_timed)) + outs
 
     def _check(self, rc):
         if rc != 0:
@@ -183,13 +186,21 @@ class VecEnv:
         return self.obs, [{} for _ in range(self.num_envs)]
 
     def step(self, actions):
-        """actions: (n, 3) integers. Returns (obs, rewards, terminated,
-        truncated, infos); infos[i]["episode"] holds env i's finished episode."""
-        if actions is not self._actions:
-            if np.shape(actions) != self._actions.shape:
-                raise ValueError(f"actions: expected shape {self._actions.shape}, got {np.shape(actions)}")
-            self._actions[...] = actions  # values are checked in C: a bad one raises, nothing steps
-        ended = self._lib.ps_vec_step(*self._step_args)  # finished episodes, or -1
+        """actions: (n, 3) integers [type, magnitude, refill], or (n, 4) with
+        timed 0..6 last (job-timing's per-job holding at a level; 0: none).
+        Returns (obs, rewards, terminated, truncated, infos); infos[i]["episode"]
+        holds env i's finished episode."""
+        timed = np.shape(actions) == self._actions_timed.shape
+        buf = self._actions_timed if timed else self._actions
+        if actions is not buf:
+            if np.shape(actions) != buf.shape:
+                raise ValueError(f"actions: expected shape {self._actions.shape} or {self._actions_timed.shape}, "
+                                 f"got {np.shape(actions)}")
+            buf[...] = actions  # values are checked in C: a bad one raises, nothing steps
+        if timed:
+            ended = self._lib.ps_vec_step_timed(*self._step_args_timed)
+        else:
+            ended = self._lib.ps_vec_step(*self._step_args)  # finished episodes, or -1
         if ended < 0:
             self._check(ended)
         infos = [{} for _ in range(self.num_envs)]
@@ -203,6 +214,11 @@ class VecEnv:
         """The action buffer step() reads: fill it in place and pass it back
         to save a copy."""
         return self._actions
+
+    @property
+    def actions_timed(self):
+        """The same for (n, 4) actions with timed last."""
+        return self._actions_timed
 
     def close(self):
         if self._vec:

@@ -151,13 +151,20 @@ int ps_vec_reset(ps_vec *v, float *obs) { return reset_all(v, NULL, obs); }
 int ps_vec_reset_seed(ps_vec *v, uint64_t seed, float *obs) { return reset_all(v, &seed, obs); }
 
 /* All actions are checked before any env steps, so a refused call changes nothing. */
-static int check_actions(ps_vec *v, const int32_t *a) {
-    if (!a) return vec_fail(v, "actions is NULL");
-    for (int i = 0; i < v->n; i++, a += PS_ACTION_SIZE) {
+/* Env i's action: width values (PS_ACTION_SIZE, or PS_ACTION_SIZE_TIMED
+ * with timed last). */
+static ps_action action_of(const int32_t *actions, int width, int i) {
+    const int32_t *a = actions + (size_t)i * width;
+    return (ps_action){a[0], a[1], a[2], width == PS_ACTION_SIZE_TIMED ? a[3] : 0};
+}
+
+static int check_actions(ps_vec *v, const int32_t *actions, int width) {
+    if (!actions) return vec_fail(v, "actions is NULL");
+    for (int i = 0; i < v->n; i++) {
         char where[32];
         ps_error err;
         snprintf(where, sizeof where, "env %d: ", i);
-        if (ps_action_check(&v->sc.cfg, (ps_action){a[0], a[1], a[2], 0}, where, &err) != PS_OK)
+        if (ps_action_check(&v->sc.cfg, action_of(actions, width, i), where, &err) != PS_OK)
             return vec_fail(v, "%s", err.msg);
     }
     return PS_OK;
@@ -168,17 +175,16 @@ static void copy_record(double *row, const ps_episode_record *r) {
         row[f] = *(const double *)((const char *)r + ps_episode_fields[f].offset);
 }
 
-int ps_vec_step(ps_vec *v, const int32_t *actions, float *obs, float *rewards, uint8_t *terminals,
-                uint8_t *truncations, double *records) {
-    if (check_actions(v, actions) != PS_OK) return PS_ERR;
+static int vec_step(ps_vec *v, const int32_t *actions, int width, float *obs, float *rewards, uint8_t *terminals,
+                    uint8_t *truncations, double *records) {
+    if (check_actions(v, actions, width) != PS_OK) return PS_ERR;
     v->error[0] = '\0';
     int ended = 0;
     for (int i = 0; i < v->n; i++) {
-        const int32_t *a = actions + (size_t)i * PS_ACTION_SIZE;
         float *o = obs ? obs + (size_t)i * v->obs_size : NULL;
         ps_step_info info;
         ps_error err;
-        if (ps_env_step(&v->envs[i], (ps_action){a[0], a[1], a[2], 0}, o, &info, &err) != PS_OK)
+        if (ps_env_step(&v->envs[i], action_of(actions, width, i), o, &info, &err) != PS_OK)
             return vec_fail(v, "env %d: %s", i, err.msg);
         if (rewards) rewards[i] = (float)info.reward;
         if (terminals) terminals[i] = (uint8_t)(info.terminated != 0); /* only a drop-streak flush terminates */
@@ -189,6 +195,16 @@ int ps_vec_step(ps_vec *v, const int32_t *actions, float *obs, float *rewards, u
         ended++;
     }
     return ended;
+}
+
+int ps_vec_step(ps_vec *v, const int32_t *actions, float *obs, float *rewards, uint8_t *terminals,
+                uint8_t *truncations, double *records) {
+    return vec_step(v, actions, PS_ACTION_SIZE, obs, rewards, terminals, truncations, records);
+}
+
+int ps_vec_step_timed(ps_vec *v, const int32_t *actions, float *obs, float *rewards, uint8_t *terminals,
+                      uint8_t *truncations, double *records) {
+    return vec_step(v, actions, PS_ACTION_SIZE_TIMED, obs, rewards, terminals, truncations, records);
 }
 
 const char *ps_vec_error(const ps_vec *v) { return v->error; }
