@@ -75,6 +75,11 @@ check test -f sessions/fw/seed_1/models/e1.0_p0.0_i0.0_a0.0_d0.0/64.zip
 check test -f sessions/fw/seed_1/plots-eval/m64_e1_p0_i0_ja0_in-*/summary.json
 "$ps" train-iter --collect "$fd" > fw_collect.out 2>&1
 has '^2,1.00,0.00,0.00,0.00,0.00,ok,' "$fd/collect.csv"
+# A later checkpoint's folder without a summary: missing, not the earlier one's.
+mkdir sessions/fw/seed_1/plots-eval/m128_e1_p0_i0_ja0_in-0123abcd
+"$ps" train-iter --collect "$fd" > fw_collect2.out 2>&1
+has '^2,1.00,0.00,0.00,0.00,0.00,missing,' "$fd/collect.csv"
+rmdir sessions/fw/seed_1/plots-eval/m128_e1_p0_i0_ja0_in-0123abcd
 
 # --- local: 3 runs, 2 at a time; run 1's session holds a corrupt checkpoint.
 mkdir -p sessions/lo/models/e0.5_p0.5_i0.0_a0.0_d0.0

@@ -64,20 +64,18 @@ static int find_summary(const char *root, const ps_weight_combo *c, char *path, 
     DIR *d = opendir(dir);
     if (!d) return -1;
     long long best_steps = -1;
-    double best_time = -1;
+    double best_time = -1; /* of the newest summary at best_steps; -1: none there (missing) */
     for (struct dirent *e; (e = readdir(d));) {
         char *end = e->d_name + 1;
         long long steps = e->d_name[0] == 'm' ? strtoll(e->d_name + 1, &end, 10) : -1;
         if (steps < 0 || end == e->d_name + 1 || !is_eval_dir(end, slug + 1) || steps < best_steps) continue;
+        if (steps > best_steps) best_steps = steps, best_time = -1;
         snprintf(candidate, sizeof candidate, "%s/%s/summary.json", dir, e->d_name);
         double t = mtime_of(candidate);
-        if (t < 0 || (steps == best_steps && t <= best_time)) continue;
-        best_steps = steps;
-        best_time = t;
-        snprintf(path, size, "%s", candidate);
+        if (t > best_time) best_time = t, snprintf(path, size, "%s", candidate);
     }
     closedir(d);
-    return best_steps < 0 ? -1 : 0;
+    return best_time < 0 ? -1 : 0;
 }
 
 /* One row of collect.csv; returns whether the run had a summary. */
