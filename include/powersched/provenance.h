@@ -16,8 +16,9 @@ struct cJSON;
 
 /* {"powersched": version, "inputs": {"--prices": {"path", "size", "crc32"},
  * ...}} for every input file flag that is set (prices, job logs, durations;
- * --prices logic and synthetic prices name no file). NULL when out of memory
- * or a file cannot be read (err says which). */
+ * --prices logic[:HIGH:LOW] with the size and CRC of its text; synthetic
+ * prices are no input). NULL when out of memory or a file cannot be read
+ * (err says which). */
 struct cJSON *ps_provenance_json(const ps_sim_flags *f, ps_error *err);
 
 /* Adds "scenario" to a provenance: the value of every option that shapes
