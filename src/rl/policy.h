@@ -51,14 +51,15 @@ static inline int ps_input_major(const ps_policy *p, int i) { return i == ps_pi_
 
 /* A batch of observations as the first layers read it: the non-zero columns
  * idx (K of obs_dim, ascending, at least one) and their values xs [B, K],
- * and the non-zeros listed once for the training products, which run 20
- * times per update (10 epochs, two trunks):
+ * and the non-zeros listed once for the training products, which run
+ * twice per gradient step (two trunks):
  *   by tile of PS_BATCH_TILE columns, then row: entries
  *     tile_ptr[t * B + r] .. tile_ptr[t * B + r + 1] of tile_in (the
  *     input, a first-layer weight row) and tile_val;
  *   by column: entries col_ptr[k] .. col_ptr[k + 1] of col_row (the batch
  *     row) and col_val.
- * Built once per rollout batch and reused by every epoch of an update. */
+ * Built per minibatch from the rollout's ps_obs_rows; when one minibatch
+ * holds the whole rollout, once per update for all its epochs. */
 #define PS_BATCH_TILE 128
 typedef struct ps_batch {
     int B, K;
