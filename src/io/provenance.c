@@ -97,6 +97,12 @@ int ps_provenance_add_scenario(cJSON *prov, const ps_sim_flags *f, const ps_heur
     return PS_OK;
 }
 
+/* Option key of group in a grouped options object (config.json's
+ * "options", a provenance's "scenario"), or NULL. */
+static const cJSON *option_at(const cJSON *groups, const char *group, const char *key) {
+    return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(groups, group), key);
+}
+
 /* A value as a warning shows it: text bare, null as "none". */
 static void value_text(const cJSON *v, char *buf, size_t size) {
     char *t = cJSON_IsString(v) || cJSON_IsNull(v) ? NULL : cJSON_PrintUnformatted(v);
@@ -111,8 +117,7 @@ static int scenario_differences(const cJSON *model_options, const cJSON *scenari
     int n = 0;
     for (const cJSON *g = scenario ? scenario->child : NULL; g; g = g->next)
         for (const cJSON *e = g->child; e; e = e->next) {
-            const cJSON *m = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(model_options, g->string),
-                                                              e->string);
+            const cJSON *m = option_at(model_options, g->string, e->string);
             if (!m || cJSON_Compare(m, e, 1)) continue;
             n++;
             char now[64], then[64];
@@ -165,7 +170,7 @@ static int crc_scenario(uLong *c, const cJSON *scenario) {
     int any = 0;
     for (const cJSON *g = scenario ? scenario->child : NULL; g; g = g->next)
         for (const cJSON *e = g->child; e; e = e->next) {
-            const cJSON *d = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(def, g->string), e->string);
+            const cJSON *d = option_at(def, g->string, e->string);
             if (d && cJSON_Compare(d, e, 1)) continue;
             char *v = cJSON_PrintUnformatted(e);
             *c = crc32(*c, (const Bytef *)e->string, (uInt)strlen(e->string));
